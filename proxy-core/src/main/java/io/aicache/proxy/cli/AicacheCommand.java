@@ -1,0 +1,23 @@
+package io.aicache.proxy.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code aicache} command; each subcommand has its own {@code --help}. */
+@Command(name = "aicache", mixinStandardHelpOptions = true, version = "aicache 0.1.0",
+        description = "A pull-through cache for container images.",
+        subcommands = {ServeCommand.class, ConfigCommand.class})
+public final class AicacheCommand implements Runnable {
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new AicacheCommand()).execute(args));
+    }
+}

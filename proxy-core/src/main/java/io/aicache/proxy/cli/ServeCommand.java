@@ -1,0 +1,39 @@
+package io.aicache.proxy.cli;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+import io.aicache.proxy.Aicache;
+import io.aicache.proxy.config.AicacheConfig;
+import io.aicache.proxy.config.ConfigException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code aicache serve}: runs the cache until the process is told to stop. */
+@Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the registry cache.")
+final class ServeCommand implements Callable<Integer> {
+
+    @Mixin
+    private ConfigOption config;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        AicacheConfig loaded;
+        try {
+            loaded = config.load();
+        } catch (ConfigException e) {
+            System.err.println("aicache: " + e.getMessage());
+            return 2;
+        }
+        Aicache aicache = Aicache.start(loaded);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            aicache.close();
+            stopped.countDown();
+        }, "aicache-shutdown"));
+        System.out.println("aicache serving the registry API on " + aicache.address()
+                + " (data in " + loaded.storage().dataDir().toAbsolutePath() + ")");
+        stopped.await();
+        return 0;
+    }
+}

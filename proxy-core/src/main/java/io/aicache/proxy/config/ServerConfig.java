@@ -1,0 +1,44 @@
+package io.aicache.proxy.config;
+
+import java.net.InetSocketAddress;
+
+/**
+ * The registry listener.
+ *
+ * @param listen    {@code host:port} to bind ({@code 0.0.0.0:5000}, {@code 127.0.0.1:0} for any free port)
+ * @param ioThreads event-loop threads; 0 lets Netty choose (twice the cores)
+ */
+public record ServerConfig(String listen, int ioThreads) {
+
+    public ServerConfig {
+        address(listen);
+        if (ioThreads < 0) {
+            throw new IllegalArgumentException("ioThreads must be 0 or more, got " + ioThreads);
+        }
+    }
+
+    public InetSocketAddress address() {
+        return address(listen);
+    }
+
+    private static InetSocketAddress address(String listen) {
+        int colon = listen == null ? -1 : listen.lastIndexOf(':');
+        if (colon < 0) {
+            throw new IllegalArgumentException("listen must be host:port, got '" + listen + "'");
+        }
+        String host = listen.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port;
+        try {
+            port = Integer.parseInt(listen.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("listen must end in a port number, got '" + listen + "'");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("listen port must be 0 to 65535, got " + port);
+        }
+        return host.isEmpty() ? new InetSocketAddress(port) : InetSocketAddress.createUnresolved(host, port);
+    }
+}

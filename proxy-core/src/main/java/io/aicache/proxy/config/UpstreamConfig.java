@@ -1,0 +1,71 @@
+package io.aicache.proxy.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import io.aicache.upstream.Credentials;
+import io.aicache.upstream.UpstreamRegistry;
+
+/**
+ * The registries aicache mirrors and how it talks to them.
+ *
+ * @param defaultRegistry  the registry for requests that name none (Docker's registry-mirrors send no {@code ns})
+ * @param connectTimeout   to open a connection
+ * @param firstByteTimeout from sending a request to upstream's response headers
+ * @param idleTimeout      a body that sends nothing for this long is abandoned
+ */
+public record UpstreamConfig(String defaultRegistry, Duration connectTimeout, Duration firstByteTimeout,
+                             Duration idleTimeout, List<Registry> registries) {
+
+    public UpstreamConfig {
+        if (registries == null || registries.isEmpty()) {
+            throw new IllegalArgumentException("at least one registry is required");
+        }
+        Set<String> names = new HashSet<>();
+        for (Registry registry : registries) {
+            if (!names.add(registry.name())) {
+                throw new IllegalArgumentException("registry '" + registry.name() + "' is configured twice");
+            }
+        }
+        if (!names.contains(defaultRegistry)) {
+            throw new IllegalArgumentException("defaultRegistry '" + defaultRegistry + "' is not one of the registries " + names);
+        }
+        registries = List.copyOf(registries);
+    }
+
+    /**
+     * One mirrored registry.
+     *
+     * @param name          the name clients use for it
+     * @param endpoint      where aicache reaches it
+     * @param libraryPrefix whether single-component names get {@code library/}
+     */
+    public record Registry(String name, URI endpoint, String username, String password, boolean libraryPrefix) {
+        public Registry {
+            if ((username == null) != (password == null)) {
+                throw new IllegalArgumentException("registry '" + name + "' needs both username and password, or neither");
+            }
+            toUpstream(name, endpoint, username, password, libraryPrefix);
+        }
+
+        public UpstreamRegistry toUpstream() {
+            return toUpstream(name, endpoint, username, password, libraryPrefix);
+        }
+
+        private static UpstreamRegistry toUpstream(String name, URI endpoint, String username, String password,
+                                                   boolean libraryPrefix) {
+            Optional<Credentials> credentials = username == null ? Optional.empty()
+                    : Optional.of(new Credentials(username, password));
+            return new UpstreamRegistry(name, endpoint, credentials, libraryPrefix);
+        }
+
+        @Override
+        public String toString() {
+            return "Registry[name=" + name + ", endpoint=" + endpoint + ", username=" + username + "]";
+        }
+    }
+}

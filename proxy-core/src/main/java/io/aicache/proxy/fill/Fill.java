@@ -1,0 +1,129 @@
+package io.aicache.proxy.fill;
+
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.aicache.storage.Digest;
+import io.netty.util.IllegalReferenceCountException;
+
+/**
+ * One upstream transfer of one blob, shared by every client that wants the blob while it
+ * lands. Readers follow {@link #landed()} (the contiguous prefix in the file) and are told
+ * of progress through listeners; the last byte of an answer is only sent once the fill is
+ * {@link #isComplete() complete}, that is verified and kept.
+ */
+public final class Fill {
+
+    /** Where a fill stands. */
+    public enum State { AWAITING_UPSTREAM, FILLING, COMPLETE, FAILED }
+
+    private final Digest digest;
+    private final CompletableFuture<Fill> started = new CompletableFuture<>();
+    private final Set<Runnable> listeners = ConcurrentHashMap.newKeySet();
+    private volatile State state = State.AWAITING_UPSTREAM;
+    private volatile long size = -1;
+    private volatile long landed;
+    private volatile SharedFile file;
+    private volatile Throwable failure;
+
+    Fill(Digest digest) {
+        this.digest = digest;
+    }
+
+    public Digest digest() {
+        return digest;
+    }
+
+    /** Completes once upstream answered and the file exists; fails with the reason upstream gave none. */
+    public CompletableFuture<Fill> started() {
+        return started;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    /** The blob's size as upstream announced it, or -1 when it did not. */
+    public long size() {
+        return size;
+    }
+
+    /** How many bytes from the start are in the file. */
+    public long landed() {
+        return landed;
+    }
+
+    public boolean isComplete() {
+        return state == State.COMPLETE;
+    }
+
+    public boolean isFailed() {
+        return state == State.FAILED;
+    }
+
+    public Throwable failure() {
+        return failure;
+    }
+
+    /** A reference to the fill's file for a reader, or {@code null} when the fill has let it go. */
+    public SharedFile retainFile() {
+        SharedFile current = file;
+        if (current == null) {
+            return null;
+        }
+        try {
+            current.retain();
+            return current;
+        } catch (IllegalReferenceCountException released) {
+            return null;
+        }
+    }
+
+    public void addListener(Runnable listener) {
+        listeners.add(listener);
+    }
+
+    public void removeListener(Runnable listener) {
+        listeners.remove(listener);
+    }
+
+    void begin(long announcedSize, SharedFile sharedFile) {
+        this.size = announcedSize;
+        this.file = sharedFile;
+        this.state = State.FILLING;
+        started.complete(this);
+    }
+
+    void advance(long newLanded) {
+        this.landed = newLanded;
+        notifyListeners();
+    }
+
+    void complete(long finalSize) {
+        this.size = finalSize;
+        this.landed = finalSize;
+        this.state = State.COMPLETE;
+        notifyListeners();
+        releaseFile();
+    }
+
+    void fail(Throwable reason) {
+        this.failure = reason;
+        this.state = State.FAILED;
+        started.completeExceptionally(reason);
+        notifyListeners();
+        releaseFile();
+    }
+
+    private void releaseFile() {
+        SharedFile current = file;
+        if (current != null) {
+            current.release();
+        }
+    }
+
+    private void notifyListeners() {
+        listeners.forEach(Runnable::run);
+    }
+}

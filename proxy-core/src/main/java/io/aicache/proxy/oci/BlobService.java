@@ -1,0 +1,117 @@
+package io.aicache.proxy.oci;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.Optional;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.aicache.proxy.fill.Fill;
+import io.aicache.proxy.fill.Fills;
+import io.aicache.proxy.http.ByteRange;
+import io.aicache.proxy.http.ErrorCode;
+import io.aicache.proxy.http.Exchange;
+import io.aicache.proxy.http.RegistryException;
+import io.aicache.storage.BlobStore;
+import io.aicache.storage.Digest;
+import io.aicache.storage.StoredBlob;
+import io.aicache.upstream.UpstreamRequest;
+import io.aicache.upstream.UpstreamStatusException;
+import io.netty.channel.DefaultFileRegion;
+import io.netty.handler.codec.http.HttpResponseStatus;
+
+/**
+ * {@code GET} and {@code HEAD} of blobs: from disk when kept (zero-copy), else from the
+ * blob's fill, which every concurrent reader shares. A {@code HEAD} of a blob that is not
+ * kept asks upstream for its size and fetches nothing.
+ */
+final class BlobService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BlobService.class);
+
+    private final BlobStore store;
+    private final Fills fills;
+
+    BlobService(BlobStore store, Fills fills) {
+        this.store = store;
+        this.fills = fills;
+    }
+
+    void serve(Exchange exchange, Target target, Digest digest, ByteRange range) {
+        Optional<StoredBlob> stored = store.find(digest);
+        if (stored.isPresent() && sendStored(exchange, stored.get(), range)) {
+            return;
+        }
+        Optional<Fill> active = fills.active(digest);
+        if (exchange.isHead() && active.isEmpty()) {
+            headFromUpstream(exchange, target, digest);
+            return;
+        }
+        Fill fill = active.orElseGet(() -> fills.join(target.client(), target.repository(), digest));
+        new FillFollower(exchange, fill, range, target, () -> serve(exchange, target, digest, range)).start();
+    }
+
+    /** False when the file could not be opened (it vanished): the caller treats the blob as a miss. */
+    private boolean sendStored(Exchange exchange, StoredBlob blob, ByteRange range) {
+        long size = blob.record().size();
+        long[] selected = null;
+        if (range != null) {
+            selected = range.resolve(size);
+            if (selected == null) {
+                exchange.sendError(new RegistryException(ErrorCode.RANGE_INVALID, HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE,
+                        "the requested range is outside the blob's " + size + " bytes", Map.of("Content-Range", "bytes */" + size)));
+                return true;
+            }
+        }
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(blob.file(), StandardOpenOption.READ);
+        } catch (IOException e) {
+            LOG.warn("kept blob {} cannot be opened ({}); fetching it again", blob.record().digest(), e.getMessage());
+            store.find(blob.record().digest());
+            return false;
+        }
+        exchange.write(BlobHeaders.head(exchange, blob.record().digest(), size, selected));
+        if (exchange.isHead()) {
+            closeQuietly(channel);
+        } else {
+            long start = selected == null ? 0 : selected[0];
+            long count = selected == null ? size : selected[1] - selected[0] + 1;
+            exchange.write(new DefaultFileRegion(channel, start, count));
+        }
+        exchange.end();
+        return true;
+    }
+
+    private void headFromUpstream(Exchange exchange, Target target, Digest digest) {
+        UpstreamRequest request = UpstreamRequest.head(target.repository(),
+                "/v2/" + target.repository() + "/blobs/" + digest, Map.of());
+        target.client().head(request).whenComplete((response, failure) -> exchange.onLoop(() -> {
+            Throwable problem = failure;
+            if (problem == null && !response.isSuccess()) {
+                problem = new UpstreamStatusException(target.registryName(), response.status(), response.headers());
+            }
+            if (problem == null && response.header("Docker-Content-Digest").filter(d -> !d.equals(digest.toString())).isPresent()) {
+                problem = new RegistryException(ErrorCode.UNKNOWN, "upstream " + target.registryName()
+                        + " answered blob " + digest + " with another digest");
+            }
+            if (problem != null) {
+                exchange.sendError(UpstreamFailures.toRegistryException(problem, ErrorCode.BLOB_UNKNOWN, target, "blob " + digest));
+                return;
+            }
+            exchange.write(BlobHeaders.head(exchange, digest, response.contentLength().orElse(-1), null));
+            exchange.end();
+        }));
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // read-only
+        }
+    }
+}

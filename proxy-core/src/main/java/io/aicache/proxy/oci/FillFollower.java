@@ -1,0 +1,139 @@
+package io.aicache.proxy.oci;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.aicache.proxy.fill.FileSlice;
+import io.aicache.proxy.fill.Fill;
+import io.aicache.proxy.fill.SharedFile;
+import io.aicache.proxy.http.ByteRange;
+import io.aicache.proxy.http.ErrorCode;
+import io.aicache.proxy.http.Exchange;
+import io.aicache.proxy.http.RegistryException;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.HttpResponseStatus;
+
+/**
+ * Answers one client from a fill while it lands: sends what is in the file, waits for more,
+ * and sends the answer's last byte only once the fill is verified and kept. When the fill
+ * fails the connection is closed, so the client never takes a short or wrong body as whole.
+ * Runs on the client's event loop.
+ */
+final class FillFollower implements Runnable {
+
+    private final Exchange exchange;
+    private final Fill fill;
+    private final ByteRange range;
+    private final Target target;
+    private final Runnable servedFromStore;
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+    private SharedFile file;
+    private long position;
+    /** Exclusive end of the answer's bytes; -1 while the size is unknown (chunked answer). */
+    private long end;
+    private boolean writing;
+    private boolean done;
+
+    /** @param servedFromStore answers again from the store when the fill finished before this reader could join it */
+    FillFollower(Exchange exchange, Fill fill, ByteRange range, Target target, Runnable servedFromStore) {
+        this.exchange = exchange;
+        this.fill = fill;
+        this.range = range;
+        this.target = target;
+        this.servedFromStore = servedFromStore;
+    }
+
+    void start() {
+        fill.started().whenComplete((started, failure) -> exchange.onLoop(() -> {
+            if (failure != null) {
+                exchange.sendError(UpstreamFailures.toRegistryException(failure, ErrorCode.BLOB_UNKNOWN, target,
+                        "blob " + fill.digest()));
+            } else {
+                begin();
+            }
+        }));
+    }
+
+    private void begin() {
+        long size = fill.size();
+        long[] selected = null;
+        if (size >= 0 && range != null) {
+            selected = range.resolve(size);
+            if (selected == null) {
+                exchange.sendError(new RegistryException(ErrorCode.RANGE_INVALID, HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE,
+                        "the requested range is outside the blob's " + size + " bytes",
+                        java.util.Map.of("Content-Range", "bytes */" + size)));
+                return;
+            }
+        }
+        file = fill.retainFile();
+        if (file == null) {
+            servedFromStore.run();
+            return;
+        }
+        exchange.write(BlobHeaders.head(exchange, fill.digest(), size, selected));
+        if (exchange.isHead()) {
+            finish(true);
+            return;
+        }
+        position = selected == null ? 0 : selected[0];
+        end = selected == null ? size : selected[1] + 1;
+        fill.addListener(this);
+        exchange.channel().closeFuture().addListener((ChannelFutureListener) f -> exchange.onLoop(() -> finish(false)));
+        pump();
+    }
+
+    /** Called by the fill (on its writer's thread) when it made progress. */
+    @Override
+    public void run() {
+        if (scheduled.compareAndSet(false, true)) {
+            exchange.onLoop(() -> {
+                scheduled.set(false);
+                pump();
+            });
+        }
+    }
+
+    private void pump() {
+        if (done || writing) {
+            return;
+        }
+        if (fill.isFailed()) {
+            exchange.abort();
+            finish(false);
+            return;
+        }
+        boolean complete = fill.isComplete();
+        long answerEnd = end >= 0 ? end : (complete ? fill.size() : Long.MAX_VALUE);
+        // The last byte waits for the digest check: a body cut short is the only way to say "wrong".
+        long limit = complete ? answerEnd : Math.min(fill.landed(), answerEnd - 1);
+        if (position < limit) {
+            long count = limit - position;
+            writing = true;
+            exchange.write(new FileSlice(file, position, count)).addListener((ChannelFutureListener) f -> {
+                writing = false;
+                if (f.isSuccess()) {
+                    position += count;
+                    pump();
+                } else {
+                    finish(false);
+                }
+            });
+        } else if (complete && position >= answerEnd) {
+            finish(true);
+        }
+    }
+
+    private void finish(boolean answered) {
+        if (done) {
+            return;
+        }
+        done = true;
+        fill.removeListener(this);
+        if (file != null) {
+            file.release();
+        }
+        if (answered) {
+            exchange.end();
+        }
+    }
+}

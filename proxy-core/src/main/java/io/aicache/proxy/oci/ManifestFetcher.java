@@ -1,0 +1,110 @@
+package io.aicache.proxy.oci;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.aicache.proxy.http.ErrorCode;
+import io.aicache.proxy.http.RegistryException;
+import io.aicache.storage.Digest;
+import io.aicache.upstream.UpstreamRequest;
+import io.aicache.upstream.UpstreamResponse;
+import io.aicache.upstream.UpstreamStatusException;
+
+/**
+ * Fetches manifests from upstream and verifies them: the bytes must hash to the digest that
+ * was asked for, or to the {@code Docker-Content-Digest} upstream announced for a tag.
+ * Concurrent requests for the same manifest share one upstream request.
+ */
+final class ManifestFetcher {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final long maxBytes;
+    private final Map<String, CompletableFuture<Manifest>> inFlight = new ConcurrentHashMap<>();
+
+    ManifestFetcher(long maxBytes) {
+        this.maxBytes = maxBytes;
+    }
+
+    CompletableFuture<Manifest> fetch(Target target, String reference, List<String> accepted) {
+        String key = target.key() + "|" + reference + "|" + String.join(",", accepted);
+        CompletableFuture<Manifest>[] created = new CompletableFuture[1];
+        CompletableFuture<Manifest> result = inFlight.computeIfAbsent(key, k -> created[0] = new CompletableFuture<>());
+        if (result == created[0]) {
+            UpstreamRequest request = UpstreamRequest.get(target.repository(),
+                    "/v2/" + target.repository() + "/manifests/" + reference, acceptHeader(accepted));
+            target.client().fetch(request, maxBytes)
+                    .thenApply(response -> verify(target, reference, response))
+                    .whenComplete((manifest, failure) -> {
+                        inFlight.remove(key, result);
+                        if (failure != null) {
+                            result.completeExceptionally(UpstreamFailures.unwrap(failure));
+                        } else {
+                            result.complete(manifest);
+                        }
+                    });
+        }
+        return result;
+    }
+
+    /** The digest upstream gives for {@code reference} now, from a HEAD; empty when it gave none. */
+    CompletableFuture<Optional<Digest>> currentDigest(Target target, String tag, List<String> accepted) {
+        UpstreamRequest request = UpstreamRequest.head(target.repository(),
+                "/v2/" + target.repository() + "/manifests/" + tag, acceptHeader(accepted));
+        return target.client().head(request).thenApply(response -> {
+            if (!response.isSuccess()) {
+                throw new UpstreamStatusException(target.registryName(), response.status(), response.headers());
+            }
+            return response.header("Docker-Content-Digest").flatMap(ManifestFetcher::parseDigest);
+        });
+    }
+
+    private static Map<String, List<String>> acceptHeader(List<String> accepted) {
+        return Map.of("Accept", List.of(String.join(", ", accepted.isEmpty() ? MediaTypes.ALL_MANIFESTS : accepted)));
+    }
+
+    private static Manifest verify(Target target, String reference, UpstreamResponse<byte[]> response) {
+        if (!response.isSuccess()) {
+            throw new UpstreamStatusException(target.registryName(), response.status(), response.headers());
+        }
+        byte[] bytes = response.body();
+        Digest expected = Digest.looksLikeDigest(reference) ? Digest.parse(reference)
+                : response.header("Docker-Content-Digest").flatMap(ManifestFetcher::parseDigest).orElse(null);
+        Digest digest = expected != null ? expected : Digest.sha256Of(bytes);
+        if (!digest.matches(digest.newHasher().digest(bytes))) {
+            throw new RegistryException(ErrorCode.MANIFEST_INVALID, "upstream " + target.registryName()
+                    + " served manifest " + reference + " with bytes that do not match " + digest + "; nothing was kept");
+        }
+        return new Manifest(digest, mediaType(response, bytes), bytes);
+    }
+
+    /** The Content-Type upstream gave, or else the manifest's own {@code mediaType} field. */
+    private static String mediaType(UpstreamResponse<byte[]> response, byte[] bytes) {
+        Optional<String> header = response.header("Content-Type").map(MediaTypes::withoutParameters)
+                .filter(type -> !type.isEmpty() && !type.equals("application/octet-stream") && !type.equals("text/plain"));
+        if (header.isPresent()) {
+            return header.get();
+        }
+        try {
+            JsonNode json = JSON.readTree(new String(bytes, StandardCharsets.UTF_8));
+            return json.path("mediaType").asText(MediaTypes.OCI_MANIFEST);
+        } catch (java.io.IOException e) {
+            return MediaTypes.OCI_MANIFEST;
+        }
+    }
+
+    private static Optional<Digest> parseDigest(String text) {
+        try {
+            return Optional.of(Digest.parse(text.trim()));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+}

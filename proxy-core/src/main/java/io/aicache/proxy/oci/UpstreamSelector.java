@@ -1,0 +1,46 @@
+package io.aicache.proxy.oci;
+
+import java.util.Optional;
+
+import io.aicache.proxy.http.ErrorCode;
+import io.aicache.proxy.http.RegistryException;
+import io.aicache.upstream.RegistryClient;
+import io.aicache.upstream.UpstreamClients;
+
+/**
+ * Picks the upstream for a request: containerd's {@code ?ns=<registry>} parameter, else a
+ * first path component that names a configured registry ({@code /v2/ghcr.io/org/app/...}),
+ * else the default registry (Docker's registry-mirrors send bare Docker Hub names).
+ */
+public final class UpstreamSelector {
+
+    private final UpstreamClients clients;
+    private final RegistryClient defaultClient;
+
+    public UpstreamSelector(UpstreamClients clients, String defaultRegistry) {
+        this.clients = clients;
+        this.defaultClient = clients.byName(defaultRegistry)
+                .orElseThrow(() -> new IllegalArgumentException("no upstream named " + defaultRegistry));
+    }
+
+    public Target select(String pathName, String namespace) {
+        if (namespace != null) {
+            RegistryClient client = clients.byName(namespace).orElseThrow(() -> new RegistryException(
+                    ErrorCode.NAME_UNKNOWN, "no upstream is configured for registry '" + namespace + "'"));
+            return target(client, pathName, pathName, namespace);
+        }
+        int slash = pathName.indexOf('/');
+        if (slash > 0) {
+            Optional<RegistryClient> named = clients.byName(pathName.substring(0, slash));
+            if (named.isPresent()) {
+                return target(named.get(), pathName.substring(slash + 1), pathName, null);
+            }
+        }
+        return target(defaultClient, pathName, pathName, null);
+    }
+
+    private static Target target(RegistryClient client, String repository, String pathName, String namespace) {
+        References.requireName(repository);
+        return new Target(client, client.registry().upstreamRepository(repository), pathName, namespace);
+    }
+}

@@ -1,0 +1,270 @@
+package io.aicache.proxy.testsupport;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * A CNCF distribution registry ({@code /usr/bin/docker-registry}, Debian package {@code docker-registry})
+ * running as a child process on 127.0.0.1, for end-to-end tests.
+ *
+ * <p>Each instance owns a temporary directory holding its config, filesystem storage and log; {@link #close()}
+ * stops the process and deletes the directory. The registry has no auth and speaks plain HTTP. Its log is
+ * parsed by {@link #countRequests} so tests can assert which requests reached it.
+ */
+public final class DockerRegistryProcess implements AutoCloseable {
+
+    private static final Path EXECUTABLE = Path.of("/usr/bin/docker-registry");
+    /** Covers a cold start on a busy 2-core CI machine; a healthy start takes well under a second. */
+    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration LOG_FLUSH_TIMEOUT = Duration.ofSeconds(15);
+    private static final Duration POLL_INTERVAL = Duration.ofMillis(50);
+    /** The free port is found before the registry binds it, so another process may take it in between. */
+    private static final int BIND_ATTEMPTS = 3;
+    private static final int LOG_TAIL_LINES = 40;
+
+    private final Path workDir;
+    private final Path logFile;
+    private final Process process;
+    private final int port;
+    private final HttpClient http;
+
+    private DockerRegistryProcess(Path workDir, Path logFile, Process process, int port, HttpClient http) {
+        this.workDir = workDir;
+        this.logFile = logFile;
+        this.process = process;
+        this.port = port;
+        this.http = http;
+    }
+
+    /** Starts a registry that stores what is pushed to it. */
+    public static DockerRegistryProcess start() throws IOException {
+        return startWithConfig("");
+    }
+
+    /**
+     * Starts a pull-through cache registry in front of {@code remoteUrl} (distribution's proxy mode).
+     *
+     * <p>{@code remoteUrl} must already answer {@code GET /v2/}: the registry pings it while starting and
+     * exits if it cannot connect. On a cache miss it fetches each blob from the remote twice, once to
+     * answer the client and once to store it; later pulls of that blob do not reach the remote.
+     */
+    public static DockerRegistryProcess startProxyOf(URI remoteUrl) throws IOException {
+        return startWithConfig("proxy:\n  remoteurl: \"" + remoteUrl + "\"\n");
+    }
+
+    /** {@code http://127.0.0.1:<port>} */
+    public URI endpoint() {
+        return URI.create("http://" + hostPort());
+    }
+
+    /** {@code 127.0.0.1:<port>}, the registry part of an image reference. */
+    public String hostPort() {
+        return "127.0.0.1:" + port;
+    }
+
+    /** The registry's combined stdout and stderr; deleted by {@link #close()}. */
+    public Path logFile() {
+        return logFile;
+    }
+
+    /**
+     * Counts the requests the registry has completed with the given method and a request URI (path plus
+     * query, as sent) that matches {@code uriRegex} entirely. Requests this class sends itself show up too:
+     * {@code GET /v2/} while starting and {@code GET /v2/?log-barrier=<uuid>} on each call.
+     *
+     * <p>The registry logs a request just after sending the response, so a client may finish before the
+     * line is written. This method therefore first sends a barrier request and waits until it is logged.
+     */
+    public int countRequests(String method, String uriRegex) throws IOException {
+        awaitLogBarrier();
+        Pattern uriPattern = Pattern.compile(uriRegex);
+        return new RegistryRequestLog(logFile)
+                .count(request -> request.method().equals(method) && uriPattern.matcher(request.uri()).matches());
+    }
+
+    /** Stops the registry (SIGTERM, then SIGKILL if it lingers) and deletes its directory. */
+    @Override
+    public void close() {
+        stop(process);
+        try {
+            deleteRecursively(workDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static DockerRegistryProcess startWithConfig(String extraConfig) throws IOException {
+        if (!Files.isExecutable(EXECUTABLE)) {
+            throw new IOException(EXECUTABLE + " is missing; install it with scripts/install-test-deps");
+        }
+        Path workDir = Files.createTempDirectory("docker-registry-");
+        try {
+            return startIn(workDir, extraConfig);
+        } catch (IOException | RuntimeException e) {
+            try {
+                deleteRecursively(workDir);
+            } catch (IOException cleanupFailure) {
+                e.addSuppressed(cleanupFailure);
+            }
+            throw e;
+        }
+    }
+
+    private static DockerRegistryProcess startIn(Path workDir, String extraConfig) throws IOException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(REQUEST_TIMEOUT).build();
+        for (int attempt = 1; ; attempt++) {
+            int port = findFreePort();
+            Path logFile = workDir.resolve("registry-" + port + ".log");
+            Process process = launch(workDir, port, extraConfig, logFile);
+            DockerRegistryProcess registry = new DockerRegistryProcess(workDir, logFile, process, port, http);
+            if (registry.awaitReady()) {
+                return registry;
+            }
+            boolean exited = !process.isAlive();
+            String logTail = tail(logFile);
+            stop(process);
+            boolean lostPortRace = exited && logTail.contains("bind: address already in use");
+            if (!lostPortRace || attempt == BIND_ATTEMPTS) {
+                throw new IOException((exited
+                        ? "docker-registry exited with code " + process.exitValue() + " before answering GET /v2/"
+                        : "docker-registry did not answer GET /v2/ within " + STARTUP_TIMEOUT)
+                        + "; last log lines:\n" + logTail);
+            }
+        }
+    }
+
+    private static Process launch(Path workDir, int port, String extraConfig, Path logFile) throws IOException {
+        Path config = workDir.resolve("config-" + port + ".yml");
+        Files.writeString(config, """
+                version: 0.1
+                log:
+                  level: info
+                  formatter: text
+                  # One line per request is enough: the request line of the access log repeats the logrus one.
+                  accesslog:
+                    disabled: true
+                storage:
+                  filesystem:
+                    rootdirectory: "%s"
+                http:
+                  addr: 127.0.0.1:%d
+                  # A fixed secret only silences the startup warning about a generated one.
+                  secret: "%s"
+                """.formatted(workDir.resolve("storage"), port, UUID.randomUUID()) + extraConfig);
+        return new ProcessBuilder(EXECUTABLE.toString(), "serve", config.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(logFile.toFile())
+                .start();
+    }
+
+    /** Polls {@code GET /v2/} until it answers 200; false if the process exits or the timeout passes. */
+    private boolean awaitReady() throws IOException {
+        long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (get("/v2/") == 200) {
+                    return true;
+                }
+            } catch (InterruptedIOException e) {
+                throw e;
+            } catch (IOException notListeningYet) {
+                // Connection refused until the registry has bound its port.
+            }
+            if (waitForExit(process, POLL_INTERVAL)) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    private void awaitLogBarrier() throws IOException {
+        String marker = "log-barrier=" + UUID.randomUUID();
+        get("/v2/?" + marker);
+        long deadline = System.nanoTime() + LOG_FLUSH_TIMEOUT.toNanos();
+        while (!Files.readString(logFile, StandardCharsets.UTF_8).contains(marker)) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException("docker-registry did not log request " + marker + " within "
+                        + LOG_FLUSH_TIMEOUT + "; last log lines:\n" + tail(logFile));
+            }
+            if (waitForExit(process, POLL_INTERVAL)) {
+                throw new IOException("docker-registry exited; last log lines:\n" + tail(logFile));
+            }
+        }
+    }
+
+    private int get(String pathAndQuery) throws IOException {
+        HttpRequest request = HttpRequest.newBuilder(endpoint().resolve(pathAndQuery))
+                .timeout(REQUEST_TIMEOUT)
+                .build();
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted during GET " + pathAndQuery);
+        }
+    }
+
+    private static int findFreePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** Waits up to {@code timeout} for the process to exit; doubles as the bounded pause between polls. */
+    private static boolean waitForExit(Process process, Duration timeout) throws IOException {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for docker-registry");
+        }
+    }
+
+    private static void stop(Process process) {
+        process.destroy();
+        try {
+            if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly().waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String tail(Path logFile) {
+        try {
+            List<String> lines = Files.readAllLines(logFile, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
+        } catch (IOException e) {
+            return "(log unreadable: " + e + ")";
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+}

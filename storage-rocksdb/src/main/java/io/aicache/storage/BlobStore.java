@@ -1,0 +1,202 @@
+package io.aicache.storage;
+
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Content-addressed blob storage under a data directory:
+ * {@code blobs/<alg>/<xx>/<hex>} for complete blobs, {@code partial/<alg>-<hex>} for fills,
+ * {@code index/} for RocksDB.
+ *
+ * <p>A blob becomes visible only after its bytes were synced and its file renamed into
+ * place; the index entry is written after the rename. A lookup that finds an index entry
+ * without its file (or with the wrong size) drops the entry, so the blob is fetched again
+ * rather than served broken.
+ */
+public final class BlobStore implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BlobStore.class);
+
+    private final Path blobsDir;
+    private final Path partialDir;
+    private final CacheIndex index;
+
+    private BlobStore(Path dataDir, long indexCacheBytes) throws IOException {
+        this.blobsDir = Files.createDirectories(dataDir.resolve("blobs"));
+        this.partialDir = Files.createDirectories(dataDir.resolve("partial"));
+        this.index = CacheIndex.open(dataDir.resolve("index"), indexCacheBytes);
+    }
+
+    /** Opens the store, creating its directories, and reconciles partial fills left by a crash. */
+    public static BlobStore open(Path dataDir, long indexCacheBytes) {
+        BlobStore store;
+        try {
+            store = new BlobStore(dataDir, indexCacheBytes);
+        } catch (IOException e) {
+            throw new StorageException("cannot create the data directory " + dataDir + ": " + e.getMessage(), e);
+        }
+        store.dropUnfinishedFills();
+        return store;
+    }
+
+    public CacheIndex index() {
+        return index;
+    }
+
+    /** The complete blob, when it is indexed and its file is intact in size. */
+    public Optional<StoredBlob> find(Digest digest) {
+        Optional<BlobRecord> record = index.blob(digest);
+        if (record.isEmpty()) {
+            return Optional.empty();
+        }
+        Path file = blobPath(digest);
+        try {
+            if (Files.size(file) == record.get().size()) {
+                return Optional.of(new StoredBlob(record.get(), file));
+            }
+            LOG.warn("blob {} has the wrong size on disk; dropping it so it is fetched again", digest);
+        } catch (NoSuchFileException e) {
+            LOG.warn("blob {} is indexed but its file is gone; dropping it so it is fetched again", digest);
+        } catch (IOException e) {
+            LOG.warn("blob {} cannot be read ({}); dropping it so it is fetched again", digest, e.getMessage());
+        }
+        forget(digest);
+        return Optional.empty();
+    }
+
+    /** Starts a fill: an empty partial file and a fill record. */
+    public PartialBlob beginFill(Digest digest, long size, int chunkSize) {
+        try {
+            return new PartialBlob(digest, size, chunkSize, partialPath(digest), index);
+        } catch (IOException e) {
+            throw new StorageException("cannot create a partial file for " + digest + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Makes a verified fill a complete blob: sync, rename into {@code blobs/}, then index.
+     * The caller has checked the digest over every byte.
+     */
+    public BlobRecord commit(PartialBlob partial, long size, String mediaType) {
+        Digest digest = partial.digest();
+        try {
+            partial.force();
+            partial.close();
+            Path target = blobPath(digest);
+            Files.createDirectories(target.getParent());
+            moveAtomically(partial.file(), target);
+            BlobRecord record = new BlobRecord(digest, size, mediaType, System.currentTimeMillis());
+            index.putBlob(record);
+            index.deleteFill(digest);
+            return record;
+        } catch (IOException e) {
+            abandon(partial);
+            throw new StorageException("cannot commit blob " + digest + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Drops a fill that failed: nothing of it is kept. */
+    public void abandon(PartialBlob partial) {
+        try {
+            partial.close();
+            Files.deleteIfExists(partial.file());
+        } catch (IOException e) {
+            LOG.warn("cannot delete partial file {}: {}", partial.file(), e.getMessage());
+        }
+        index.deleteFill(partial.digest());
+    }
+
+    /** Stores a small object whose digest the caller verified (a manifest), durably. */
+    public BlobRecord putSmall(Digest digest, byte[] bytes, String mediaType) {
+        Path temp = partialPath(digest).resolveSibling(digest.hex() + ".small");
+        try {
+            Files.write(temp, bytes, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                    StandardOpenOption.WRITE, StandardOpenOption.SYNC);
+            Path target = blobPath(digest);
+            Files.createDirectories(target.getParent());
+            moveAtomically(temp, target);
+        } catch (IOException e) {
+            throw new StorageException("cannot store " + digest + ": " + e.getMessage(), e);
+        }
+        BlobRecord record = new BlobRecord(digest, bytes.length, mediaType, System.currentTimeMillis());
+        index.putBlob(record);
+        return record;
+    }
+
+    /** Reads a small stored object whole; empty when its file vanished (the entry is dropped). */
+    public Optional<byte[]> readSmall(StoredBlob blob) {
+        try {
+            byte[] bytes = Files.readAllBytes(blob.file());
+            if (bytes.length == blob.record().size()) {
+                return Optional.of(bytes);
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot read {}: {}", blob.file(), e.getMessage());
+        }
+        forget(blob.record().digest());
+        return Optional.empty();
+    }
+
+    private void forget(Digest digest) {
+        index.deleteBlob(digest);
+        try {
+            Files.deleteIfExists(blobPath(digest));
+        } catch (IOException e) {
+            LOG.warn("cannot delete {}: {}", blobPath(digest), e.getMessage());
+        }
+    }
+
+    Path blobPath(Digest digest) {
+        return blobsDir.resolve(digest.algorithm()).resolve(digest.hex().substring(0, 2)).resolve(digest.hex());
+    }
+
+    Path partialPath(Digest digest) {
+        return partialDir.resolve(digest.algorithm() + "-" + digest.hex());
+    }
+
+    /**
+     * Partial fills from before a restart are dropped for now, record and file alike, so
+     * no partial bytes are ever taken for a complete blob; files in {@code partial/}
+     * without a record are orphans of a crash and go too.
+     */
+    private void dropUnfinishedFills() {
+        Set<Digest> unfinished = new HashSet<>();
+        index.forEachFill((digest, fill) -> unfinished.add(digest));
+        unfinished.forEach(index::deleteFill);
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(partialDir)) {
+            for (Path file : files) {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            throw new StorageException("cannot clean " + partialDir + ": " + e.getMessage(), e);
+        }
+        if (!unfinished.isEmpty()) {
+            LOG.info("dropped {} unfinished fills from before the restart", unfinished.size());
+        }
+    }
+
+    private static void moveAtomically(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("the data directory must support atomic renames", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        index.close();
+    }
+}

@@ -1,0 +1,38 @@
+package io.aicache.storage;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+/**
+ * Small hot objects (manifests, configs) kept in memory, weighed in bytes, so the hottest
+ * requests touch neither the index nor the file system. Caffeine's W-TinyLFU admission
+ * keeps a one-off scan from flushing what is really hot.
+ */
+public final class HotTier {
+
+    private final Cache<Digest, byte[]> cache;
+    private final int maxObjectBytes;
+
+    public HotTier(long maxTotalBytes, int maxObjectBytes) {
+        this.maxObjectBytes = maxObjectBytes;
+        this.cache = Caffeine.newBuilder()
+                .maximumWeight(maxTotalBytes)
+                .weigher((Digest digest, byte[] bytes) -> bytes.length)
+                .build();
+    }
+
+    public byte[] get(Digest digest) {
+        return cache.getIfPresent(digest);
+    }
+
+    /** Keeps {@code bytes} when they are small enough to be worth memory. */
+    public void offer(Digest digest, byte[] bytes) {
+        if (bytes.length <= maxObjectBytes) {
+            cache.put(digest, bytes);
+        }
+    }
+
+    public void invalidate(Digest digest) {
+        cache.invalidate(digest);
+    }
+}

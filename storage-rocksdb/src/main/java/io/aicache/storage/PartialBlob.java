@@ -1,0 +1,85 @@
+package io.aicache.storage;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.BitSet;
+
+/**
+ * A blob being filled: a sparse file written at chunk offsets, and the record of which
+ * chunks have landed. Positional writes may come from several threads at once (one per
+ * range); nothing here is visible to readers of complete blobs until {@link BlobStore#commit}.
+ */
+public final class PartialBlob implements AutoCloseable {
+
+    private final Digest digest;
+    private final long size;
+    private final int chunkSize;
+    private final Path file;
+    private final FileChannel channel;
+    private final CacheIndex index;
+    private final BitSet landed = new BitSet();
+
+    PartialBlob(Digest digest, long size, int chunkSize, Path file, CacheIndex index) throws IOException {
+        this.digest = digest;
+        this.size = size;
+        this.chunkSize = chunkSize;
+        this.file = file;
+        this.index = index;
+        this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.READ, StandardOpenOption.WRITE);
+        index.putFill(record());
+    }
+
+    public Digest digest() {
+        return digest;
+    }
+
+    /** The planned size, or -1 when upstream did not say. */
+    public long size() {
+        return size;
+    }
+
+    public int chunkSize() {
+        return chunkSize;
+    }
+
+    /** The partial file; readers open it themselves and read up to the fill's watermark. */
+    public Path file() {
+        return file;
+    }
+
+    /** Writes all of {@code bytes} at {@code position}. */
+    public void write(ByteBuffer bytes, long position) throws IOException {
+        long at = position;
+        while (bytes.hasRemaining()) {
+            at += channel.write(bytes, at);
+        }
+    }
+
+    /** Records that chunk {@code chunk} is complete, so a restart need not fetch it again. */
+    public void markChunkLanded(int chunk) {
+        FillRecord snapshot;
+        synchronized (landed) {
+            landed.set(chunk);
+            snapshot = record();
+        }
+        index.putFill(snapshot);
+    }
+
+    /** Makes the written bytes durable before the blob is renamed into place. */
+    void force() throws IOException {
+        channel.force(true);
+    }
+
+    private FillRecord record() {
+        return new FillRecord(digest, size, chunkSize, landed);
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+}

@@ -1,0 +1,133 @@
+package io.aicache.storage;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+
+/**
+ * Compact, versioned binary encodings of the index's keys and records.
+ *
+ * <p>Every value starts with a format version byte so later releases can read what
+ * earlier ones wrote. Digest keys are the algorithm's id byte followed by the raw hash
+ * (33 bytes for sha256 rather than 71 as text).
+ */
+public final class RecordCodec {
+
+    static final byte VERSION_1 = 1;
+    private static final byte SHA256_ID = 1;
+    private static final byte SHA512_ID = 2;
+
+    private RecordCodec() {
+    }
+
+    public static byte[] digestKey(Digest digest) {
+        byte[] hash = HexFormat.of().parseHex(digest.hex());
+        byte[] key = new byte[hash.length + 1];
+        key[0] = digest.algorithm().equals("sha256") ? SHA256_ID : SHA512_ID;
+        System.arraycopy(hash, 0, key, 1, hash.length);
+        return key;
+    }
+
+    public static Digest digestFromKey(byte[] key) {
+        String algorithm = switch (key[0]) {
+            case SHA256_ID -> "sha256";
+            case SHA512_ID -> "sha512";
+            default -> throw new IllegalArgumentException("unknown digest id " + key[0]);
+        };
+        return new Digest(algorithm, HexFormat.of().formatHex(key, 1, key.length));
+    }
+
+    public static byte[] encodeBlob(BlobRecord blob) {
+        byte[] mediaType = utf8(blob.mediaType());
+        ByteBuffer out = ByteBuffer.allocate(1 + 8 + 8 + 2 + mediaType.length);
+        out.put(VERSION_1).putLong(blob.size()).putLong(blob.storedAtMillis());
+        putShortString(out, mediaType);
+        return out.array();
+    }
+
+    public static BlobRecord decodeBlob(Digest digest, byte[] value) {
+        ByteBuffer in = versioned(value);
+        long size = in.getLong();
+        long storedAt = in.getLong();
+        return new BlobRecord(digest, size, getShortString(in), storedAt);
+    }
+
+    public static byte[] encodeTag(TagRecord tag) {
+        byte[] digest = digestKey(tag.digest());
+        byte[] mediaType = utf8(tag.mediaType());
+        ByteBuffer out = ByteBuffer.allocate(1 + 1 + digest.length + 8 + 8 + 2 + mediaType.length);
+        out.put(VERSION_1).put((byte) digest.length).put(digest).putLong(tag.size()).putLong(tag.validatedAtMillis());
+        putShortString(out, mediaType);
+        return out.array();
+    }
+
+    public static TagRecord decodeTag(byte[] value) {
+        ByteBuffer in = versioned(value);
+        byte[] digest = new byte[in.get()];
+        in.get(digest);
+        long size = in.getLong();
+        long validatedAt = in.getLong();
+        return new TagRecord(digestFromKey(digest), getShortString(in), size, validatedAt);
+    }
+
+    public static byte[] encodeResponse(StoredResponse response) {
+        byte[] contentType = utf8(response.contentType());
+        ByteBuffer out = ByteBuffer.allocate(1 + 8 + 2 + contentType.length + response.body().length);
+        out.put(VERSION_1).putLong(response.fetchedAtMillis());
+        putShortString(out, contentType);
+        out.put(response.body());
+        return out.array();
+    }
+
+    public static StoredResponse decodeResponse(byte[] value) {
+        ByteBuffer in = versioned(value);
+        long fetchedAt = in.getLong();
+        String contentType = getShortString(in);
+        byte[] body = new byte[in.remaining()];
+        in.get(body);
+        return new StoredResponse(contentType, body, fetchedAt);
+    }
+
+    public static byte[] encodeFill(FillRecord fill) {
+        byte[] chunks = fill.landedChunks().toByteArray();
+        ByteBuffer out = ByteBuffer.allocate(1 + 8 + 4 + 4 + chunks.length);
+        out.put(VERSION_1).putLong(fill.size()).putInt(fill.chunkSize()).putInt(chunks.length).put(chunks);
+        return out.array();
+    }
+
+    public static FillRecord decodeFill(Digest digest, byte[] value) {
+        ByteBuffer in = versioned(value);
+        long size = in.getLong();
+        int chunkSize = in.getInt();
+        byte[] chunks = new byte[in.getInt()];
+        in.get(chunks);
+        return new FillRecord(digest, size, chunkSize, java.util.BitSet.valueOf(chunks));
+    }
+
+    private static ByteBuffer versioned(byte[] value) {
+        ByteBuffer in = ByteBuffer.wrap(value);
+        byte version = in.get();
+        if (version != VERSION_1) {
+            throw new IllegalArgumentException("unknown record format version " + version);
+        }
+        return in;
+    }
+
+    private static byte[] utf8(String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length > 0xFFFF) {
+            throw new IllegalArgumentException("string too long for a record: " + bytes.length + " bytes");
+        }
+        return bytes;
+    }
+
+    private static void putShortString(ByteBuffer out, byte[] bytes) {
+        out.putShort((short) bytes.length).put(bytes);
+    }
+
+    private static String getShortString(ByteBuffer in) {
+        byte[] bytes = new byte[Short.toUnsignedInt(in.getShort())];
+        in.get(bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,115 @@
+package io.aicache.upstream;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * The registry token flow: asks a challenge's realm for a token for one scope, and keeps
+ * tokens per scope until shortly before they expire. Concurrent requests for one scope
+ * share one token request.
+ */
+final class BearerTokens {
+
+    /** Tokens are dropped this long before they expire, so none expires in flight. */
+    private static final Duration EXPIRY_MARGIN = Duration.ofSeconds(10);
+    /** The token spec's default lifetime when the service does not say. */
+    private static final Duration DEFAULT_LIFETIME = Duration.ofSeconds(60);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private record Token(String value, long expiresAtMillis) {
+    }
+
+    private final HttpClient http;
+    private final Optional<Credentials> credentials;
+    private final Duration timeout;
+    private final Clock clock;
+    private final ConcurrentHashMap<String, CompletableFuture<Token>> byScope = new ConcurrentHashMap<>();
+
+    BearerTokens(HttpClient http, Optional<Credentials> credentials, Duration timeout, Clock clock) {
+        this.http = http;
+        this.credentials = credentials;
+        this.timeout = timeout;
+        this.clock = clock;
+    }
+
+    /** A cached, unexpired token for {@code scope}, if there is one. */
+    Optional<String> cached(String scope) {
+        CompletableFuture<Token> token = byScope.get(scope);
+        if (token == null || !token.isDone() || token.isCompletedExceptionally()) {
+            return Optional.empty();
+        }
+        Token t = token.join();
+        return t.expiresAtMillis() > clock.millis() ? Optional.of(t.value()) : Optional.empty();
+    }
+
+    /** A token for {@code scope} from the challenge's realm: the cached one, or a new one. */
+    CompletableFuture<String> obtain(Challenge challenge, String scope) {
+        CompletableFuture<Token> token = byScope.compute(scope, (key, existing) -> {
+            if (existing != null && !existing.isCompletedExceptionally()
+                    && (!existing.isDone() || existing.join().expiresAtMillis() > clock.millis())) {
+                return existing;
+            }
+            return request(challenge, scope);
+        });
+        token.whenComplete((t, failure) -> {
+            if (failure != null) {
+                byScope.remove(scope, token);
+            }
+        });
+        return token.thenApply(Token::value);
+    }
+
+    /** Forgets the token for {@code scope} (upstream refused it). */
+    void invalidate(String scope) {
+        byScope.remove(scope);
+    }
+
+    private CompletableFuture<Token> request(Challenge challenge, String scope) {
+        String realm = challenge.parameter("realm");
+        if (realm == null) {
+            return CompletableFuture.failedFuture(new UpstreamException("token challenge without a realm"));
+        }
+        StringBuilder uri = new StringBuilder(realm).append(realm.contains("?") ? '&' : '?');
+        String service = challenge.parameter("service");
+        if (service != null) {
+            uri.append("service=").append(URLEncoder.encode(service, StandardCharsets.UTF_8)).append('&');
+        }
+        uri.append("scope=").append(URLEncoder.encode(scope, StandardCharsets.UTF_8));
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(uri.toString())).timeout(timeout).GET();
+        credentials.ifPresent(c -> request.header("Authorization", c.basicHeader()));
+        long requestedAt = clock.millis();
+        return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray()).thenApply(response -> {
+            if (response.statusCode() != 200) {
+                throw new UpstreamException("token service " + realm + " answered " + response.statusCode());
+            }
+            return parse(response.body(), requestedAt);
+        });
+    }
+
+    private Token parse(byte[] body, long requestedAt) {
+        try {
+            JsonNode json = JSON.readTree(body);
+            String value = json.hasNonNull("token") ? json.get("token").asText() : json.path("access_token").asText(null);
+            if (value == null || value.isEmpty()) {
+                throw new UpstreamException("token service answered without a token");
+            }
+            long lifetimeSeconds = json.path("expires_in").asLong(DEFAULT_LIFETIME.toSeconds());
+            long lifetime = Math.max(Duration.ofSeconds(lifetimeSeconds).minus(EXPIRY_MARGIN).toMillis(), 0);
+            return new Token(value, requestedAt + lifetime);
+        } catch (java.io.IOException e) {
+            throw new UpstreamException("token service answered with unreadable JSON", e);
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package io.aicache.upstream;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/** A user name and secret for Basic authentication. Never printed: {@link #toString()} hides the secret. */
+public record Credentials(String username, String password) {
+
+    public Credentials {
+        if (username == null || username.isEmpty() || password == null) {
+            throw new IllegalArgumentException("credentials need a username and a password");
+        }
+    }
+
+    public String basicHeader() {
+        return "Basic " + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public String toString() {
+        return "Credentials[username=" + username + ", password=***]";
+    }
+}

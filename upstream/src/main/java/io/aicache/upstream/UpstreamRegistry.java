@@ -1,0 +1,32 @@
+package io.aicache.upstream;
+
+import java.net.URI;
+import java.util.Optional;
+
+/**
+ * A registry aicache mirrors.
+ *
+ * @param name          the name clients use for it ({@code docker.io}, {@code ghcr.io}, {@code registry.test:5000})
+ * @param endpoint      where aicache reaches it ({@code https://registry-1.docker.io}, {@code http://127.0.0.1:5000})
+ * @param credentials   Basic credentials for the registry or its token service, when it needs any
+ * @param libraryPrefix whether single-component names get {@code library/} (Docker Hub's official images)
+ */
+public record UpstreamRegistry(String name, URI endpoint, Optional<Credentials> credentials, boolean libraryPrefix) {
+
+    public UpstreamRegistry {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("an upstream needs a name");
+        }
+        if (endpoint == null || endpoint.getHost() == null
+                || !("http".equals(endpoint.getScheme()) || "https".equals(endpoint.getScheme()))) {
+            throw new IllegalArgumentException("upstream '" + name + "' needs an http:// or https:// endpoint with a host, got '"
+                    + endpoint + "'");
+        }
+        credentials = credentials == null ? Optional.empty() : credentials;
+    }
+
+    /** The repository path upstream knows: Docker Hub's official images live under {@code library/}. */
+    public String upstreamRepository(String repository) {
+        return libraryPrefix && repository.indexOf('/') < 0 ? "library/" + repository : repository;
+    }
+}
