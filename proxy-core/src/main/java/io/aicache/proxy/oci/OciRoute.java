@@ -36,7 +36,7 @@ public record OciRoute(Kind kind, String name, String reference) {
                 default -> "/referrers/";
             };
             int at = rest.lastIndexOf(marker);
-            if (at > 0) {
+            if (at >= 0) {
                 String reference = rest.substring(at + marker.length());
                 if (reference.isEmpty() || reference.contains("/")) {
                     throw notFound(path);

@@ -1,0 +1,82 @@
+package io.aicache.proxy.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+class ConfigLoaderTest {
+
+    private final ConfigLoader loader = new ConfigLoader(Map.of("HUB_TOKEN", "t0ken")::get);
+
+    @Test
+    void embeddedDefaultsMirrorTheWellKnownRegistries() {
+        AicacheConfig config = loader.defaults();
+        assertEquals("0.0.0.0:5000", config.server().listen());
+        assertEquals("docker.io", config.upstream().defaultRegistry());
+        assertEquals(5, config.upstream().registries().size());
+        assertTrue(config.upstream().registries().get(0).libraryPrefix());
+        assertEquals(8L << 20, config.storage().chunkSize().bytes());
+        assertEquals(Duration.ofMinutes(5), config.manifests().tagTtl());
+    }
+
+    @Test
+    void userFileOverridesOnlyWhatItNames() {
+        AicacheConfig config = loader.fromYaml("""
+                storage:
+                  dataDir: /var/lib/aicache
+                manifests:
+                  tagTtl: 30s
+                """, "test");
+        assertEquals(Path.of("/var/lib/aicache"), config.storage().dataDir());
+        assertEquals(Duration.ofSeconds(30), config.manifests().tagTtl());
+        assertEquals(8L << 20, config.storage().chunkSize().bytes(), "unnamed keys keep their defaults");
+    }
+
+    @Test
+    void readsSecretsFromTheEnvironment() {
+        AicacheConfig config = loader.fromYaml("""
+                upstream:
+                  defaultRegistry: docker.io
+                  registries:
+                    - name: docker.io
+                      endpoint: https://registry-1.docker.io
+                      username: me
+                      password: ${HUB_TOKEN}
+                """, "test");
+        assertEquals("t0ken", config.upstream().registries().get(0).toUpstream().credentials().orElseThrow().password());
+    }
+
+    @Test
+    void errorsNameTheKeyTheValueAndWhatIsExpected() {
+        assertMessage("storage:\n  chunkSize: 8XB\n", "storage.chunkSize", "8XB", "is not a size");
+        assertMessage("manifests:\n  tagTtl: soon\n", "manifests.tagTtl", "soon", "is not a duration");
+        assertMessage("server:\n  listen: nowhere\n", "server", "nowhere", "host:port");
+        assertMessage("server:\n  lisen: x\n", "server.lisen", "unknown key", "listen");
+        assertMessage("upstream:\n  registries:\n    - name: a\n      endpoint: ftp://x\n", "upstream.registries[0]",
+                "ftp://x", "http:// or https://");
+        assertMessage("upstream:\n  defaultRegistry: nope\n", "upstream", "nope", "is not one of the registries");
+        assertMessage("upstream:\n  registries:\n    - name: a\n      endpoint: http://x\n      password: ${MISSING}\n",
+                "upstream.registries[0].password", "MISSING", "not set");
+        assertMessage("storage: [1, 2\n", "not valid YAML");
+    }
+
+    @Test
+    void missingFileIsNamed() {
+        ConfigException error = assertThrows(ConfigException.class, () -> loader.load(Path.of("/nonexistent/aicache.yaml")));
+        assertTrue(error.getMessage().contains("/nonexistent/aicache.yaml"), error.getMessage());
+    }
+
+    private void assertMessage(String yaml, String... fragments) {
+        ConfigException error = assertThrows(ConfigException.class, () -> loader.fromYaml(yaml, "my.yaml"));
+        assertTrue(error.getMessage().startsWith("my.yaml: "), error.getMessage());
+        for (String fragment : fragments) {
+            assertTrue(error.getMessage().contains(fragment), "'" + error.getMessage() + "' should mention '" + fragment + "'");
+        }
+    }
+}

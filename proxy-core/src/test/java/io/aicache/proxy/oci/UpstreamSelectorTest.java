@@ -1,0 +1,72 @@
+package io.aicache.proxy.oci;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ForkJoinPool;
+
+import org.junit.jupiter.api.Test;
+
+import io.aicache.proxy.http.ErrorCode;
+import io.aicache.proxy.http.RegistryException;
+import io.aicache.upstream.UpstreamClients;
+import io.aicache.upstream.UpstreamRegistry;
+
+class UpstreamSelectorTest {
+
+    private final UpstreamSelector selector = new UpstreamSelector(new UpstreamClients(List.of(
+            new UpstreamRegistry("docker.io", URI.create("https://registry-1.docker.io"), Optional.empty(), true),
+            new UpstreamRegistry("ghcr.io", URI.create("https://ghcr.io"), Optional.empty(), false),
+            new UpstreamRegistry("registry.test:5000", URI.create("http://127.0.0.1:5000"), Optional.empty(), false)),
+            ForkJoinPool.commonPool(), Duration.ofSeconds(1), Duration.ofSeconds(1)), "docker.io");
+
+    @Test
+    void namespaceParameterPicksTheRegistry() {
+        Target target = selector.select("org/app", "ghcr.io");
+        assertEquals("ghcr.io", target.registryName());
+        assertEquals("org/app", target.repository());
+        assertEquals("ghcr.io", target.namespaceEcho());
+    }
+
+    @Test
+    void firstPathComponentNamingARegistryPicksIt() {
+        Target target = selector.select("ghcr.io/org/app", null);
+        assertEquals("ghcr.io", target.registryName());
+        assertEquals("org/app", target.repository());
+        assertEquals("ghcr.io/org/app", target.clientPathPrefix());
+        assertEquals("registry.test:5000", selector.select("registry.test:5000/team/app", null).registryName());
+    }
+
+    @Test
+    void anythingElseGoesToTheDefaultWithDockerHubsLibraryPrefix() {
+        Target target = selector.select("alpine", null);
+        assertEquals("docker.io", target.registryName());
+        assertEquals("library/alpine", target.repository());
+        assertEquals("library/alpine", selector.select("docker.io/alpine", null).repository());
+        assertEquals("example.com/app", selector.select("example.com/app", null).repository(),
+                "an unconfigured host-like component is part of the name");
+    }
+
+    @Test
+    void unknownNamespaceIsNameUnknown() {
+        assertEquals(ErrorCode.NAME_UNKNOWN,
+                assertThrows(RegistryException.class, () -> selector.select("app", "quay.io")).code());
+    }
+
+    @Test
+    void repositoryIsValidatedAfterTheRegistryIsTakenOff() {
+        assertEquals(ErrorCode.NAME_INVALID,
+                assertThrows(RegistryException.class, () -> selector.select("ghcr.io/Org/App", null)).code());
+    }
+
+    @Test
+    void nextPageLinksPointAtTheClientsPath() {
+        Target target = selector.select("ghcr.io/org/app", null);
+        assertEquals("</v2/ghcr.io/org/app/tags/list?last=b&n=2>; rel=\"next\"",
+                ListingService.rewriteLink("</v2/org/app/tags/list?last=b&n=2>; rel=\"next\"", target));
+    }
+}
