@@ -27,6 +27,7 @@ final class RegistryChannelInitializer extends ChannelInitializer<SocketChannel>
         channel.pipeline()
                 .addLast("http", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_BYTES, MAX_CHUNK))
                 .addLast("aggregate", new HttpObjectAggregator(MAX_REQUEST_BODY))
+                .addLast("in-order", new OneRequestAtATime())
                 .addLast("stream", new ChunkedWriteHandler())
                 .addLast("oci", application);
     }
