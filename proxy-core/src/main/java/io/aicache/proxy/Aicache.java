@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.aicache.proxy.config.AicacheConfig;
 import io.aicache.proxy.config.StorageConfig;
 import io.aicache.proxy.config.UpstreamConfig;
+import io.aicache.proxy.fill.FillSettings;
 import io.aicache.proxy.fill.Fills;
 import io.aicache.proxy.oci.OciRequestHandler;
 import io.aicache.proxy.oci.UpstreamSelector;
@@ -44,10 +45,13 @@ public final class Aicache implements AutoCloseable {
             HotTier hotTier = new HotTier(storage.hotTier().maxBytes().bytes(), storage.hotTier().maxObjectBytes().toIntBytes());
             UpstreamClients clients = new UpstreamClients(
                     upstream.registries().stream().map(UpstreamConfig.Registry::toUpstream).toList(),
-                    upstreamExecutor, upstream.connectTimeout(), upstream.firstByteTimeout());
-            Fills fills = new Fills(store, storageExecutor, timer, storage.chunkSize().toIntBytes(), upstream.idleTimeout());
+                    upstreamExecutor, upstream.connectTimeout(), upstream.firstByteTimeout(),
+                    upstream.markDownAfter(), upstream.markDownFor(), upstream.offline());
+            FillSettings fillSettings = new FillSettings(storage.chunkSize().toIntBytes(), config.fill().parallelism(),
+                    upstream.idleTimeout(), config.fill().retry().toPolicy());
+            Fills fills = new Fills(store, storageExecutor, timer, fillSettings, config.fill().maxConnectionsPerHost());
             OciRequestHandler handler = new OciRequestHandler(new UpstreamSelector(clients, upstream.defaultRegistry()),
-                    store, hotTier, fills, storageExecutor, config.manifests().maxBytes().bytes(), config.manifests().tagTtl());
+                    store, hotTier, fills, storageExecutor, config.manifests(), upstream.offline());
             server = new RegistryServer(config.server().address(), config.server().ioThreads(), handler);
         } catch (RuntimeException | InterruptedException e) {
             shutdownExecutors();

@@ -59,6 +59,11 @@ public final class PartialBlob implements AutoCloseable {
         }
     }
 
+    /** Reads into {@code into} from {@code position}; returns the count read, -1 at the end of the file. */
+    public int read(ByteBuffer into, long position) throws IOException {
+        return channel.read(into, position);
+    }
+
     /** Records that chunk {@code chunk} is complete, so a restart need not fetch it again. */
     public void markChunkLanded(int chunk) {
         FillRecord snapshot;

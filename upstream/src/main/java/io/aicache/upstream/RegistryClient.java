@@ -28,18 +28,25 @@ public final class RegistryClient {
     private final HttpClient http;
     private final Duration firstByteTimeout;
     private final BearerTokens tokens;
+    private final UpstreamHealth health;
     /** Set once the registry asked for Basic credentials, so later requests send them at once. */
     private volatile boolean basicChallenged;
 
-    public RegistryClient(UpstreamRegistry registry, HttpClient http, Duration firstByteTimeout) {
+    public RegistryClient(UpstreamRegistry registry, HttpClient http, Duration firstByteTimeout, UpstreamHealth health) {
         this.registry = registry;
         this.http = http;
         this.firstByteTimeout = firstByteTimeout;
+        this.health = health;
         this.tokens = new BearerTokens(http, registry.credentials(), firstByteTimeout, Clock.systemUTC());
     }
 
     public UpstreamRegistry registry() {
         return registry;
+    }
+
+    /** Whether the upstream is marked down after repeated failures. */
+    public boolean isDown() {
+        return health.isDown();
     }
 
     /** Sends {@code request}; the body is read whole, up to {@code maxBodyBytes} (more is an error). */
@@ -69,10 +76,19 @@ public final class RegistryClient {
     }
 
     private <T> CompletableFuture<UpstreamResponse<T>> send(UpstreamRequest request, BodyHandler<T> bodies) {
+        if (!health.admit()) {
+            return CompletableFuture.failedFuture(new UpstreamDownException(registry.name()));
+        }
         String scope = "repository:" + request.repository() + ":pull";
         Optional<String> auth = tokens.cached(scope).map(token -> "Bearer " + token)
                 .or(() -> basicChallenged ? registry.credentials().map(Credentials::basicHeader) : Optional.empty());
-        return attempt(request, apiUri(request), auth, scope, bodies, true, 0);
+        return attempt(request, apiUri(request), auth, scope, bodies, true, 0).whenComplete((response, failure) -> {
+            if (failure != null || response.status() >= 500) {
+                health.failed();
+            } else {
+                health.succeeded();
+            }
+        });
     }
 
     private <T> CompletableFuture<UpstreamResponse<T>> attempt(UpstreamRequest request, URI uri, Optional<String> auth,

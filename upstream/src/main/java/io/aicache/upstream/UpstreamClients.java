@@ -1,6 +1,7 @@
 package io.aicache.upstream;
 
 import java.net.http.HttpClient;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -16,8 +17,13 @@ public final class UpstreamClients {
 
     private final Map<String, RegistryClient> byName = new LinkedHashMap<>();
 
-    public UpstreamClients(Collection<UpstreamRegistry> registries, Executor executor,
-                           Duration connectTimeout, Duration firstByteTimeout) {
+    /**
+     * @param failuresToMarkDown failures in a row after which an upstream is marked down
+     * @param downFor            how long it stays down before a probe is let through
+     * @param offline            never send anything upstream
+     */
+    public UpstreamClients(Collection<UpstreamRegistry> registries, Executor executor, Duration connectTimeout,
+                           Duration firstByteTimeout, int failuresToMarkDown, Duration downFor, boolean offline) {
         HttpClient http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -25,7 +31,8 @@ public final class UpstreamClients {
                 .executor(executor)
                 .build();
         for (UpstreamRegistry registry : registries) {
-            byName.put(registry.name(), new RegistryClient(registry, http, firstByteTimeout));
+            byName.put(registry.name(), new RegistryClient(registry, http, firstByteTimeout,
+                    offline ? UpstreamHealth.offline() : new UpstreamHealth(failuresToMarkDown, downFor, Clock.systemUTC())));
         }
     }
 

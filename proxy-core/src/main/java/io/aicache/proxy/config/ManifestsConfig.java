@@ -1,20 +1,57 @@
 package io.aicache.proxy.config;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * How manifests are kept.
  *
- * @param tagTtl   how long a tag is served without asking upstream again
- * @param maxBytes the largest manifest accepted from upstream
+ * @param tagTtl               how long a tag is served without asking upstream again
+ * @param tagTtls              TTLs for tags matching a pattern (first match wins), before {@code tagTtl}
+ * @param staleWhileRevalidate past its TTL, a tag is served at once for this long while it is revalidated
+ * @param staleIfError         past its TTL, a tag is served for this long when upstream cannot answer
+ * @param maxBytes             the largest manifest accepted from upstream
  */
-public record ManifestsConfig(Duration tagTtl, DataSize maxBytes) {
+public record ManifestsConfig(Duration tagTtl, List<TagTtl> tagTtls, Duration staleWhileRevalidate,
+                              Duration staleIfError, DataSize maxBytes) {
+
     public ManifestsConfig {
-        if (tagTtl.isNegative()) {
-            throw new IllegalArgumentException("tagTtl must not be negative, got " + tagTtl);
+        if (tagTtl.isNegative() || staleWhileRevalidate.isNegative() || staleIfError.isNegative()) {
+            throw new IllegalArgumentException("durations must not be negative");
         }
         if (maxBytes.bytes() < 1024 || maxBytes.bytes() > 64L << 20) {
             throw new IllegalArgumentException("maxBytes must be between 1KiB and 64MiB, got " + maxBytes);
+        }
+        tagTtls = tagTtls == null ? List.of() : List.copyOf(tagTtls);
+    }
+
+    /** The TTL of {@code tag}: the first matching pattern's, else {@code tagTtl}. */
+    public Duration ttlOf(String tag) {
+        for (TagTtl rule : tagTtls) {
+            if (rule.compiled().matcher(tag).matches()) {
+                return rule.ttl();
+            }
+        }
+        return tagTtl;
+    }
+
+    /** @param pattern a regular expression the whole tag must match */
+    public record TagTtl(String pattern, Duration ttl) {
+        public TagTtl {
+            try {
+                Pattern.compile(pattern);
+            } catch (PatternSyntaxException | NullPointerException e) {
+                throw new IllegalArgumentException("pattern '" + pattern + "' is not a regular expression");
+            }
+            if (ttl == null || ttl.isNegative()) {
+                throw new IllegalArgumentException("ttl of pattern '" + pattern + "' must be a duration of 0 or more");
+            }
+        }
+
+        Pattern compiled() {
+            return Pattern.compile(pattern);
         }
     }
 }

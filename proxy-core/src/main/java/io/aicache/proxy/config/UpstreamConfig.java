@@ -16,12 +16,19 @@ import io.aicache.upstream.UpstreamRegistry;
  * @param defaultRegistry  the registry for requests that name none (Docker's registry-mirrors send no {@code ns})
  * @param connectTimeout   to open a connection
  * @param firstByteTimeout from sending a request to upstream's response headers
- * @param idleTimeout      a body that sends nothing for this long is abandoned
+ * @param idleTimeout      a body that sends nothing for this long is dropped and its range tried again
+ * @param markDownAfter    failures in a row after which an upstream is marked down
+ * @param markDownFor      how long it stays down before one request probes it again
+ * @param offline          never ask upstream: serve what is kept, answer misses with 503
  */
 public record UpstreamConfig(String defaultRegistry, Duration connectTimeout, Duration firstByteTimeout,
-                             Duration idleTimeout, List<Registry> registries) {
+                             Duration idleTimeout, int markDownAfter, Duration markDownFor, boolean offline,
+                             List<Registry> registries) {
 
     public UpstreamConfig {
+        if (markDownAfter < 1) {
+            throw new IllegalArgumentException("markDownAfter must be at least 1, got " + markDownAfter);
+        }
         if (registries == null || registries.isEmpty()) {
             throw new IllegalArgumentException("at least one registry is required");
         }

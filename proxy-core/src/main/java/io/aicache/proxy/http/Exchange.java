@@ -1,10 +1,6 @@
 package io.aicache.proxy.http;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -30,8 +26,6 @@ import io.netty.handler.codec.http.LastHttpContent;
  * is kept open or closed as the client asked.
  */
 public final class Exchange {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ChannelHandlerContext ctx;
     private final HttpMethod method;
@@ -93,18 +87,13 @@ public final class Exchange {
 
     /** Answers with the spec's JSON error body. */
     public void sendError(RegistryException error) {
-        ObjectNode body = JSON.createObjectNode();
-        ObjectNode entry = body.putArray("errors").addObject();
-        entry.put("code", error.code().name());
-        entry.put("message", error.getMessage());
-        entry.putObject("detail");
         HttpHeaders headers = new io.netty.handler.codec.http.DefaultHttpHeaders();
         headers.set(HttpHeaderNames.CONTENT_TYPE, "application/json");
         error.headers().forEach(headers::set);
         if (error.code() == ErrorCode.UNSUPPORTED && error.status().equals(HttpResponseStatus.METHOD_NOT_ALLOWED)) {
             headers.set(HttpHeaderNames.ALLOW, "GET, HEAD");
         }
-        sendBytes(error.status(), headers, body.toString().getBytes(StandardCharsets.UTF_8));
+        sendBytes(error.status(), headers, ErrorBodies.of(error.code(), error.getMessage()));
     }
 
     /** Writes part of a streamed answer. */

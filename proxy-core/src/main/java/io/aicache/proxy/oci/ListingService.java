@@ -81,8 +81,11 @@ final class ListingService {
                 "/v2/" + target.repository() + "/referrers/" + digest, Map.of()).withQuery(query);
         target.client().fetch(request, MAX_LISTING_BYTES).whenComplete((response, failure) -> exchange.onLoop(() -> {
             if (failure == null && response.isSuccess()) {
+                byte[] body = query != null && response.header("OCI-Filters-Applied").isEmpty()
+                        ? ReferrersFilter.byArtifactType(response.body(), parameters.get("artifactType"))
+                        : response.body();
                 StoredResponse fresh = new StoredResponse(response.header("Content-Type")
-                        .orElse(MediaTypes.OCI_INDEX), response.body(), clock.millis());
+                        .orElse(MediaTypes.OCI_INDEX), body, clock.millis());
                 storageExecutor.execute(() -> store.index().putResponse(key, fresh));
                 sendReferrers(exchange, fresh, query);
             } else if (kept.isPresent() && (failure != null || response.status() >= 500 || response.status() == 429)) {
@@ -108,7 +111,7 @@ final class ListingService {
         return new UpstreamStatusException(target.registryName(), response.status(), response.headers());
     }
 
-    /** Upstream's next-page link, pointed at the same listing under the client's path. */
+    /** Upstream's next-page link, pointed at the same listing under the client's path (and {@code ns}). */
     static String rewriteLink(String link, Target target) {
         Matcher m = LINK_TARGET.matcher(link.trim());
         if (!m.matches()) {
@@ -116,6 +119,10 @@ final class ListingService {
         }
         int question = m.group(1).indexOf('?');
         String query = question < 0 ? "" : m.group(1).substring(question);
+        if (target.namespaceEcho() != null) {
+            String ns = "ns=" + URLEncoder.encode(target.namespaceEcho(), StandardCharsets.UTF_8);
+            query = query.isEmpty() ? "?" + ns : query + "&" + ns;
+        }
         return "</v2/" + target.clientPathPrefix() + "/tags/list" + query + ">" + m.group(2);
     }
 

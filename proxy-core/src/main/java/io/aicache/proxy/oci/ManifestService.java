@@ -3,19 +3,24 @@ package io.aicache.proxy.oci;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.aicache.proxy.config.ManifestsConfig;
 import io.aicache.proxy.http.ErrorCode;
 import io.aicache.proxy.http.Exchange;
 import io.aicache.storage.BlobStore;
 import io.aicache.storage.Digest;
 import io.aicache.storage.HotTier;
 import io.aicache.storage.TagRecord;
+import io.aicache.upstream.RetryPolicy;
+import io.aicache.upstream.UpstreamDownException;
 import io.aicache.upstream.UpstreamStatusException;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -24,37 +29,44 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 
 /**
  * {@code GET} and {@code HEAD} of manifests. By digest they are immutable and kept for good.
- * By tag they are kept for a TTL, then revalidated with a {@code HEAD} upstream; a cached tag
- * is served only when its media type is one the client accepts; when upstream cannot be
- * reached the last known manifest is served.
+ * By tag they are kept for a TTL (per tag pattern), then revalidated with a {@code HEAD}
+ * upstream (one at a time per tag); within {@code staleWhileRevalidate} the kept manifest is
+ * served at once while that happens; when upstream is down or answers 5xx or 429, the kept
+ * manifest is served for up to {@code staleIfError} with a {@code Warning} giving its age. A
+ * kept tag is served only when its media type is one the client accepts.
  */
 final class ManifestService {
 
     private static final Logger LOG = LoggerFactory.getLogger(ManifestService.class);
+    /** Classifies revalidation failures: those a retry could mend are the ones stale data may cover. */
+    private static final RetryPolicy TRANSIENT = new RetryPolicy(1, Duration.ZERO, Duration.ZERO);
 
     private final BlobStore store;
     private final HotTier hotTier;
     private final Executor storageExecutor;
     private final ManifestFetcher fetcher;
-    private final Duration tagTtl;
+    private final ManifestsConfig config;
+    private final boolean offline;
     private final Clock clock;
+    private final Map<String, CompletableFuture<Manifest>> revalidations = new ConcurrentHashMap<>();
 
     ManifestService(BlobStore store, HotTier hotTier, Executor storageExecutor, ManifestFetcher fetcher,
-                    Duration tagTtl, Clock clock) {
+                    ManifestsConfig config, boolean offline, Clock clock) {
         this.store = store;
         this.hotTier = hotTier;
         this.storageExecutor = storageExecutor;
         this.fetcher = fetcher;
-        this.tagTtl = tagTtl;
+        this.config = config;
+        this.offline = offline;
         this.clock = clock;
     }
 
     void serve(Exchange exchange, Target target, String reference) {
         List<String> accepted = MediaTypes.accepted(exchange.requestHeaderValues(HttpHeaderNames.ACCEPT));
-        CompletableFuture<Manifest> manifest = Digest.looksLikeDigest(reference)
-                ? byDigest(target, References.requireDigest(reference), accepted)
+        CompletableFuture<Answer> answer = Digest.looksLikeDigest(reference)
+                ? byDigest(target, References.requireDigest(reference), accepted).thenApply(Answer::fresh)
                 : byTag(target, References.requireTag(reference), accepted);
-        manifest.whenComplete((found, failure) -> exchange.onLoop(() -> {
+        answer.whenComplete((found, failure) -> exchange.onLoop(() -> {
             if (failure != null) {
                 exchange.sendError(UpstreamFailures.toRegistryException(failure, ErrorCode.MANIFEST_UNKNOWN, target,
                         "manifest " + reference));
@@ -69,30 +81,61 @@ final class ManifestService {
                 .orElseGet(() -> fetchAndKeep(target, digest.toString(), accepted)));
     }
 
-    private CompletableFuture<Manifest> byTag(Target target, String tag, List<String> accepted) {
+    private CompletableFuture<Answer> byTag(Target target, String tag, List<String> accepted) {
         String tagKey = target.key() + ":" + tag;
         Optional<TagRecord> known = store.index().tag(tagKey)
                 .filter(record -> MediaTypes.isAcceptable(accepted, record.mediaType()));
         if (known.isEmpty()) {
-            return fetchAndKeep(target, tag, accepted);
+            return fetchAndKeep(target, tag, accepted).thenApply(Answer::fresh);
         }
         TagRecord record = known.get();
-        if (clock.millis() - record.validatedAtMillis() < tagTtl.toMillis()) {
-            return localOrFetch(target, tag, record.digest(), accepted);
+        Duration age = Duration.ofMillis(Math.max(0, clock.millis() - record.validatedAtMillis()));
+        Duration ttl = config.ttlOf(tag);
+        if (offline) {
+            return localOrFetch(target, tag, record.digest(), accepted).thenApply(m -> Answer.stale(m, age, "aicache is offline"));
         }
-        return fetcher.currentDigest(target, tag, accepted).handle((current, failure) -> {
-            if (failure == null && current.filter(record.digest()::equals).isPresent()) {
-                storageExecutor.execute(() -> store.index().putTag(tagKey, record.revalidatedAt(clock.millis())));
-                return localOrFetch(target, tag, record.digest(), accepted);
+        if (age.compareTo(ttl) < 0) {
+            return localOrFetch(target, tag, record.digest(), accepted).thenApply(Answer::fresh);
+        }
+        CompletableFuture<Manifest> revalidated = revalidate(target, tag, tagKey, record, accepted);
+        if (age.compareTo(ttl.plus(config.staleWhileRevalidate())) < 0) {
+            return localOrFetch(target, tag, record.digest(), accepted).thenApply(Answer::fresh);
+        }
+        return revalidated.thenApply(Answer::fresh).exceptionallyCompose(failure -> {
+            if (!TRANSIENT.isRetryable(failure) && !(UpstreamFailures.unwrap(failure) instanceof UpstreamDownException)
+                    || age.compareTo(ttl.plus(config.staleIfError())) >= 0) {
+                return CompletableFuture.failedFuture(failure);
             }
-            if (failure == null || isNotFound(failure)) {
-                return fetchAndKeep(target, tag, accepted);
+            String reason = UpstreamFailures.unwrap(failure).getMessage();
+            LOG.warn("serving tag {} last confirmed {}s ago: upstream could not revalidate it ({})",
+                    tagKey, age.toSeconds(), reason);
+            return localOrFetch(target, tag, record.digest(), accepted).thenApply(m -> Answer.stale(m, age, reason));
+        });
+    }
+
+    /** Asks upstream whether the tag moved; one question per tag at a time, however many clients wait. */
+    private CompletableFuture<Manifest> revalidate(Target target, String tag, String tagKey, TagRecord record,
+                                                   List<String> accepted) {
+        CompletableFuture<Manifest>[] created = new CompletableFuture[1];
+        CompletableFuture<Manifest> result = revalidations.computeIfAbsent(tagKey, k -> created[0] = new CompletableFuture<>());
+        if (result != created[0]) {
+            return result;
+        }
+        fetcher.currentDigest(target, tag, accepted).thenCompose(current -> {
+            if (current.filter(record.digest()::equals).isPresent()) {
+                return CompletableFuture.runAsync(() -> store.index().putTag(tagKey, record.revalidatedAt(clock.millis())),
+                        storageExecutor).thenCompose(ignored -> localOrFetch(target, tag, record.digest(), accepted));
             }
-            LOG.warn("upstream {} could not revalidate tag {} ({}); serving the manifest last seen {}s ago",
-                    target.registryName(), tagKey, UpstreamFailures.unwrap(failure).getMessage(),
-                    (clock.millis() - record.validatedAtMillis()) / 1000);
-            return localOrFetch(target, tag, record.digest(), accepted);
-        }).thenCompose(manifest -> manifest);
+            return fetchAndKeep(target, tag, accepted);
+        }).whenComplete((manifest, failure) -> {
+            revalidations.remove(tagKey, result);
+            if (failure != null) {
+                result.completeExceptionally(UpstreamFailures.unwrap(failure));
+            } else {
+                result.complete(manifest);
+            }
+        });
+        return result;
     }
 
     private CompletableFuture<Manifest> localOrFetch(Target target, String tag, Digest digest, List<String> accepted) {
@@ -104,9 +147,8 @@ final class ManifestService {
     private CompletableFuture<Optional<Manifest>> local(Digest digest) {
         byte[] hot = hotTier.get(digest);
         if (hot != null) {
-            return store.index().blob(digest)
-                    .map(record -> CompletableFuture.completedFuture(Optional.of(new Manifest(digest, record.mediaType(), hot))))
-                    .orElseGet(() -> CompletableFuture.completedFuture(Optional.empty()));
+            return CompletableFuture.completedFuture(store.index().blob(digest)
+                    .map(record -> new Manifest(digest, record.mediaType(), hot)));
         }
         return CompletableFuture.supplyAsync(() -> store.find(digest).flatMap(blob -> store.readSmall(blob)
                 .map(bytes -> {
@@ -116,6 +158,9 @@ final class ManifestService {
     }
 
     private CompletableFuture<Manifest> fetchAndKeep(Target target, String reference, List<String> accepted) {
+        if (offline) {
+            return CompletableFuture.failedFuture(new UpstreamDownException(target.registryName() + " (aicache is offline)"));
+        }
         return fetcher.fetch(target, reference, accepted).thenApplyAsync(manifest -> {
             store.putSmall(manifest.digest(), manifest.bytes(), manifest.mediaType());
             hotTier.offer(manifest.digest(), manifest.bytes());
@@ -127,15 +172,33 @@ final class ManifestService {
         }, storageExecutor);
     }
 
-    private static boolean isNotFound(Throwable failure) {
-        return UpstreamFailures.unwrap(failure) instanceof UpstreamStatusException status && status.status() == 404;
-    }
-
-    private static void send(Exchange exchange, Manifest manifest) {
+    private static void send(Exchange exchange, Answer answer) {
+        Manifest manifest = answer.manifest();
         HttpHeaders headers = new DefaultHttpHeaders()
                 .set(HttpHeaderNames.CONTENT_TYPE, manifest.mediaType())
                 .set("Docker-Content-Digest", manifest.digest().toString())
                 .set(HttpHeaderNames.ETAG, "\"" + manifest.digest() + "\"");
+        if (answer.staleAge() != null) {
+            long seconds = answer.staleAge().toSeconds();
+            headers.set(HttpHeaderNames.AGE, seconds)
+                    .set(HttpHeaderNames.WARNING, "110 aicache \"Response is stale: tag last confirmed upstream "
+                            + seconds + "s ago; " + shorten(answer.reason()).replace('"', '\'') + "\"");
+        }
         exchange.sendBytes(HttpResponseStatus.OK, headers, manifest.bytes());
+    }
+
+    private static String shorten(String reason) {
+        return reason == null ? "" : reason.length() <= 200 ? reason : reason.substring(0, 200);
+    }
+
+    /** A manifest to send, and when it is served stale, how old it is and why. */
+    private record Answer(Manifest manifest, Duration staleAge, String reason) {
+        static Answer fresh(Manifest manifest) {
+            return new Answer(manifest, null, null);
+        }
+
+        static Answer stale(Manifest manifest, Duration age, String reason) {
+            return new Answer(manifest, age, reason);
+        }
     }
 }

@@ -1,7 +1,6 @@
 package io.aicache.proxy.oci;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
@@ -9,6 +8,7 @@ import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.aicache.proxy.config.ManifestsConfig;
 import io.aicache.proxy.fill.Fills;
 import io.aicache.proxy.http.ByteRange;
 import io.aicache.proxy.http.ErrorCode;
@@ -43,12 +43,13 @@ public final class OciRequestHandler extends SimpleChannelInboundHandler<FullHtt
     private final ListingService listings;
 
     public OciRequestHandler(UpstreamSelector selector, BlobStore store, HotTier hotTier, Fills fills,
-                             Executor storageExecutor, long maxManifestBytes, Duration tagTtl) {
+                             Executor storageExecutor, ManifestsConfig manifestsConfig, boolean offline) {
         Clock clock = Clock.systemUTC();
         this.selector = selector;
-        this.manifests = new ManifestService(store, hotTier, storageExecutor, new ManifestFetcher(maxManifestBytes), tagTtl, clock);
+        this.manifests = new ManifestService(store, hotTier, storageExecutor,
+                new ManifestFetcher(manifestsConfig.maxBytes().bytes()), manifestsConfig, offline, clock);
         this.blobs = new BlobService(store, fills);
-        this.listings = new ListingService(store, storageExecutor, tagTtl, clock);
+        this.listings = new ListingService(store, storageExecutor, manifestsConfig.tagTtl(), clock);
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.aicache.proxy.server;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.stream.ChunkedWriteHandler;
 
@@ -26,7 +25,7 @@ final class RegistryChannelInitializer extends ChannelInitializer<SocketChannel>
     protected void initChannel(SocketChannel channel) {
         channel.pipeline()
                 .addLast("http", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_BYTES, MAX_CHUNK))
-                .addLast("aggregate", new HttpObjectAggregator(MAX_REQUEST_BODY))
+                .addLast("aggregate", new RequestAggregator(MAX_REQUEST_BODY))
                 .addLast("in-order", new OneRequestAtATime())
                 .addLast("stream", new ChunkedWriteHandler())
                 .addLast("oci", application);

@@ -22,7 +22,8 @@ class UpstreamSelectorTest {
             new UpstreamRegistry("docker.io", URI.create("https://registry-1.docker.io"), Optional.empty(), true),
             new UpstreamRegistry("ghcr.io", URI.create("https://ghcr.io"), Optional.empty(), false),
             new UpstreamRegistry("registry.test:5000", URI.create("http://127.0.0.1:5000"), Optional.empty(), false)),
-            ForkJoinPool.commonPool(), Duration.ofSeconds(1), Duration.ofSeconds(1)), "docker.io");
+            ForkJoinPool.commonPool(), Duration.ofSeconds(1), Duration.ofSeconds(1), 5, Duration.ofSeconds(30), false),
+            "docker.io");
 
     @Test
     void namespaceParameterPicksTheRegistry() {

@@ -1,0 +1,310 @@
+package io.aicache.proxy.fill;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.aicache.storage.StorageException;
+import io.aicache.upstream.ContentRange;
+import io.aicache.upstream.UpstreamException;
+import io.aicache.upstream.UpstreamRequest;
+import io.aicache.upstream.UpstreamResponse;
+import io.aicache.upstream.UpstreamStatusException;
+
+/**
+ * One chunk of a fill, fetched with a range GET and written at its offset. A connection that
+ * drops or stalls is retried from the last byte received, by the fill's retry policy; an
+ * upstream that ignores {@code Range} (answers 200) is read from the start and the bytes
+ * before the chunk are skipped.
+ *
+ * <p>The probe is the fill's first chunk: its answer tells the blob's size (from
+ * {@code Content-Range}) and whether upstream takes ranges at all, and the fill is planned
+ * from it.
+ */
+final class ChunkDownload {
+
+    private final FillJob job;
+    private final int index;
+    private final long start;
+    private volatile long end;
+    private volatile long written;
+    private boolean probe;
+    private int attempts;
+    private volatile boolean finished;
+    private Attempt current;
+
+    /** @param end exclusive end, or -1 while unknown (the probe, an unknown-size blob) */
+    ChunkDownload(FillJob job, int index, long start, long end, boolean probe) {
+        this.job = job;
+        this.index = index;
+        this.start = start;
+        this.end = end;
+        this.probe = probe;
+    }
+
+    int index() {
+        return index;
+    }
+
+    /** Where this chunk starts in the blob. */
+    long offset() {
+        return start;
+    }
+
+    /** Bytes of this chunk in the file, from its start. */
+    long written() {
+        return written;
+    }
+
+    boolean isFinished() {
+        return finished;
+    }
+
+    void start() {
+        attempts++;
+        job.permits().acquire(job.host()).thenRun(this::send);
+    }
+
+    /** Stops whatever attempt is under way; nothing more is written. */
+    synchronized void cancel() {
+        finished = true;
+        if (current != null) {
+            current.stop();
+        }
+    }
+
+    private synchronized void send() {
+        if (finished || job.isEnded()) {
+            job.permits().release(job.host());
+            return;
+        }
+        long from = start + written;
+        String range = probe ? "bytes=0-" + (job.chunkSize() - 1)
+                : end < 0 ? "bytes=" + from + "-" : "bytes=" + from + "-" + (end - 1);
+        Attempt attempt = new Attempt(from);
+        current = attempt;
+        UpstreamRequest request = UpstreamRequest.get(job.repository(),
+                "/v2/" + job.repository() + "/blobs/" + job.digest(), Map.of("Range", List.of(range)));
+        job.client().open(request).whenComplete((response, failure) -> {
+            if (failure != null) {
+                attempt.failed(failure);
+            } else {
+                attempt.answered(response);
+            }
+        });
+    }
+
+    /** One request for this chunk, and the body it subscribes to; stale callbacks of an abandoned attempt do nothing. */
+    private final class Attempt implements Flow.Subscriber<List<ByteBuffer>> {
+        private final long from;
+        private CompletableFuture<Void> steps = CompletableFuture.completedFuture(null);
+        private Flow.Subscription subscription;
+        private ScheduledFuture<?> watchdog;
+        private volatile long lastBytesNanos = System.nanoTime();
+        private long skip;
+        private boolean over;
+
+        Attempt(long from) {
+            this.from = from;
+        }
+
+        void answered(UpstreamResponse<Flow.Publisher<List<ByteBuffer>>> response) {
+            if (response.status() == 206) {
+                ContentRange range = ContentRange.parse(response.header("Content-Range").orElse(null)).orElse(null);
+                if (range == null || range.first() != from || (probe && range.total() < 0)) {
+                    response.body().subscribe(Cancelling.INSTANCE);
+                    failed(new UpstreamException("upstream answered range from " + from + " with Content-Range "
+                            + response.header("Content-Range").orElse("(none)")));
+                    return;
+                }
+                if (probe && !plan(range.total(), true)) {
+                    response.body().subscribe(Cancelling.INSTANCE);
+                    end();
+                    return;
+                }
+            } else if (response.status() == 200) {
+                if (probe && !plan(response.contentLength().orElse(-1), false)) {
+                    response.body().subscribe(Cancelling.INSTANCE);
+                    end();
+                    return;
+                }
+                skip = from;
+            } else if (response.status() == 416 && probe) {
+                // An empty blob has no byte 0 to range over.
+                if (plan(0, true)) {
+                    finishedOk();
+                } else {
+                    end();
+                }
+                return;
+            } else {
+                failed(new UpstreamStatusException(job.client().registry().name(), response.status(), response.headers()));
+                return;
+            }
+            response.body().subscribe(this);
+        }
+
+        private boolean plan(long size, boolean ranged) {
+            probe = false;
+            RangePlan plan = job.planned(ChunkDownload.this, size, ranged);
+            if (plan == null) {
+                return false;
+            }
+            end = plan.end(index);
+            return true;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            subscription = s;
+            long period = Math.max(job.settings().idleTimeout().toMillis() / 4, 50);
+            watchdog = job.timer().scheduleAtFixedRate(this::checkIdle, period, period, TimeUnit.MILLISECONDS);
+            s.request(1);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> buffers) {
+            then(() -> write(buffers));
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+            then(() -> failed(failure));
+        }
+
+        @Override
+        public void onComplete() {
+            then(() -> {
+                if (end < 0) {
+                    end = start + written;
+                }
+                if (start + written == end) {
+                    finishedOk();
+                } else {
+                    failed(new UpstreamException("upstream body ended at byte " + (start + written) + " of a range up to " + end));
+                }
+            });
+        }
+
+        private synchronized void then(Runnable step) {
+            steps = steps.thenRunAsync(step, job.storageExecutor()).exceptionally(error -> {
+                failed(error);
+                return null;
+            });
+        }
+
+        private void write(List<ByteBuffer> buffers) {
+            if (over) {
+                return;
+            }
+            try {
+                for (ByteBuffer buffer : buffers) {
+                    if (skip > 0) {
+                        int skipped = (int) Math.min(skip, buffer.remaining());
+                        buffer.position(buffer.position() + skipped);
+                        skip -= skipped;
+                    }
+                    long room = end < 0 ? Long.MAX_VALUE : end - (start + written);
+                    if (buffer.remaining() > room) {
+                        buffer.limit(buffer.position() + (int) room);
+                    }
+                    int length = buffer.remaining();
+                    job.partial().write(buffer, start + written);
+                    written += length;
+                }
+            } catch (IOException e) {
+                failed(new StorageException("cannot write the partial file of " + job.digest() + ": " + e.getMessage(), e));
+                return;
+            }
+            lastBytesNanos = System.nanoTime();
+            job.progressed();
+            if (end >= 0 && start + written == end) {
+                // Upstream may send more than the chunk (it ignored Range): what is needed is here.
+                subscription.cancel();
+                finishedOk();
+            } else {
+                subscription.request(1);
+            }
+        }
+
+        private void finishedOk() {
+            if (end()) {
+                finished = true;
+                job.chunkDone(ChunkDownload.this);
+            }
+        }
+
+        void failed(Throwable failure) {
+            if (!end()) {
+                return;
+            }
+            if (subscription != null) {
+                subscription.cancel();
+            }
+            if (job.isEnded() || finished) {
+                return;
+            }
+            if (attempts >= job.settings().retry().attempts() || !job.settings().retry().isRetryable(failure)) {
+                job.fail(failure);
+                return;
+            }
+            Duration wait = job.settings().retry().delayBefore(attempts + 1, failure);
+            job.retried(ChunkDownload.this, failure, wait);
+            job.timer().schedule(ChunkDownload.this::start, wait.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        /** Ends this attempt once: returns its permit and stops its watchdog. False when it had already ended. */
+        private synchronized boolean end() {
+            if (over) {
+                return false;
+            }
+            over = true;
+            if (watchdog != null) {
+                watchdog.cancel(false);
+            }
+            job.permits().release(job.host());
+            return true;
+        }
+
+        void stop() {
+            if (end() && subscription != null) {
+                subscription.cancel();
+            }
+        }
+
+        private void checkIdle() {
+            if (System.nanoTime() - lastBytesNanos > job.settings().idleTimeout().toNanos()) {
+                then(() -> failed(new UpstreamException("upstream sent nothing for "
+                        + job.settings().idleTimeout().toSeconds() + "s")));
+            }
+        }
+    }
+
+    /** Takes a body nobody will read and cancels it, so its connection is let go. */
+    enum Cancelling implements Flow.Subscriber<List<ByteBuffer>> {
+        INSTANCE;
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            subscription.cancel();
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> item) {
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+        }
+
+        @Override
+        public void onComplete() {
+        }
+    }
+}

@@ -1,0 +1,232 @@
+package io.aicache.proxy.fill;
+
+import java.time.Duration;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.aicache.storage.BlobStore;
+import io.aicache.storage.Digest;
+import io.aicache.storage.PartialBlob;
+import io.aicache.upstream.RegistryClient;
+import io.aicache.upstream.UpstreamException;
+
+/**
+ * Fetches one blob into its fill: a probe range GET tells the size, then the blob is planned as
+ * chunks fetched by up to {@code parallelism} range GETs at once (lowest chunks first, so the
+ * contiguous prefix that readers follow grows from the start). The prefix is hashed in order as
+ * it grows; when every chunk is in and the digest matches, the blob is committed; on any
+ * failure that retries cannot mend, every byte is dropped and every reader is cut off.
+ */
+final class FillJob implements PrefixHasher.Progress {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FillJob.class);
+    /** Hashing trails the landed prefix by at most this much, so it keeps pace without a pass per packet. */
+    private static final long HASH_STEP = 4L << 20;
+
+    private final Fill fill;
+    private final RegistryClient client;
+    private final String repository;
+    private final BlobStore store;
+    private final Executor storageExecutor;
+    private final ScheduledExecutorService timer;
+    private final HostPermits permits;
+    private final FillSettings settings;
+    private final Runnable onEnd;
+    private PartialBlob partial;
+    private RangePlan plan;
+    private ChunkDownload[] chunks;
+    private PrefixHasher hasher;
+    private int nextChunk;
+    private int running;
+    private int done;
+    private int firstIncomplete;
+    private long landed;
+    private long hashed;
+    private volatile boolean ended;
+
+    FillJob(Fill fill, RegistryClient client, String repository, BlobStore store, Executor storageExecutor,
+            ScheduledExecutorService timer, HostPermits permits, FillSettings settings, Runnable onEnd) {
+        this.fill = fill;
+        this.client = client;
+        this.repository = repository;
+        this.store = store;
+        this.storageExecutor = storageExecutor;
+        this.timer = timer;
+        this.permits = permits;
+        this.settings = settings;
+        this.onEnd = onEnd;
+    }
+
+    void start() {
+        new ChunkDownload(this, 0, 0, -1, true).start();
+    }
+
+    /**
+     * Called once by the probe with what upstream said of the blob; creates the partial file
+     * and the plan. Returns {@code null} when the fill cannot go on (it has failed).
+     */
+    synchronized RangePlan planned(ChunkDownload probe, long size, boolean rangesWork) {
+        try {
+            partial = store.beginFill(fill.digest(), size, settings.chunkSize());
+            SharedFile file = SharedFile.open(partial.file());
+            plan = rangesWork && size >= 0 ? new RangePlan(size, settings.chunkSize()) : RangePlan.singleStream(size);
+            hasher = new PrefixHasher(partial, fill.digest().newHasher(), storageExecutor, this);
+            chunks = new ChunkDownload[plan.chunkCount()];
+            fill.begin(size, file);
+        } catch (RuntimeException e) {
+            fail(e);
+            return null;
+        }
+        chunks[0] = probe;
+        nextChunk = 1;
+        running = 1;
+        if (!rangesWork) {
+            LOG.info("upstream {} does not take range requests for {}; fetching it as one stream", host(), fill.digest());
+        }
+        startMoreChunks();
+        return plan;
+    }
+
+    private void startMoreChunks() {
+        while (!ended && running < settings.parallelism() && nextChunk < chunks.length) {
+            ChunkDownload chunk = new ChunkDownload(this, nextChunk, plan.start(nextChunk), plan.end(nextChunk), false);
+            chunks[nextChunk++] = chunk;
+            running++;
+            chunk.start();
+        }
+    }
+
+    /** A chunk wrote more bytes: move the contiguous prefix on, tell readers, hash. */
+    synchronized void progressed() {
+        if (ended || chunks == null) {
+            return;
+        }
+        while (firstIncomplete < chunks.length && chunks[firstIncomplete] != null && chunks[firstIncomplete].isFinished()) {
+            firstIncomplete++;
+        }
+        long prefix = firstIncomplete >= chunks.length ? plan.start(chunks.length - 1) + chunks[chunks.length - 1].written()
+                : chunks[firstIncomplete] == null ? plan.start(firstIncomplete)
+                : chunks[firstIncomplete].offset() + chunks[firstIncomplete].written();
+        if (prefix > landed) {
+            landed = prefix;
+            fill.advance(prefix);
+            if (landed - hashed >= HASH_STEP || done == chunks.length) {
+                hasher.hashUpTo(landed);
+            }
+        }
+    }
+
+    synchronized void chunkDone(ChunkDownload chunk) {
+        if (ended) {
+            return;
+        }
+        partial.markChunkLanded(chunk.index());
+        done++;
+        running--;
+        progressed();
+        if (done == chunks.length) {
+            hasher.hashUpTo(landed);
+        } else {
+            startMoreChunks();
+        }
+    }
+
+    void retried(ChunkDownload chunk, Throwable failure, Duration wait) {
+        LOG.info("retrying chunk {} of {} from byte {} in {} ms: {}", chunk.index(), fill.digest(),
+                chunk.offset() + chunk.written(), wait.toMillis(), failure.getMessage());
+    }
+
+    @Override
+    public synchronized void hashed(long upTo) {
+        hashed = upTo;
+        if (ended || done < chunks.length || upTo < landed) {
+            return;
+        }
+        if (!fill.digest().matches(hasher.digest())) {
+            fail(new UpstreamException("upstream bytes do not match digest " + fill.digest() + "; nothing was kept"));
+            return;
+        }
+        try {
+            store.commit(partial, landed, Fills.BLOB_MEDIA_TYPE);
+        } catch (RuntimeException e) {
+            fail(e);
+            return;
+        }
+        ended = true;
+        onEnd.run();
+        fill.complete(landed);
+    }
+
+    @Override
+    public void hashingFailed(Throwable failure) {
+        fail(failure);
+    }
+
+    /** Ends the fill without keeping anything: the reason is what its readers are told. */
+    synchronized void fail(Throwable reason) {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        if (chunks != null) {
+            for (ChunkDownload chunk : chunks) {
+                if (chunk != null) {
+                    chunk.cancel();
+                }
+            }
+        }
+        LOG.warn("fill of {} from {} failed: {}", fill.digest(), host(), reason.getMessage());
+        if (partial != null) {
+            store.abandon(partial);
+        }
+        onEnd.run();
+        fill.fail(reason);
+    }
+
+    boolean isEnded() {
+        return ended;
+    }
+
+    Digest digest() {
+        return fill.digest();
+    }
+
+    RegistryClient client() {
+        return client;
+    }
+
+    String repository() {
+        return repository;
+    }
+
+    String host() {
+        return client.registry().name();
+    }
+
+    HostPermits permits() {
+        return permits;
+    }
+
+    FillSettings settings() {
+        return settings;
+    }
+
+    int chunkSize() {
+        return settings.chunkSize();
+    }
+
+    PartialBlob partial() {
+        return partial;
+    }
+
+    Executor storageExecutor() {
+        return storageExecutor;
+    }
+
+    ScheduledExecutorService timer() {
+        return timer;
+    }
+}
