@@ -32,6 +32,7 @@ public final class Aicache implements AutoCloseable {
     private final ExecutorService upstreamExecutor;
     private final ScheduledExecutorService timer;
     private final BlobStore store;
+    private final Fills fills;
     private final RegistryServer server;
 
     private Aicache(AicacheConfig config) throws InterruptedException {
@@ -40,7 +41,7 @@ public final class Aicache implements AutoCloseable {
         storageExecutor = Executors.newFixedThreadPool(storage.storageThreads(), named("aicache-storage"));
         upstreamExecutor = Executors.newFixedThreadPool(2, named("aicache-upstream"));
         timer = Executors.newSingleThreadScheduledExecutor(named("aicache-timer"));
-        store = BlobStore.open(storage.dataDir(), storage.indexCache().bytes());
+        store = BlobStore.open(storage.dataDir(), storage.indexCache().bytes(), storageExecutor);
         try {
             HotTier hotTier = new HotTier(storage.hotTier().maxBytes().bytes(), storage.hotTier().maxObjectBytes().toIntBytes());
             UpstreamClients clients = new UpstreamClients(
@@ -49,7 +50,7 @@ public final class Aicache implements AutoCloseable {
                     upstream.markDownAfter(), upstream.markDownFor(), upstream.offline());
             FillSettings fillSettings = new FillSettings(storage.chunkSize().toIntBytes(), config.fill().parallelism(),
                     upstream.idleTimeout(), config.fill().retry().toPolicy());
-            Fills fills = new Fills(store, storageExecutor, timer, fillSettings, config.fill().maxConnectionsPerHost());
+            fills = new Fills(store, storageExecutor, timer, fillSettings, config.fill().maxConnectionsPerHost());
             OciRequestHandler handler = new OciRequestHandler(new UpstreamSelector(clients, upstream.defaultRegistry()),
                     store, hotTier, fills, storageExecutor, config.manifests(), upstream.offline());
             server = new RegistryServer(config.server().address(), config.server().ioThreads(), handler);
@@ -72,6 +73,7 @@ public final class Aicache implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        fills.stopAll();
         shutdownExecutors();
         store.close();
     }

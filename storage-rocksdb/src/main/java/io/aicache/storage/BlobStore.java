@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Executor;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,18 +33,30 @@ public final class BlobStore implements AutoCloseable {
     private final Path blobsDir;
     private final Path partialDir;
     private final CacheIndex index;
+    private final Executor housekeeping;
 
-    private BlobStore(Path dataDir, long indexCacheBytes) throws IOException {
+    private BlobStore(Path dataDir, long indexCacheBytes, Executor housekeeping) throws IOException {
+        this.housekeeping = housekeeping;
         this.blobsDir = Files.createDirectories(dataDir.resolve("blobs"));
         this.partialDir = Files.createDirectories(dataDir.resolve("partial"));
         this.index = CacheIndex.open(dataDir.resolve("index"), indexCacheBytes);
     }
 
-    /** Opens the store, creating its directories, and reconciles partial fills left by a crash. */
+    /** Opens the store; index entries of vanished files are dropped on the calling thread. */
     public static BlobStore open(Path dataDir, long indexCacheBytes) {
+        return open(dataDir, indexCacheBytes, Runnable::run);
+    }
+
+    /**
+     * Opens the store, creating its directories, and reconciles partial fills left by a crash.
+     *
+     * @param housekeeping where index entries of vanished files are dropped (a synced write), so
+     *                     a lookup on an event loop never waits for it
+     */
+    public static BlobStore open(Path dataDir, long indexCacheBytes, Executor housekeeping) {
         BlobStore store;
         try {
-            store = new BlobStore(dataDir, indexCacheBytes);
+            store = new BlobStore(dataDir, indexCacheBytes, housekeeping);
         } catch (IOException e) {
             throw new StorageException("cannot create the data directory " + dataDir + ": " + e.getMessage(), e);
         }
@@ -72,7 +85,7 @@ public final class BlobStore implements AutoCloseable {
         } catch (IOException e) {
             LOG.warn("blob {} cannot be read ({}); dropping it so it is fetched again", digest, e.getMessage());
         }
-        forget(digest);
+        housekeeping.execute(() -> forgetIfBroken(digest));
         return Optional.empty();
     }
 
@@ -145,11 +158,21 @@ public final class BlobStore implements AutoCloseable {
         } catch (IOException e) {
             LOG.warn("cannot read {}: {}", blob.file(), e.getMessage());
         }
-        forget(blob.record().digest());
+        forgetIfBroken(blob.record().digest());
         return Optional.empty();
     }
 
-    private void forget(Digest digest) {
+    /** Drops the blob's entry and file, unless a new fill put a good copy in place meanwhile. */
+    private void forgetIfBroken(Digest digest) {
+        Optional<BlobRecord> record = index.blob(digest);
+        Path file = blobPath(digest);
+        try {
+            if (record.isEmpty() || Files.size(file) == record.get().size()) {
+                return;
+            }
+        } catch (IOException missingOrUnreadable) {
+            // broken: fall through
+        }
         index.deleteBlob(digest);
         try {
             Files.deleteIfExists(blobPath(digest));

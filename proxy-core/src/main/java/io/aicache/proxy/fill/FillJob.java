@@ -3,6 +3,7 @@ package io.aicache.proxy.fill;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +35,7 @@ final class FillJob implements PrefixHasher.Progress {
     private final ScheduledExecutorService timer;
     private final HostPermits permits;
     private final FillSettings settings;
-    private final Runnable onEnd;
+    private final Consumer<FillJob> onEnd;
     private PartialBlob partial;
     private RangePlan plan;
     private ChunkDownload[] chunks;
@@ -48,7 +49,7 @@ final class FillJob implements PrefixHasher.Progress {
     private volatile boolean ended;
 
     FillJob(Fill fill, RegistryClient client, String repository, BlobStore store, Executor storageExecutor,
-            ScheduledExecutorService timer, HostPermits permits, FillSettings settings, Runnable onEnd) {
+            ScheduledExecutorService timer, HostPermits permits, FillSettings settings, Consumer<FillJob> onEnd) {
         this.fill = fill;
         this.client = client;
         this.repository = repository;
@@ -156,7 +157,7 @@ final class FillJob implements PrefixHasher.Progress {
             return;
         }
         ended = true;
-        onEnd.run();
+        onEnd.accept(this);
         fill.complete(landed);
     }
 
@@ -170,6 +171,33 @@ final class FillJob implements PrefixHasher.Progress {
         if (ended) {
             return;
         }
+        cancelChunks();
+        LOG.warn("fill of {} from {} failed: {}", fill.digest(), host(), reason.getMessage());
+        if (partial != null) {
+            store.abandon(partial);
+        }
+        onEnd.accept(this);
+        fill.fail(reason);
+    }
+
+    /** Ends the fill because aicache stops: the partial file is closed, not deleted, for start-up to reconcile. */
+    synchronized void stop() {
+        if (ended) {
+            return;
+        }
+        cancelChunks();
+        if (partial != null) {
+            try {
+                partial.close();
+            } catch (java.io.IOException e) {
+                LOG.warn("cannot close the partial file of {}: {}", fill.digest(), e.getMessage());
+            }
+        }
+        onEnd.accept(this);
+        fill.fail(new UpstreamException("aicache is stopping"));
+    }
+
+    private void cancelChunks() {
         ended = true;
         if (chunks != null) {
             for (ChunkDownload chunk : chunks) {
@@ -178,12 +206,10 @@ final class FillJob implements PrefixHasher.Progress {
                 }
             }
         }
-        LOG.warn("fill of {} from {} failed: {}", fill.digest(), host(), reason.getMessage());
-        if (partial != null) {
-            store.abandon(partial);
-        }
-        onEnd.run();
-        fill.fail(reason);
+    }
+
+    Fill fill() {
+        return fill;
     }
 
     boolean isEnded() {

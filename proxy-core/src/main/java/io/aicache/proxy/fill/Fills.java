@@ -24,7 +24,7 @@ public final class Fills {
     private final ScheduledExecutorService timer;
     private final FillSettings settings;
     private final HostPermits permits;
-    private final Map<Digest, Fill> active = new ConcurrentHashMap<>();
+    private final Map<Digest, FillJob> active = new ConcurrentHashMap<>();
 
     /** @param connectionsPerHost range GETs open at once to one upstream, across all fills */
     public Fills(BlobStore store, Executor storageExecutor, ScheduledExecutorService timer, FillSettings settings,
@@ -38,17 +38,29 @@ public final class Fills {
 
     /** The fill of {@code digest} under way, if any. */
     public Optional<Fill> active(Digest digest) {
-        return Optional.ofNullable(active.get(digest));
+        return Optional.ofNullable(active.get(digest)).map(FillJob::fill);
     }
 
     /** The fill of {@code digest}: the one under way, or a new one fetching from {@code repository} on {@code client}. */
     public Fill join(RegistryClient client, String repository, Digest digest) {
-        Fill[] created = new Fill[1];
-        Fill fill = active.computeIfAbsent(digest, d -> created[0] = new Fill(d));
-        if (fill == created[0]) {
-            new FillJob(fill, client, repository, store, storageExecutor, timer, permits, settings,
-                    () -> active.remove(digest, fill)).start();
+        FillJob[] created = new FillJob[1];
+        FillJob job = active.computeIfAbsent(digest, d -> created[0] = new FillJob(new Fill(d), client, repository,
+                store, storageExecutor, timer, permits, settings, this::ended));
+        if (job == created[0]) {
+            job.start();
         }
-        return fill;
+        return job.fill();
+    }
+
+    /**
+     * Stops every fill under way (aicache is shutting down): their readers are cut off, and
+     * their partial files are closed but left for start-up to reconcile.
+     */
+    public void stopAll() {
+        active.values().forEach(FillJob::stop);
+    }
+
+    private void ended(FillJob job) {
+        active.remove(job.digest(), job);
     }
 }

@@ -71,7 +71,6 @@ final class BlobService {
             channel = FileChannel.open(blob.file(), StandardOpenOption.READ);
         } catch (IOException e) {
             LOG.warn("kept blob {} cannot be opened ({}); fetching it again", blob.record().digest(), e.getMessage());
-            store.find(blob.record().digest());
             return false;
         }
         exchange.write(BlobHeaders.head(exchange, blob.record().digest(), size, selected));
