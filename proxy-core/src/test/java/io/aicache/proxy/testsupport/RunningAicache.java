@@ -1,0 +1,188 @@
+package io.aicache.proxy.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import io.aicache.proxy.Aicache;
+import io.aicache.proxy.config.AicacheConfig;
+import io.aicache.proxy.config.ConfigLoader;
+
+/**
+ * aicache started in-process on a free loopback port, against the given upstreams, with a
+ * data directory of its own (deleted on close). {@link #restart()} stops it and starts it
+ * again on the same data directory, for persistence tests.
+ */
+public final class RunningAicache implements AutoCloseable {
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private final Path dataDir;
+    private final AicacheConfig config;
+    private Aicache aicache;
+
+    private RunningAicache(Path dataDir, AicacheConfig config) throws InterruptedException {
+        this.dataDir = dataDir;
+        this.config = config;
+        this.aicache = Aicache.start(config);
+    }
+
+    /** aicache with one upstream, {@code name}, which is also the default registry. */
+    public static RunningAicache against(String name, FaultyUpstream upstream) {
+        return builder().upstream(name, upstream.endpoint()).start();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** {@code http://127.0.0.1:<port><path>}; the port changes on {@link #restart()}. */
+    public URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + aicache.address().getPort() + path);
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** Where a complete blob is kept: {@code blobs/sha256/<first two hex>/<hex>}. */
+    public Path blobFile(String digest) {
+        String hex = TestBlobs.hexOf(digest);
+        return dataDir.resolve("blobs").resolve("sha256").resolve(hex.substring(0, 2)).resolve(hex);
+    }
+
+    /** The files under {@code partial/} (fills under way or left behind). */
+    public List<Path> partialFiles() {
+        Path partial = dataDir.resolve("partial");
+        if (!Files.isDirectory(partial)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(partial)) {
+            return files.toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Stops aicache and starts it again with the same configuration and data directory. */
+    public void restart() throws InterruptedException {
+        aicache.close();
+        aicache = null;
+        aicache = Aicache.start(config);
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (aicache != null) {
+                aicache.close();
+            }
+        } finally {
+            deleteRecursively(dataDir);
+        }
+    }
+
+    private static void deleteRecursively(Path root) {
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            // best effort: a temp directory left behind is no test failure
+        }
+    }
+
+    /** Upstreams and settings; anything not set keeps the embedded default. */
+    public static final class Builder {
+        private final List<Map<String, Object>> registries = new ArrayList<>();
+        private final Map<String, Object> settings = new LinkedHashMap<>();
+        private String defaultRegistry;
+
+        private Builder() {
+            set("server.listen", "127.0.0.1:0");
+            set("server.ioThreads", 2);
+            set("storage.storageThreads", 2);
+            set("storage.indexCache", "8MiB");
+            set("upstream.connectTimeout", "5s");
+            set("upstream.firstByteTimeout", "30s");
+            set("upstream.idleTimeout", "30s");
+            // Tests assert what retries achieve, not how long they wait.
+            set("fill.retry.initialBackoff", "10ms");
+            set("fill.retry.maxBackoff", "100ms");
+            // One TTL for every tag, so a test's tagTtl holds whatever its tags are called.
+            set("manifests.tagTtls", List.of());
+        }
+
+        /** Adds an upstream registry; the first one added is the default unless {@link #defaultRegistry} says otherwise. */
+        public Builder upstream(String name, URI endpoint) {
+            return upstream(name, endpoint, null, null);
+        }
+
+        /** Adds an upstream registry that aicache reaches with Basic credentials. */
+        public Builder upstream(String name, URI endpoint, String username, String password) {
+            Map<String, Object> registry = new LinkedHashMap<>();
+            registry.put("name", name);
+            registry.put("endpoint", endpoint.toString());
+            if (username != null) {
+                registry.put("username", username);
+                registry.put("password", password);
+            }
+            registries.add(registry);
+            if (defaultRegistry == null) {
+                defaultRegistry = name;
+            }
+            return this;
+        }
+
+        public Builder defaultRegistry(String name) {
+            this.defaultRegistry = name;
+            return this;
+        }
+
+        /** Sets one configuration key, written with dots: {@code set("manifests.tagTtl", "0s")}. */
+        @SuppressWarnings("unchecked")
+        public Builder set(String dottedKey, Object value) {
+            String[] keys = dottedKey.split("\\.");
+            Map<String, Object> section = settings;
+            for (int i = 0; i < keys.length - 1; i++) {
+                section = (Map<String, Object>) section.computeIfAbsent(keys[i], k -> new LinkedHashMap<String, Object>());
+            }
+            section.put(keys[keys.length - 1], value);
+            return this;
+        }
+
+        public RunningAicache start() {
+            Path dataDir;
+            try {
+                dataDir = Files.createTempDirectory("aicache-test-");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            set("storage.dataDir", dataDir.toString());
+            set("upstream.defaultRegistry", defaultRegistry);
+            set("upstream.registries", registries);
+            try {
+                String yaml = YAML.writeValueAsString(settings);
+                AicacheConfig config = new ConfigLoader(name -> null).fromYaml(yaml, "test");
+                return new RunningAicache(dataDir, config);
+            } catch (JsonProcessingException | RuntimeException e) {
+                deleteRecursively(dataDir);
+                throw new IllegalStateException("cannot start aicache: " + e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                deleteRecursively(dataDir);
+                throw new IllegalStateException("interrupted while starting aicache", e);
+            }
+        }
+    }
+}
