@@ -8,7 +8,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -60,7 +62,7 @@ public final class BlobStore implements AutoCloseable {
         } catch (IOException e) {
             throw new StorageException("cannot create the data directory " + dataDir + ": " + e.getMessage(), e);
         }
-        store.dropUnfinishedFills();
+        store.reconcileFills();
         return store;
     }
 
@@ -92,10 +94,37 @@ public final class BlobStore implements AutoCloseable {
     /** Starts a fill: an empty partial file and a fill record. */
     public PartialBlob beginFill(Digest digest, long size, int chunkSize) {
         try {
-            return new PartialBlob(digest, size, chunkSize, partialPath(digest), index);
+            return PartialBlob.create(digest, size, chunkSize, partialPath(digest), index);
         } catch (IOException e) {
             throw new StorageException("cannot create a partial file for " + digest + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The fill of {@code digest} a restart interrupted, reopened with the chunks that landed,
+     * when it was planned with {@code chunkSize} and its file is still there; otherwise empty
+     * (and whatever was left of it is dropped). The final digest check still covers every byte.
+     */
+    public Optional<PartialBlob> resumeFill(Digest digest, int chunkSize) {
+        Optional<FillRecord> record = index.fill(digest);
+        if (record.isEmpty()) {
+            return Optional.empty();
+        }
+        Path file = partialPath(digest);
+        if (record.get().chunkSize() == chunkSize && record.get().size() >= 0 && Files.isRegularFile(file)) {
+            try {
+                return Optional.of(PartialBlob.reopen(record.get(), file, index));
+            } catch (IOException e) {
+                LOG.warn("cannot reopen the partial file of {} ({}); fetching it anew", digest, e.getMessage());
+            }
+        }
+        index.deleteFill(digest);
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.warn("cannot delete {}: {}", file, e.getMessage());
+        }
+        return Optional.empty();
     }
 
     /**
@@ -190,23 +219,36 @@ public final class BlobStore implements AutoCloseable {
     }
 
     /**
-     * Partial fills from before a restart are dropped for now, record and file alike, so
-     * no partial bytes are ever taken for a complete blob; files in {@code partial/}
-     * without a record are orphans of a crash and go too.
+     * Reconciles partial fills after a restart: a fill record whose file is gone is dropped, and
+     * a file in {@code partial/} without a record is an orphan of a crash and is deleted. What
+     * is left is resumed when its blob is asked for again.
      */
-    private void dropUnfinishedFills() {
-        Set<Digest> unfinished = new HashSet<>();
-        index.forEachFill((digest, fill) -> unfinished.add(digest));
-        unfinished.forEach(index::deleteFill);
+    private void reconcileFills() {
+        Set<Path> recorded = new HashSet<>();
+        List<Digest> lost = new ArrayList<>();
+        index.forEachFill((digest, fill) -> {
+            Path file = partialPath(digest);
+            if (Files.isRegularFile(file)) {
+                recorded.add(file);
+            } else {
+                lost.add(digest);
+            }
+        });
+        lost.forEach(index::deleteFill);
+        int orphans = 0;
         try (DirectoryStream<Path> files = Files.newDirectoryStream(partialDir)) {
             for (Path file : files) {
-                Files.deleteIfExists(file);
+                if (!recorded.contains(file)) {
+                    Files.deleteIfExists(file);
+                    orphans++;
+                }
             }
         } catch (IOException e) {
             throw new StorageException("cannot clean " + partialDir + ": " + e.getMessage(), e);
         }
-        if (!unfinished.isEmpty()) {
-            LOG.info("dropped {} unfinished fills from before the restart", unfinished.size());
+        if (!recorded.isEmpty() || orphans > 0 || !lost.isEmpty()) {
+            LOG.info("partial fills after restart: {} kept to resume, {} orphan files removed, {} records without files dropped",
+                    recorded.size(), orphans, lost.size());
         }
     }
 

@@ -124,6 +124,11 @@ public final class CacheIndex implements AutoCloseable {
         put(fills, RecordCodec.digestKey(fill.digest()), RecordCodec.encodeFill(fill), syncWrite);
     }
 
+    public Optional<FillRecord> fill(Digest digest) {
+        byte[] value = get(fills, RecordCodec.digestKey(digest));
+        return value == null ? Optional.empty() : Optional.of(RecordCodec.decodeFill(digest, value));
+    }
+
     public void deleteFill(Digest digest) {
         delete(fills, RecordCodec.digestKey(digest));
     }

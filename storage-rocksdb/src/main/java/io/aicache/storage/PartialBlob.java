@@ -22,15 +22,31 @@ public final class PartialBlob implements AutoCloseable {
     private final CacheIndex index;
     private final BitSet landed = new BitSet();
 
-    PartialBlob(Digest digest, long size, int chunkSize, Path file, CacheIndex index) throws IOException {
+    private PartialBlob(Digest digest, long size, int chunkSize, Path file, CacheIndex index, FileChannel channel,
+                        BitSet landed) {
         this.digest = digest;
         this.size = size;
         this.chunkSize = chunkSize;
         this.file = file;
         this.index = index;
-        this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+        this.channel = channel;
+        this.landed.or(landed);
+    }
+
+    /** A new, empty partial file, and its record. */
+    static PartialBlob create(Digest digest, long size, int chunkSize, Path file, CacheIndex index) throws IOException {
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.READ, StandardOpenOption.WRITE);
-        index.putFill(record());
+        PartialBlob partial = new PartialBlob(digest, size, chunkSize, file, index, channel, new BitSet());
+        index.putFill(partial.record());
+        return partial;
+    }
+
+    /** The partial file a fill left before a restart, with the chunks its record says landed. */
+    static PartialBlob reopen(FillRecord record, Path file, CacheIndex index) throws IOException {
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        return new PartialBlob(record.digest(), record.size(), record.chunkSize(), file, index, channel,
+                record.landedChunks());
     }
 
     public Digest digest() {
@@ -56,6 +72,13 @@ public final class PartialBlob implements AutoCloseable {
         long at = position;
         while (bytes.hasRemaining()) {
             at += channel.write(bytes, at);
+        }
+    }
+
+    /** The chunks that landed before this fill was resumed (empty for a new fill). */
+    public BitSet landedChunks() {
+        synchronized (landed) {
+            return (BitSet) landed.clone();
         }
     }
 

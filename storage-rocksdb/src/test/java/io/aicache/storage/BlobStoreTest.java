@@ -65,26 +65,41 @@ class BlobStoreTest {
     }
 
     @Test
-    void restartKeepsBlobsAndDropsUnfinishedFills() throws IOException {
+    void restartKeepsBlobsAndUnfinishedFillsToResume() throws IOException {
         byte[] bytes = "kept".getBytes(StandardCharsets.UTF_8);
         Digest kept = Digest.sha256Of(bytes);
         Digest unfinished = Digest.sha256Of(new byte[] {2});
         try (BlobStore store = BlobStore.open(dataDir, INDEX_CACHE)) {
             store.putSmall(kept, bytes, "application/octet-stream");
-            PartialBlob partial = store.beginFill(unfinished, 100, 64 * 1024);
-            partial.write(ByteBuffer.wrap(new byte[50]), 0);
-            partial.markChunkLanded(0);
+            PartialBlob partial = store.beginFill(unfinished, 200 * 1024, 64 * 1024);
+            partial.write(ByteBuffer.wrap(new byte[64 * 1024]), 64 * 1024);
+            partial.markChunkLanded(1);
             partial.close();
         }
         Files.writeString(dataDir.resolve("partial").resolve("orphan"), "left by a crash");
 
         try (BlobStore store = BlobStore.open(dataDir, INDEX_CACHE)) {
             assertArrayEquals(bytes, store.readSmall(store.find(kept).orElseThrow()).orElseThrow());
-            assertTrue(store.find(unfinished).isEmpty());
+            assertTrue(store.find(unfinished).isEmpty(), "a partial fill is never a blob");
+            assertEquals(1, countFiles(dataDir.resolve("partial")), "the orphan went, the fill stayed");
+
+            PartialBlob resumed = store.resumeFill(unfinished, 64 * 1024).orElseThrow();
+            assertEquals(200 * 1024, resumed.size());
+            assertEquals(java.util.BitSet.valueOf(new long[] {0b10}), resumed.landedChunks());
+            resumed.close();
+        }
+    }
+
+    @Test
+    void fillPlannedWithAnotherChunkSizeIsDroppedNotResumed() throws IOException {
+        Digest digest = Digest.sha256Of(new byte[] {3});
+        try (BlobStore store = BlobStore.open(dataDir, INDEX_CACHE)) {
+            store.beginFill(digest, 200 * 1024, 64 * 1024).close();
+        }
+        try (BlobStore store = BlobStore.open(dataDir, INDEX_CACHE)) {
+            assertTrue(store.resumeFill(digest, 128 * 1024).isEmpty());
+            assertTrue(store.index().fill(digest).isEmpty());
             assertEquals(0, countFiles(dataDir.resolve("partial")));
-            int[] fills = {0};
-            store.index().forEachFill((digest, fill) -> fills[0]++);
-            assertEquals(0, fills[0]);
         }
     }
 

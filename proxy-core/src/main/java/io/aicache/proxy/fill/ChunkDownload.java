@@ -48,6 +48,14 @@ final class ChunkDownload {
         this.probe = probe;
     }
 
+    /** A chunk that landed before a restart: nothing to fetch. */
+    static ChunkDownload alreadyLanded(FillJob job, int index, long start, long end) {
+        ChunkDownload chunk = new ChunkDownload(job, index, start, end, false);
+        chunk.written = end - start;
+        chunk.finished = true;
+        return chunk;
+    }
+
     int index() {
         return index;
     }

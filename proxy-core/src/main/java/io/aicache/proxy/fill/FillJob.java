@@ -1,6 +1,8 @@
 package io.aicache.proxy.fill;
 
 import java.time.Duration;
+import java.util.BitSet;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
@@ -61,8 +63,45 @@ final class FillJob implements PrefixHasher.Progress {
         this.onEnd = onEnd;
     }
 
+    /** Resumes the blob's interrupted fill when one is on disk, else probes upstream; on the storage executor. */
     void start() {
-        new ChunkDownload(this, 0, 0, -1, true).start();
+        storageExecutor.execute(() -> {
+            Optional<PartialBlob> resumable;
+            try {
+                resumable = store.resumeFill(fill.digest(), settings.chunkSize());
+            } catch (RuntimeException e) {
+                fail(e);
+                return;
+            }
+            if (resumable.isPresent()) {
+                resume(resumable.get());
+            } else {
+                new ChunkDownload(this, 0, 0, -1, true).start();
+            }
+        });
+    }
+
+    private synchronized void resume(PartialBlob reopened) {
+        BitSet landedChunks = reopened.landedChunks();
+        try {
+            open(reopened, new RangePlan(reopened.size(), settings.chunkSize()));
+        } catch (RuntimeException e) {
+            partial = reopened;
+            fail(e);
+            return;
+        }
+        for (int i = landedChunks.nextSetBit(0); i >= 0 && i < chunks.length; i = landedChunks.nextSetBit(i + 1)) {
+            chunks[i] = ChunkDownload.alreadyLanded(this, i, plan.start(i), plan.end(i));
+            done++;
+        }
+        LOG.info("resuming the fill of {}: {} of {} chunks already on disk", fill.digest(), done, chunks.length);
+        nextChunk = 0;
+        progressed();
+        if (done == chunks.length) {
+            hasher.hashUpTo(landed);
+        } else {
+            startMoreChunks();
+        }
     }
 
     /**
@@ -71,12 +110,8 @@ final class FillJob implements PrefixHasher.Progress {
      */
     synchronized RangePlan planned(ChunkDownload probe, long size, boolean rangesWork) {
         try {
-            partial = store.beginFill(fill.digest(), size, settings.chunkSize());
-            SharedFile file = SharedFile.open(partial.file());
-            plan = rangesWork && size >= 0 ? new RangePlan(size, settings.chunkSize()) : RangePlan.singleStream(size);
-            hasher = new PrefixHasher(partial, fill.digest().newHasher(), storageExecutor, this);
-            chunks = new ChunkDownload[plan.chunkCount()];
-            fill.begin(size, file);
+            open(store.beginFill(fill.digest(), size, settings.chunkSize()),
+                    rangesWork && size >= 0 ? new RangePlan(size, settings.chunkSize()) : RangePlan.singleStream(size));
         } catch (RuntimeException e) {
             fail(e);
             return null;
@@ -91,8 +126,24 @@ final class FillJob implements PrefixHasher.Progress {
         return plan;
     }
 
+    /** Takes the partial file and plan, and lets readers in. */
+    private void open(PartialBlob opened, RangePlan newPlan) {
+        partial = opened;
+        plan = newPlan;
+        hasher = new PrefixHasher(partial, fill.digest().newHasher(), storageExecutor, this);
+        chunks = new ChunkDownload[plan.chunkCount()];
+        fill.begin(plan.size(), SharedFile.open(partial.file()));
+    }
+
+    /** Starts the lowest chunks not yet on disk or under way, up to the parallelism. */
     private void startMoreChunks() {
-        while (!ended && running < settings.parallelism() && nextChunk < chunks.length) {
+        while (!ended && running < settings.parallelism()) {
+            while (nextChunk < chunks.length && chunks[nextChunk] != null) {
+                nextChunk++;
+            }
+            if (nextChunk >= chunks.length) {
+                return;
+            }
             ChunkDownload chunk = new ChunkDownload(this, nextChunk, plan.start(nextChunk), plan.end(nextChunk), false);
             chunks[nextChunk++] = chunk;
             running++;
