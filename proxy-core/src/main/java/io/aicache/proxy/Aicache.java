@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.aicache.proxy.config.AicacheConfig;
+import io.aicache.proxy.config.FillConfig;
 import io.aicache.proxy.config.StorageConfig;
 import io.aicache.proxy.config.UpstreamConfig;
 import io.aicache.proxy.fill.FillSettings;
@@ -49,7 +50,8 @@ public final class Aicache implements AutoCloseable {
                     upstreamExecutor, upstream.connectTimeout(), upstream.firstByteTimeout(),
                     upstream.markDownAfter(), upstream.markDownFor(), upstream.offline());
             FillSettings fillSettings = new FillSettings(storage.chunkSize().toIntBytes(), config.fill().parallelism(),
-                    upstream.idleTimeout(), config.fill().retry().toPolicy());
+                    upstream.idleTimeout(), config.fill().retry().toPolicy(),
+                    config.fill().whenUnread() == FillConfig.WhenUnread.STOP ? config.fill().unreadGrace() : null);
             fills = new Fills(store, storageExecutor, timer, fillSettings, config.fill().maxConnectionsPerHost());
             OciRequestHandler handler = new OciRequestHandler(new UpstreamSelector(clients, upstream.defaultRegistry()),
                     store, hotTier, fills, storageExecutor, config.manifests(), upstream.offline());

@@ -10,8 +10,17 @@ import io.aicache.upstream.RetryPolicy;
  * @param parallelism           range GETs at once for one blob
  * @param maxConnectionsPerHost range GETs open at once to one upstream registry, across all fills
  * @param retry                 how a dropped, stalled or refused range is tried again
+ * @param whenUnread            what happens to a fill whose last reader went away
+ * @param unreadGrace           with {@code whenUnread: stop}, how long a fill may go unread before it stops
  */
-public record FillConfig(int parallelism, int maxConnectionsPerHost, Retry retry) {
+public record FillConfig(int parallelism, int maxConnectionsPerHost, Retry retry, WhenUnread whenUnread,
+                         Duration unreadGrace) {
+
+    /** {@code finish}: the blob is fetched and kept anyway; {@code stop}: the fill stops, its partial file kept to resume. */
+    public enum WhenUnread {
+        @com.fasterxml.jackson.annotation.JsonProperty("finish") FINISH,
+        @com.fasterxml.jackson.annotation.JsonProperty("stop") STOP
+    }
 
     public FillConfig {
         if (parallelism < 1 || parallelism > 64) {
@@ -20,8 +29,8 @@ public record FillConfig(int parallelism, int maxConnectionsPerHost, Retry retry
         if (maxConnectionsPerHost < 1) {
             throw new IllegalArgumentException("maxConnectionsPerHost must be at least 1, got " + maxConnectionsPerHost);
         }
-        if (retry == null) {
-            throw new IllegalArgumentException("retry is required");
+        if (retry == null || whenUnread == null || unreadGrace == null) {
+            throw new IllegalArgumentException("retry, whenUnread and unreadGrace are required");
         }
     }
 

@@ -26,6 +26,7 @@ public final class Fill {
     private volatile long landed;
     private volatile SharedFile file;
     private volatile Throwable failure;
+    private volatile Runnable whenUnread = () -> { };
 
     Fill(Digest digest) {
         this.digest = digest;
@@ -84,8 +85,20 @@ public final class Fill {
         listeners.add(listener);
     }
 
+    /** A reader stops following the fill; the last one to go triggers the fill's unread rule. */
     public void removeListener(Runnable listener) {
-        listeners.remove(listener);
+        if (listeners.remove(listener) && listeners.isEmpty()) {
+            whenUnread.run();
+        }
+    }
+
+    /** Whether any reader follows the fill now. */
+    public boolean isRead() {
+        return !listeners.isEmpty();
+    }
+
+    void onUnread(Runnable rule) {
+        this.whenUnread = rule;
     }
 
     void begin(long announcedSize, SharedFile sharedFile) {

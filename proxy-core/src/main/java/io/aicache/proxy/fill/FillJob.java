@@ -65,6 +65,14 @@ final class FillJob implements PrefixHasher.Progress {
 
     /** Resumes the blob's interrupted fill when one is on disk, else probes upstream; on the storage executor. */
     void start() {
+        if (settings.unreadGrace() != null) {
+            fill.onUnread(() -> timer.schedule(() -> {
+                if (!fill.isRead()) {
+                    LOG.info("nobody reads the fill of {} any more; stopping it (its partial file is kept)", fill.digest());
+                    stop();
+                }
+            }, settings.unreadGrace().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS));
+        }
         storageExecutor.execute(() -> {
             Optional<PartialBlob> resumable;
             try {
@@ -231,7 +239,10 @@ final class FillJob implements PrefixHasher.Progress {
         fill.fail(reason);
     }
 
-    /** Ends the fill because aicache stops: the partial file is closed, not deleted, for start-up to reconcile. */
+    /**
+     * Ends the fill without failing its bytes (aicache stops, or nobody reads it): the partial file is
+     * closed, not deleted, so a later request or a restart resumes it.
+     */
     synchronized void stop() {
         if (ended) {
             return;
@@ -245,7 +256,7 @@ final class FillJob implements PrefixHasher.Progress {
             }
         }
         onEnd.accept(this);
-        fill.fail(new UpstreamException("aicache is stopping"));
+        fill.fail(new UpstreamException("the fill was stopped"));
     }
 
     private void cancelChunks() {
