@@ -15,9 +15,14 @@ import io.aicache.proxy.config.StorageConfig;
 import io.aicache.proxy.config.UpstreamConfig;
 import io.aicache.proxy.fill.FillSettings;
 import io.aicache.proxy.fill.Fills;
-import io.aicache.proxy.oci.OciRequestHandler;
+import io.aicache.proxy.observe.AccessLog;
+import io.aicache.proxy.observe.Metrics;
+import io.aicache.proxy.observe.OpsEndpoints;
+import io.aicache.proxy.observe.Readiness;
+import io.aicache.proxy.oci.OciApi;
 import io.aicache.proxy.oci.UpstreamSelector;
 import io.aicache.proxy.server.RegistryServer;
+import io.aicache.proxy.server.RequestRouter;
 import io.aicache.storage.BlobStore;
 import io.aicache.storage.HotTier;
 import io.aicache.upstream.UpstreamClients;
@@ -34,6 +39,7 @@ public final class Aicache implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final BlobStore store;
     private final Fills fills;
+    private final Metrics metrics;
     private final RegistryServer server;
 
     private Aicache(AicacheConfig config) throws InterruptedException {
@@ -44,7 +50,9 @@ public final class Aicache implements AutoCloseable {
         timer = Executors.newSingleThreadScheduledExecutor(named("aicache-timer"));
         store = BlobStore.open(storage.dataDir(), storage.indexCache().bytes(), storageExecutor);
         try {
+            metrics = new Metrics();
             HotTier hotTier = new HotTier(storage.hotTier().maxBytes().bytes(), storage.hotTier().maxObjectBytes().toIntBytes());
+            publishHotTier(hotTier);
             UpstreamClients clients = new UpstreamClients(
                     upstream.registries().stream().map(UpstreamConfig.Registry::toUpstream).toList(),
                     upstreamExecutor, upstream.connectTimeout(), upstream.firstByteTimeout(),
@@ -52,15 +60,29 @@ public final class Aicache implements AutoCloseable {
             FillSettings fillSettings = new FillSettings(storage.chunkSize().toIntBytes(), config.fill().parallelism(),
                     upstream.idleTimeout(), config.fill().retry().toPolicy(),
                     config.fill().whenUnread() == FillConfig.WhenUnread.STOP ? config.fill().unreadGrace() : null);
-            fills = new Fills(store, storageExecutor, timer, fillSettings, config.fill().maxConnectionsPerHost());
-            OciRequestHandler handler = new OciRequestHandler(new UpstreamSelector(clients, upstream.defaultRegistry()),
-                    store, hotTier, fills, storageExecutor, config.manifests(), upstream.offline());
-            server = new RegistryServer(config.server().address(), config.server().ioThreads(), handler);
+            fills = new Fills(store, storageExecutor, timer, fillSettings, config.fill().maxConnectionsPerHost(), metrics);
+            OciApi oci = new OciApi(new UpstreamSelector(clients, upstream.defaultRegistry()), store, hotTier, fills,
+                    storageExecutor, config.manifests(), upstream.offline(), metrics);
+            OpsEndpoints ops = new OpsEndpoints(metrics,
+                    new Readiness(store, storage.dataDir(), storage.minFreeSpace().bytes(), clients.all()));
+            AccessLog accessLog = new AccessLog();
+            RequestRouter router = new RequestRouter(oci, ops, request -> {
+                metrics.request(request);
+                accessLog.record(request);
+            });
+            server = new RegistryServer(config.server().address(), config.server().ioThreads(), router);
         } catch (RuntimeException | InterruptedException e) {
             shutdownExecutors();
             store.close();
             throw e;
         }
+    }
+
+    private void publishHotTier(HotTier hotTier) {
+        metrics.gauge("aicache_hot_tier_bytes", "Bytes held in the hot tier", () -> hotTier.stats().weightBytes());
+        metrics.gauge("aicache_hot_tier_hits", "Hot-tier lookups that found the object", () -> hotTier.stats().hits());
+        metrics.gauge("aicache_hot_tier_misses", "Hot-tier lookups that did not", () -> hotTier.stats().misses());
+        metrics.gauge("aicache_hot_tier_evictions", "Objects the hot tier let go", () -> hotTier.stats().evictions());
     }
 
     /** Starts aicache; the listener is bound when this returns. */

@@ -98,6 +98,14 @@ public final class CacheIndex implements AutoCloseable {
         put(blobs, RecordCodec.digestKey(blob.digest()), RecordCodec.encodeBlob(blob), syncWrite);
     }
 
+    /** Whether any blob is indexed (something can be served without upstream). */
+    public boolean hasBlobs() {
+        try (RocksIterator it = db.newIterator(blobs)) {
+            it.seekToFirst();
+            return it.isValid();
+        }
+    }
+
     public void deleteBlob(Digest digest) {
         delete(blobs, RecordCodec.digestKey(digest));
     }

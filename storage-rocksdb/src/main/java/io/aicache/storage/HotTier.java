@@ -18,6 +18,7 @@ public final class HotTier {
         this.cache = Caffeine.newBuilder()
                 .maximumWeight(maxTotalBytes)
                 .weigher((Digest digest, byte[] bytes) -> bytes.length)
+                .recordStats()
                 .build();
     }
 
@@ -30,6 +31,17 @@ public final class HotTier {
         if (bytes.length <= maxObjectBytes) {
             cache.put(digest, bytes);
         }
+    }
+
+    /** Hits, misses, evictions and weight so far, for the metrics. */
+    public Stats stats() {
+        com.github.benmanes.caffeine.cache.stats.CacheStats stats = cache.stats();
+        long weight = cache.policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(0L);
+        return new Stats(stats.hitCount(), stats.missCount(), stats.evictionCount(), weight);
+    }
+
+    /** What the hot tier did so far; {@code weightBytes} is what it holds now. */
+    public record Stats(long hits, long misses, long evictions, long weightBytes) {
     }
 
     public void invalidate(Digest digest) {

@@ -36,6 +36,11 @@ public final class UpstreamClients {
         }
     }
 
+    /** Every configured upstream's client, in configuration order. */
+    public Collection<RegistryClient> all() {
+        return byName.values();
+    }
+
     /** The client for the upstream clients call {@code name}. */
     public Optional<RegistryClient> byName(String name) {
         return Optional.ofNullable(byName.get(name));

@@ -6,6 +6,7 @@ import java.util.concurrent.CountDownLatch;
 import io.aicache.proxy.Aicache;
 import io.aicache.proxy.config.AicacheConfig;
 import io.aicache.proxy.config.ConfigException;
+import io.aicache.proxy.observe.LoggingSetup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -25,6 +26,7 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println("aicache: " + e.getMessage());
             return 2;
         }
+        LoggingSetup.apply(loaded.logging());
         Aicache aicache = Aicache.start(loaded);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

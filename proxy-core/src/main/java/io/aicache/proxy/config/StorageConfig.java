@@ -10,9 +10,10 @@ import java.nio.file.Path;
  * @param storageThreads the bounded executor for disk writes, fsync and index writes
  * @param indexCache     RocksDB's block cache
  * @param hotTier        manifests and small blobs kept in memory
+ * @param minFreeSpace   below this much free space on the data directory's disk, aicache is not ready
  */
 public record StorageConfig(Path dataDir, DataSize chunkSize, int storageThreads, DataSize indexCache,
-                            HotTierConfig hotTier) {
+                            HotTierConfig hotTier, DataSize minFreeSpace) {
 
     public StorageConfig {
         if (dataDir == null) {
@@ -20,6 +21,9 @@ public record StorageConfig(Path dataDir, DataSize chunkSize, int storageThreads
         }
         if (chunkSize.bytes() < 64 * 1024 || chunkSize.bytes() > 1L << 30) {
             throw new IllegalArgumentException("chunkSize must be between 64KiB and 1GiB, got " + chunkSize);
+        }
+        if (hotTier == null || minFreeSpace == null) {
+            throw new IllegalArgumentException("hotTier and minFreeSpace are required");
         }
         if (storageThreads < 1) {
             throw new IllegalArgumentException("storageThreads must be at least 1, got " + storageThreads);

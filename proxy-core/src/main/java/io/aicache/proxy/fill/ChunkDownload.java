@@ -211,6 +211,7 @@ final class ChunkDownload {
             if (over) {
                 return;
             }
+            job.received(buffers.stream().mapToLong(ByteBuffer::remaining).sum());
             try {
                 for (ByteBuffer buffer : buffers) {
                     if (skip > 0) {
@@ -226,6 +227,7 @@ final class ChunkDownload {
                     job.partial().write(buffer, start + written);
                     written += length;
                 }
+
             } catch (IOException e) {
                 failed(new StorageException("cannot write the partial file of " + job.digest() + ": " + e.getMessage(), e));
                 return;

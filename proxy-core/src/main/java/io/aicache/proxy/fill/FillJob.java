@@ -7,9 +7,11 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 
+import io.micrometer.core.instrument.Counter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.aicache.proxy.observe.Metrics;
 import io.aicache.storage.BlobStore;
 import io.aicache.storage.Digest;
 import io.aicache.storage.PartialBlob;
@@ -38,6 +40,9 @@ final class FillJob implements PrefixHasher.Progress {
     private final HostPermits permits;
     private final FillSettings settings;
     private final Consumer<FillJob> onEnd;
+    private final Metrics metrics;
+    private final Counter upstreamBytes;
+    private final long startNanos = System.nanoTime();
     private PartialBlob partial;
     private RangePlan plan;
     private ChunkDownload[] chunks;
@@ -50,17 +55,18 @@ final class FillJob implements PrefixHasher.Progress {
     private long hashed;
     private volatile boolean ended;
 
-    FillJob(Fill fill, RegistryClient client, String repository, BlobStore store, Executor storageExecutor,
-            ScheduledExecutorService timer, HostPermits permits, FillSettings settings, Consumer<FillJob> onEnd) {
+    FillJob(Fill fill, RegistryClient client, String repository, FillResources resources, Consumer<FillJob> onEnd) {
         this.fill = fill;
         this.client = client;
         this.repository = repository;
-        this.store = store;
-        this.storageExecutor = storageExecutor;
-        this.timer = timer;
-        this.permits = permits;
-        this.settings = settings;
+        this.store = resources.store();
+        this.storageExecutor = resources.storageExecutor();
+        this.timer = resources.timer();
+        this.permits = resources.permits();
+        this.settings = resources.settings();
+        this.metrics = resources.metrics();
         this.onEnd = onEnd;
+        this.upstreamBytes = metrics.upstreamBytes(client.registry().name());
     }
 
     /** Resumes the blob's interrupted fill when one is on disk, else probes upstream; on the storage executor. */
@@ -194,7 +200,13 @@ final class FillJob implements PrefixHasher.Progress {
         }
     }
 
+    /** Counts body bytes that arrived from upstream. */
+    void received(long bytes) {
+        upstreamBytes.increment(bytes);
+    }
+
     void retried(ChunkDownload chunk, Throwable failure, Duration wait) {
+        metrics.upstreamRetry(host());
         LOG.info("retrying chunk {} of {} from byte {} in {} ms: {}", chunk.index(), fill.digest(),
                 chunk.offset() + chunk.written(), wait.toMillis(), failure.getMessage());
     }
@@ -217,6 +229,7 @@ final class FillJob implements PrefixHasher.Progress {
         }
         ended = true;
         onEnd.accept(this);
+        recordEnd("complete");
         fill.complete(landed);
     }
 
@@ -236,6 +249,7 @@ final class FillJob implements PrefixHasher.Progress {
             store.abandon(partial);
         }
         onEnd.accept(this);
+        recordEnd("failed");
         fill.fail(reason);
     }
 
@@ -256,7 +270,12 @@ final class FillJob implements PrefixHasher.Progress {
             }
         }
         onEnd.accept(this);
+        recordEnd("stopped");
         fill.fail(new UpstreamException("the fill was stopped"));
+    }
+
+    private void recordEnd(String outcome) {
+        metrics.fillEnded(host(), outcome, landed, Duration.ofNanos(System.nanoTime() - startNanos));
     }
 
     private void cancelChunks() {

@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 
+import io.aicache.proxy.observe.Metrics;
 import io.aicache.storage.BlobStore;
 import io.aicache.storage.Digest;
 import io.aicache.upstream.RegistryClient;
@@ -19,21 +20,15 @@ public final class Fills {
     /** Blob layers are stored under this type: registries serve them as opaque bytes. */
     static final String BLOB_MEDIA_TYPE = "application/octet-stream";
 
-    private final BlobStore store;
-    private final Executor storageExecutor;
-    private final ScheduledExecutorService timer;
-    private final FillSettings settings;
-    private final HostPermits permits;
+    private final FillResources resources;
     private final Map<Digest, FillJob> active = new ConcurrentHashMap<>();
 
     /** @param connectionsPerHost range GETs open at once to one upstream, across all fills */
     public Fills(BlobStore store, Executor storageExecutor, ScheduledExecutorService timer, FillSettings settings,
-                 int connectionsPerHost) {
-        this.store = store;
-        this.storageExecutor = storageExecutor;
-        this.timer = timer;
-        this.settings = settings;
-        this.permits = new HostPermits(connectionsPerHost, storageExecutor);
+                 int connectionsPerHost, Metrics metrics) {
+        this.resources = new FillResources(store, storageExecutor, timer, new HostPermits(connectionsPerHost, storageExecutor),
+                settings, metrics);
+        metrics.gauge("aicache_fills_active", "Blobs being fetched from upstream now", active::size);
     }
 
     /** The fill of {@code digest} under way, if any. */
@@ -44,8 +39,8 @@ public final class Fills {
     /** The fill of {@code digest}: the one under way, or a new one fetching from {@code repository} on {@code client}. */
     public Fill join(RegistryClient client, String repository, Digest digest) {
         FillJob[] created = new FillJob[1];
-        FillJob job = active.computeIfAbsent(digest, d -> created[0] = new FillJob(new Fill(d), client, repository,
-                store, storageExecutor, timer, permits, settings, this::ended));
+        FillJob job = active.computeIfAbsent(digest,
+                d -> created[0] = new FillJob(new Fill(d), client, repository, resources, this::ended));
         if (job == created[0]) {
             job.start();
         }

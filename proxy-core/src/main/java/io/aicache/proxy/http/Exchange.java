@@ -1,13 +1,16 @@
 package io.aicache.proxy.http;
 
 import java.util.List;
+import java.util.function.Consumer;
 
+import io.aicache.proxy.observe.RequestRecord;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -19,35 +22,64 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.QueryStringDecoder;
 
 /**
  * One request and the answer being made to it, on one connection. The connection reads
- * nothing more until the answer is finished (so pipelined requests wait their turn), then
- * is kept open or closed as the client asked.
+ * nothing more until the answer is finished, then is kept open or closed as the client
+ * asked. When the answer ends (whole, cut off, or the client went away) it is recorded once,
+ * with what the handlers noted of it (route, registry, repository, reference, tier).
  */
 public final class Exchange {
 
+    /** Where an answer stands. */
+    private enum State { OPEN, FINISHED, RECORDED }
+
     private final ChannelHandlerContext ctx;
     private final HttpMethod method;
+    private final String path;
     private final boolean keepAlive;
     private final HttpHeaders requestHeaders;
+    private final Consumer<RequestRecord> observer;
+    private final long startNanos = System.nanoTime();
+    private final ChannelFutureListener recordOnClose = f -> onLoop(() -> record(true));
+    private State state = State.OPEN;
     private String namespace;
-    private boolean finished;
+    private String route = "other";
+    private String registry;
+    private String repository;
+    private String reference;
+    private String tier;
+    private int status;
+    private long bytesSent;
 
-    public Exchange(ChannelHandlerContext ctx, FullHttpRequest request) {
+    public Exchange(ChannelHandlerContext ctx, FullHttpRequest request, Consumer<RequestRecord> observer) {
         this.ctx = ctx;
         this.method = request.method();
+        this.path = new QueryStringDecoder(request.uri()).path();
         this.keepAlive = HttpUtil.isKeepAlive(request);
         this.requestHeaders = request.headers().copy();
+        this.observer = observer;
         ctx.channel().config().setAutoRead(false);
+        ctx.channel().closeFuture().addListener(recordOnClose);
     }
 
     public boolean isHead() {
         return HttpMethod.HEAD.equals(method);
     }
 
+    /** The request's path, decoded, without the query. */
+    public String requestPath() {
+        return path;
+    }
+
     public HttpHeaders requestHeaders() {
         return requestHeaders;
+    }
+
+    /** Every value of every {@code name} header (clients such as skopeo send several Accept headers). */
+    public List<String> requestHeaderValues(CharSequence name) {
+        return requestHeaders.getAll(name);
     }
 
     public Channel channel() {
@@ -63,36 +95,62 @@ public final class Exchange {
         }
     }
 
+    /** Notes what the request is for, for the access log and the metrics. */
+    public void describe(String route, String registry, String repository, String reference) {
+        this.route = route;
+        this.registry = registry;
+        this.repository = repository;
+        this.reference = reference;
+    }
+
+    public void route(String route) {
+        this.route = route;
+    }
+
+    /** Notes where the answer's content came from: memory, disk, fill, upstream, stale. */
+    public void tier(String tier) {
+        this.tier = tier;
+    }
+
+    /** Counts body bytes the caller sent itself (streamed answers). */
+    public void sent(long bytes) {
+        bytesSent += bytes;
+    }
+
     /** The registry a {@code ns} parameter chose; echoed in {@code OCI-Namespace} on the answer. */
     public void echoNamespace(String registry) {
         this.namespace = registry;
     }
 
     /** A response head with the headers every answer carries. */
-    public HttpResponse newResponse(HttpResponseStatus status) {
-        HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status);
+    public HttpResponse newResponse(HttpResponseStatus responseStatus) {
+        HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, responseStatus);
         decorate(response.headers());
+        status = responseStatus.code();
         return response;
     }
 
     /** Sends a whole answer; for HEAD the body is left out but its length kept. */
-    public void sendBytes(HttpResponseStatus status, HttpHeaders headers, byte[] body) {
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+    public void sendBytes(HttpResponseStatus responseStatus, HttpHeaders headers, byte[] body) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, responseStatus,
                 isHead() ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
         response.headers().set(headers);
         decorate(response.headers());
         response.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        status = responseStatus.code();
+        bytesSent += isHead() ? 0 : body.length;
         finish(ctx.writeAndFlush(response));
     }
 
     /** Answers with the spec's JSON error body. */
     public void sendError(RegistryException error) {
-        HttpHeaders headers = new io.netty.handler.codec.http.DefaultHttpHeaders();
+        HttpHeaders headers = new DefaultHttpHeaders();
         headers.set(HttpHeaderNames.CONTENT_TYPE, "application/json");
         error.headers().forEach(headers::set);
         if (error.code() == ErrorCode.UNSUPPORTED && error.status().equals(HttpResponseStatus.METHOD_NOT_ALLOWED)) {
             headers.set(HttpHeaderNames.ALLOW, "GET, HEAD");
         }
+        tier = null;
         sendBytes(error.status(), headers, ErrorBodies.of(error.code(), error.getMessage()));
     }
 
@@ -111,25 +169,35 @@ public final class Exchange {
      * connection is the only way to tell an HTTP/1.1 client the body is not whole.
      */
     public void abort() {
-        finished = true;
+        state = State.FINISHED;
+        record(true);
         ctx.close();
     }
 
     public boolean isFinished() {
-        return finished;
+        return state != State.OPEN;
     }
 
     private void finish(ChannelFuture lastWrite) {
-        finished = true;
-        if (!keepAlive) {
-            lastWrite.addListener(ChannelFutureListener.CLOSE);
-            return;
-        }
+        state = State.FINISHED;
         lastWrite.addListener((ChannelFutureListener) f -> {
-            if (f.isSuccess()) {
+            record(!f.isSuccess());
+            if (!keepAlive) {
+                f.channel().close();
+            } else if (f.isSuccess()) {
                 f.channel().config().setAutoRead(true);
             }
         });
+    }
+
+    private void record(boolean aborted) {
+        if (state == State.RECORDED) {
+            return;
+        }
+        state = State.RECORDED;
+        ctx.channel().closeFuture().removeListener(recordOnClose);
+        observer.accept(new RequestRecord(method.name(), path, route, registry, repository, reference, status,
+                bytesSent, tier, System.nanoTime() - startNanos, aborted));
     }
 
     private void decorate(HttpHeaders headers) {
@@ -140,10 +208,5 @@ public final class Exchange {
         if (!keepAlive) {
             headers.set(HttpHeaderNames.CONNECTION, "close");
         }
-    }
-
-    /** Every value of every {@code name} header (clients such as skopeo send several Accept headers). */
-    public List<String> requestHeaderValues(CharSequence name) {
-        return requestHeaders.getAll(name);
     }
 }

@@ -15,6 +15,7 @@ import io.aicache.proxy.http.ByteRange;
 import io.aicache.proxy.http.ErrorCode;
 import io.aicache.proxy.http.Exchange;
 import io.aicache.proxy.http.RegistryException;
+import io.aicache.proxy.observe.Metrics;
 import io.aicache.storage.BlobStore;
 import io.aicache.storage.Digest;
 import io.aicache.storage.StoredBlob;
@@ -34,10 +35,12 @@ final class BlobService {
 
     private final BlobStore store;
     private final Fills fills;
+    private final Metrics metrics;
 
-    BlobService(BlobStore store, Fills fills) {
+    BlobService(BlobStore store, Fills fills, Metrics metrics) {
         this.store = store;
         this.fills = fills;
+        this.metrics = metrics;
     }
 
     void serve(Exchange exchange, Target target, Digest digest, ByteRange range) {
@@ -49,6 +52,12 @@ final class BlobService {
         if (exchange.isHead() && active.isEmpty()) {
             headFromUpstream(exchange, target, digest);
             return;
+        }
+        if (active.isPresent()) {
+            exchange.tier("fill");
+            metrics.coalescedReader();
+        } else {
+            exchange.tier("upstream");
         }
         Fill fill = active.orElseGet(() -> fills.join(target.client(), target.repository(), digest));
         new FillFollower(exchange, fill, range, target, () -> serve(exchange, target, digest, range)).start();
@@ -73,13 +82,15 @@ final class BlobService {
             LOG.warn("kept blob {} cannot be opened ({}); fetching it again", blob.record().digest(), e.getMessage());
             return false;
         }
+        exchange.tier("disk");
         exchange.write(BlobHeaders.head(exchange, blob.record().digest(), size, selected));
         if (exchange.isHead()) {
             closeQuietly(channel);
         } else {
             long start = selected == null ? 0 : selected[0];
             long count = selected == null ? size : selected[1] - selected[0] + 1;
-            exchange.write(new DefaultFileRegion(channel, start, count));
+            exchange.write(new DefaultFileRegion(channel, start, count))
+                    .addListener(f -> exchange.sent(f.isSuccess() ? count : 0));
         }
         exchange.end();
         return true;
@@ -101,6 +112,7 @@ final class BlobService {
                 exchange.sendError(UpstreamFailures.toRegistryException(problem, ErrorCode.BLOB_UNKNOWN, target, "blob " + digest));
                 return;
             }
+            exchange.tier("upstream");
             exchange.write(BlobHeaders.head(exchange, digest, response.contentLength().orElse(-1), null));
             exchange.end();
         }));

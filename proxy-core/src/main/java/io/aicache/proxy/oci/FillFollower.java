@@ -113,6 +113,7 @@ final class FillFollower implements Runnable {
                 writing = false;
                 if (f.isSuccess()) {
                     position += count;
+                    exchange.sent(count);
                     pump();
                 } else {
                     finish(false);

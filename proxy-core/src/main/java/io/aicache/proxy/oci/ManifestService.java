@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import io.aicache.proxy.config.ManifestsConfig;
 import io.aicache.proxy.http.ErrorCode;
 import io.aicache.proxy.http.Exchange;
+import io.aicache.proxy.observe.Metrics;
 import io.aicache.storage.BlobStore;
 import io.aicache.storage.Digest;
 import io.aicache.storage.HotTier;
@@ -48,10 +49,12 @@ final class ManifestService {
     private final ManifestsConfig config;
     private final boolean offline;
     private final Clock clock;
-    private final Map<String, CompletableFuture<Manifest>> revalidations = new ConcurrentHashMap<>();
+    private final Metrics metrics;
+    private final Map<String, CompletableFuture<Answer>> revalidations = new ConcurrentHashMap<>();
 
     ManifestService(BlobStore store, HotTier hotTier, Executor storageExecutor, ManifestFetcher fetcher,
-                    ManifestsConfig config, boolean offline, Clock clock) {
+                    ManifestsConfig config, boolean offline, Clock clock, Metrics metrics) {
+        this.metrics = metrics;
         this.store = store;
         this.hotTier = hotTier;
         this.storageExecutor = storageExecutor;
@@ -64,19 +67,23 @@ final class ManifestService {
     void serve(Exchange exchange, Target target, String reference) {
         List<String> accepted = MediaTypes.accepted(exchange.requestHeaderValues(HttpHeaderNames.ACCEPT));
         CompletableFuture<Answer> answer = Digest.looksLikeDigest(reference)
-                ? byDigest(target, References.requireDigest(reference), accepted).thenApply(Answer::fresh)
+                ? byDigest(target, References.requireDigest(reference), accepted)
                 : byTag(target, References.requireTag(reference), accepted);
         answer.whenComplete((found, failure) -> exchange.onLoop(() -> {
             if (failure != null) {
                 exchange.sendError(UpstreamFailures.toRegistryException(failure, ErrorCode.MANIFEST_UNKNOWN, target,
                         "manifest " + reference));
             } else {
+                if (found.staleAge() != null) {
+                    metrics.staleServed(target.registryName());
+                }
+                exchange.tier(found.tier());
                 send(exchange, found);
             }
         }));
     }
 
-    private CompletableFuture<Manifest> byDigest(Target target, Digest digest, List<String> accepted) {
+    private CompletableFuture<Answer> byDigest(Target target, Digest digest, List<String> accepted) {
         return local(digest).thenCompose(kept -> kept.map(CompletableFuture::completedFuture)
                 .orElseGet(() -> fetchAndKeep(target, digest.toString(), accepted)));
     }
@@ -86,22 +93,22 @@ final class ManifestService {
         Optional<TagRecord> known = store.index().tag(tagKey)
                 .filter(record -> MediaTypes.isAcceptable(accepted, record.mediaType()));
         if (known.isEmpty()) {
-            return fetchAndKeep(target, tag, accepted).thenApply(Answer::fresh);
+            return fetchAndKeep(target, tag, accepted);
         }
         TagRecord record = known.get();
         Duration age = Duration.ofMillis(Math.max(0, clock.millis() - record.validatedAtMillis()));
         Duration ttl = config.ttlOf(tag);
         if (offline) {
-            return localOrFetch(target, tag, record.digest(), accepted).thenApply(m -> Answer.stale(m, age, "aicache is offline"));
+            return localOrFetch(target, tag, record.digest(), accepted).thenApply(a -> a.stale(age, "aicache is offline"));
         }
         if (age.compareTo(ttl) < 0) {
-            return localOrFetch(target, tag, record.digest(), accepted).thenApply(Answer::fresh);
+            return localOrFetch(target, tag, record.digest(), accepted);
         }
-        CompletableFuture<Manifest> revalidated = revalidate(target, tag, tagKey, record, accepted);
+        CompletableFuture<Answer> revalidated = revalidate(target, tag, tagKey, record, accepted);
         if (age.compareTo(ttl.plus(config.staleWhileRevalidate())) < 0) {
-            return localOrFetch(target, tag, record.digest(), accepted).thenApply(Answer::fresh);
+            return localOrFetch(target, tag, record.digest(), accepted);
         }
-        return revalidated.thenApply(Answer::fresh).exceptionallyCompose(failure -> {
+        return revalidated.exceptionallyCompose(failure -> {
             if (!TRANSIENT.isRetryable(failure) && !(UpstreamFailures.unwrap(failure) instanceof UpstreamDownException)
                     || age.compareTo(ttl.plus(config.staleIfError())) >= 0) {
                 return CompletableFuture.failedFuture(failure);
@@ -109,15 +116,15 @@ final class ManifestService {
             String reason = UpstreamFailures.unwrap(failure).getMessage();
             LOG.warn("serving tag {} last confirmed {}s ago: upstream could not revalidate it ({})",
                     tagKey, age.toSeconds(), reason);
-            return localOrFetch(target, tag, record.digest(), accepted).thenApply(m -> Answer.stale(m, age, reason));
+            return localOrFetch(target, tag, record.digest(), accepted).thenApply(a -> a.stale(age, reason));
         });
     }
 
     /** Asks upstream whether the tag moved; one question per tag at a time, however many clients wait. */
-    private CompletableFuture<Manifest> revalidate(Target target, String tag, String tagKey, TagRecord record,
-                                                   List<String> accepted) {
-        CompletableFuture<Manifest>[] created = new CompletableFuture[1];
-        CompletableFuture<Manifest> result = revalidations.computeIfAbsent(tagKey, k -> created[0] = new CompletableFuture<>());
+    private CompletableFuture<Answer> revalidate(Target target, String tag, String tagKey, TagRecord record,
+                                                 List<String> accepted) {
+        CompletableFuture<Answer>[] created = new CompletableFuture[1];
+        CompletableFuture<Answer> result = revalidations.computeIfAbsent(tagKey, k -> created[0] = new CompletableFuture<>());
         if (result != created[0]) {
             return result;
         }
@@ -127,37 +134,37 @@ final class ManifestService {
                         storageExecutor).thenCompose(ignored -> localOrFetch(target, tag, record.digest(), accepted));
             }
             return fetchAndKeep(target, tag, accepted);
-        }).whenComplete((manifest, failure) -> {
+        }).whenComplete((answer, failure) -> {
             revalidations.remove(tagKey, result);
             if (failure != null) {
                 result.completeExceptionally(UpstreamFailures.unwrap(failure));
             } else {
-                result.complete(manifest);
+                result.complete(answer);
             }
         });
         return result;
     }
 
-    private CompletableFuture<Manifest> localOrFetch(Target target, String tag, Digest digest, List<String> accepted) {
+    private CompletableFuture<Answer> localOrFetch(Target target, String tag, Digest digest, List<String> accepted) {
         return local(digest).thenCompose(kept -> kept.map(CompletableFuture::completedFuture)
                 .orElseGet(() -> fetchAndKeep(target, tag, accepted)));
     }
 
     /** A kept manifest: from memory, or read from disk on the storage executor. */
-    private CompletableFuture<Optional<Manifest>> local(Digest digest) {
+    private CompletableFuture<Optional<Answer>> local(Digest digest) {
         byte[] hot = hotTier.get(digest);
         if (hot != null) {
             return CompletableFuture.completedFuture(store.index().blob(digest)
-                    .map(record -> new Manifest(digest, record.mediaType(), hot)));
+                    .map(record -> Answer.of(new Manifest(digest, record.mediaType(), hot), "memory")));
         }
         return CompletableFuture.supplyAsync(() -> store.find(digest).flatMap(blob -> store.readSmall(blob)
                 .map(bytes -> {
                     hotTier.offer(digest, bytes);
-                    return new Manifest(digest, blob.record().mediaType(), bytes);
+                    return Answer.of(new Manifest(digest, blob.record().mediaType(), bytes), "disk");
                 })), storageExecutor);
     }
 
-    private CompletableFuture<Manifest> fetchAndKeep(Target target, String reference, List<String> accepted) {
+    private CompletableFuture<Answer> fetchAndKeep(Target target, String reference, List<String> accepted) {
         if (offline) {
             return CompletableFuture.failedFuture(new UpstreamDownException(target.registryName() + " (aicache is offline)"));
         }
@@ -168,7 +175,7 @@ final class ManifestService {
                 store.index().putTag(target.key() + ":" + reference, new TagRecord(manifest.digest(),
                         manifest.mediaType(), manifest.bytes().length, clock.millis()));
             }
-            return manifest;
+            return Answer.of(manifest, "upstream");
         }, storageExecutor);
     }
 
@@ -191,14 +198,14 @@ final class ManifestService {
         return reason == null ? "" : reason.length() <= 200 ? reason : reason.substring(0, 200);
     }
 
-    /** A manifest to send, and when it is served stale, how old it is and why. */
-    private record Answer(Manifest manifest, Duration staleAge, String reason) {
-        static Answer fresh(Manifest manifest) {
-            return new Answer(manifest, null, null);
+    /** A manifest to send, where it came from, and when it is served stale, how old it is and why. */
+    private record Answer(Manifest manifest, String tier, Duration staleAge, String reason) {
+        static Answer of(Manifest manifest, String tier) {
+            return new Answer(manifest, tier, null, null);
         }
 
-        static Answer stale(Manifest manifest, Duration age, String reason) {
-            return new Answer(manifest, age, reason);
+        Answer stale(Duration age, String why) {
+            return new Answer(manifest, "stale", age, why);
         }
     }
 }

@@ -1,0 +1,109 @@
+package io.aicache.proxy.observe;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.buffer.ByteBufAllocatorMetric;
+import io.netty.buffer.PooledByteBufAllocator;
+
+/**
+ * Every metric aicache publishes, by name, in one place; scraped as Prometheus text at
+ * {@code /metrics}. Tag values are bounded sets (routes, statuses, registries, tiers), never
+ * repositories or digests.
+ */
+public final class Metrics {
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+    public Metrics() {
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+        ByteBufAllocatorMetric netty = PooledByteBufAllocator.DEFAULT.metric();
+        Gauge.builder("netty_allocator_used_bytes", netty, ByteBufAllocatorMetric::usedDirectMemory)
+                .tag("memory", "direct").register(registry);
+        Gauge.builder("netty_allocator_used_bytes", netty, ByteBufAllocatorMetric::usedHeapMemory)
+                .tag("memory", "heap").register(registry);
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** The Prometheus text exposition of every meter. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    public void request(RequestRecord request) {
+        String status = String.valueOf(request.status());
+        Counter.builder("aicache_requests").description("Requests answered, by route and status")
+                .tag("route", request.route()).tag("status", status).register(registry).increment();
+        Timer.builder("aicache_request_duration").description("Time to answer a request in full")
+                .tag("route", request.route()).publishPercentileHistogram()
+                .register(registry).record(request.durationNanos(), TimeUnit.NANOSECONDS);
+        if (request.tier() != null) {
+            Counter.builder("aicache_cache_answers").description("Content answers by where they came from")
+                    .tag("route", request.route()).tag("tier", request.tier()).register(registry).increment();
+        }
+        if (request.registry() != null && request.bytes() > 0) {
+            Counter.builder("aicache_served_bytes").description("Body bytes sent to clients").baseUnit("bytes")
+                    .tag("registry", request.registry()).register(registry).increment(request.bytes());
+        }
+    }
+
+    /** Counts body bytes received from {@code upstream}; keep it, it is incremented per body part. */
+    public Counter upstreamBytes(String upstream) {
+        return Counter.builder("aicache_upstream_bytes").description("Body bytes received from upstream")
+                .baseUnit("bytes").tag("registry", upstream).register(registry);
+    }
+
+    public void upstreamRetry(String upstream) {
+        Counter.builder("aicache_upstream_retries").description("Range GETs tried again after a failure")
+                .tag("registry", upstream).register(registry).increment();
+    }
+
+    public void fillEnded(String upstream, String outcome, long bytes, Duration took) {
+        Timer.builder("aicache_fill_duration").description("Time from a fill's start to its end")
+                .tag("registry", upstream).tag("outcome", outcome).register(registry).record(took);
+        if (outcome.equals("complete")) {
+            DistributionSummary.builder("aicache_fill_throughput").description("Bytes per second of completed fills")
+                    .baseUnit("bytes_per_second").tag("registry", upstream).register(registry)
+                    .record(bytes / Math.max(took.toNanos() / 1e9, 1e-3));
+        }
+    }
+
+    public void coalescedReader() {
+        Counter.builder("aicache_coalesced_readers").description("Readers that joined a fill already under way")
+                .register(registry).increment();
+    }
+
+    public void staleServed(String upstream) {
+        Counter.builder("aicache_stale_answers").description("Tags served past their TTL because upstream could not answer")
+                .tag("registry", upstream).register(registry).increment();
+    }
+
+    /** Publishes a value read when scraped (active fills, hot-tier weight...). */
+    public void gauge(String name, String description, Supplier<Number> value) {
+        Gauge.builder(name, value).description(description).register(registry);
+    }
+}

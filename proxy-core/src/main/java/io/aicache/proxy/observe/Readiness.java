@@ -1,0 +1,63 @@
+package io.aicache.proxy.observe;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.aicache.storage.BlobStore;
+import io.aicache.upstream.RegistryClient;
+
+/**
+ * Whether aicache can serve pulls: the index answers, the data directory is writable with
+ * room to spare, and at least one upstream is up or something is kept to serve.
+ */
+public final class Readiness {
+
+    /** One check's verdict and what it saw. */
+    public record Check(boolean ok, String detail) {
+    }
+
+    private final BlobStore store;
+    private final Path dataDir;
+    private final long minFreeBytes;
+    private final Collection<RegistryClient> upstreams;
+
+    public Readiness(BlobStore store, Path dataDir, long minFreeBytes, Collection<RegistryClient> upstreams) {
+        this.store = store;
+        this.dataDir = dataDir;
+        this.minFreeBytes = minFreeBytes;
+        this.upstreams = upstreams;
+    }
+
+    public Map<String, Check> checks() {
+        Map<String, Check> checks = new LinkedHashMap<>();
+        boolean somethingKept;
+        try {
+            somethingKept = store.index().hasBlobs();
+            checks.put("index", new Check(true, "open"));
+        } catch (RuntimeException e) {
+            somethingKept = false;
+            checks.put("index", new Check(false, e.getMessage()));
+        }
+        checks.put("disk", disk());
+        long up = upstreams.stream().filter(client -> !client.isDown()).count();
+        checks.put("upstreams", new Check(up > 0 || somethingKept, up + " of " + upstreams.size() + " up"
+                + (up == 0 && somethingKept ? "; serving what is kept" : "")));
+        return checks;
+    }
+
+    private Check disk() {
+        try {
+            long free = Files.getFileStore(dataDir).getUsableSpace();
+            if (!Files.isWritable(dataDir)) {
+                return new Check(false, dataDir + " is not writable");
+            }
+            return new Check(free >= minFreeBytes, (free >> 20) + " MiB free, " + (minFreeBytes >> 20) + " MiB needed");
+        } catch (IOException e) {
+            return new Check(false, "cannot read free space of " + dataDir + ": " + e.getMessage());
+        }
+    }
+}

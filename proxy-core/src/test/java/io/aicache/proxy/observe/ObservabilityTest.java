@@ -1,0 +1,113 @@
+package io.aicache.proxy.observe;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.aicache.proxy.config.LoggingConfig;
+import io.aicache.proxy.testsupport.Eventually;
+import io.aicache.proxy.testsupport.FaultyUpstream;
+import io.aicache.proxy.testsupport.RegistryTestClient;
+import io.aicache.proxy.testsupport.RunningAicache;
+import io.aicache.proxy.testsupport.TestBlobs;
+
+class ObservabilityTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String REPO = "org/app";
+
+    private final FaultyUpstream upstream = FaultyUpstream.start();
+    private final RunningAicache aicache = RunningAicache.against("registry.test", upstream);
+    private final RegistryTestClient client = new RegistryTestClient();
+
+    @TempDir
+    Path tempDir;
+
+    @AfterEach
+    void stop() {
+        LoggingSetup.apply(new LoggingConfig("info", LoggingConfig.Format.TEXT, "stdout"));
+        aicache.close();
+        upstream.close();
+    }
+
+    @Test
+    void livenessAndReadinessAnswerWithTheirChecks() throws Exception {
+        HttpResponse<byte[]> live = client.get(aicache.uri("/healthz"));
+        assertEquals(200, live.statusCode());
+
+        HttpResponse<byte[]> ready = client.get(aicache.uri("/readyz"));
+        assertEquals(200, ready.statusCode());
+        JsonNode checks = JSON.readTree(ready.body()).path("checks");
+        assertTrue(checks.path("index").path("ok").asBoolean());
+        assertTrue(checks.path("disk").path("ok").asBoolean());
+        assertTrue(checks.path("upstreams").path("ok").asBoolean());
+    }
+
+    @Test
+    void metricsCountRequestsTiersAndBytes() throws Exception {
+        byte[] blob = TestBlobs.random(200_000, 5);
+        String digest = upstream.addBlob(REPO, blob);
+        client.get(aicache.uri("/v2/" + REPO + "/blobs/" + digest));
+        client.get(aicache.uri("/v2/" + REPO + "/blobs/" + digest));
+
+        String[] scraped = new String[1];
+        Eventually.until("the second answer is counted as a disk hit", () -> {
+            scraped[0] = new String(client.get(aicache.uri("/metrics")).body(), StandardCharsets.UTF_8);
+            return scraped[0].contains("aicache_cache_answers_total{route=\"blob\",tier=\"disk\"} 1.0");
+        });
+        String metrics = scraped[0];
+
+        assertTrue(metrics.contains("aicache_requests_total{route=\"blob\",status=\"200\"} 2.0"), metrics);
+        assertTrue(metrics.contains("aicache_cache_answers_total{route=\"blob\",tier=\"upstream\"} 1.0"), metrics);
+        assertTrue(metrics.contains("aicache_cache_answers_total{route=\"blob\",tier=\"disk\"} 1.0"), metrics);
+        assertTrue(metrics.contains("aicache_served_bytes_total{registry=\"registry.test\"} 400000.0"), metrics);
+        assertTrue(metrics.contains("aicache_upstream_bytes_total{registry=\"registry.test\"} 200000.0"), metrics);
+        assertTrue(metrics.contains("jvm_memory_used_bytes"), "JVM figures are published");
+        assertTrue(metrics.contains("netty_allocator_used_bytes"), "Netty buffer-pool figures are published");
+    }
+
+    @Test
+    void accessLogWritesOneJsonLinePerRequestWithoutHeaders() throws Exception {
+        Path log = tempDir.resolve("access.log");
+        LoggingSetup.apply(new LoggingConfig("info", LoggingConfig.Format.TEXT, log.toString()));
+        byte[] blob = TestBlobs.random(1000, 6);
+        String digest = upstream.addBlob(REPO, blob);
+
+        client.get(aicache.uri("/v2/" + REPO + "/blobs/" + digest), "Authorization", "Bearer secret-token");
+        client.get(aicache.uri("/v2/" + REPO + "/manifests/no-such-tag"));
+
+        Eventually.until("two access log lines", () -> readLines(log).size() >= 2);
+        List<String> lines = readLines(log);
+        JsonNode blobLine = JSON.readTree(lines.get(0));
+        assertEquals("blob", blobLine.path("route").asText());
+        assertEquals("registry.test", blobLine.path("registry").asText());
+        assertEquals(REPO, blobLine.path("repository").asText());
+        assertEquals(digest, blobLine.path("reference").asText());
+        assertEquals(200, blobLine.path("status").asInt());
+        assertEquals(1000, blobLine.path("bytes").asLong());
+        assertEquals("upstream", blobLine.path("tier").asText());
+        assertEquals(404, JSON.readTree(lines.get(1)).path("status").asInt());
+        assertFalse(String.join("\n", lines).contains("secret-token"), "headers never reach the log");
+    }
+
+    private static List<String> readLines(Path log) {
+        try {
+            return Files.exists(log) ? Files.readAllLines(log) : List.of();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
