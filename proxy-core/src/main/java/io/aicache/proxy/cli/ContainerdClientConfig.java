@@ -91,6 +91,11 @@ final class ContainerdClientConfig implements Callable<Integer> {
             out.println("wrote " + file + " (" + name + " via " + mirror.url() + ")");
         }
         out.flush();
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("containerd reads " + dir + " when its CRI plugin has config_path = \"" + dir + "\" in the registry"
+                + " section of /etc/containerd/config.toml ([plugins.\"io.containerd.grpc.v1.cri\".registry] in 1.x,"
+                + " [plugins.\"io.containerd.cri.v1.images\".registry] in 2.x); ctr needs --hosts-dir " + dir + ".");
+        err.flush();
         return 0;
     }
 
