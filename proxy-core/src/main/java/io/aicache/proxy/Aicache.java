@@ -20,6 +20,7 @@ import io.aicache.proxy.observe.Metrics;
 import io.aicache.proxy.observe.OpsEndpoints;
 import io.aicache.proxy.observe.Readiness;
 import io.aicache.proxy.oci.OciApi;
+import io.aicache.proxy.oci.PinnedImages;
 import io.aicache.proxy.oci.UpstreamSelector;
 import io.aicache.proxy.server.RegistryServer;
 import io.aicache.proxy.server.RequestRouter;
@@ -33,6 +34,9 @@ import io.aicache.upstream.UpstreamClients;
  * and the store last.
  */
 public final class Aicache implements AutoCloseable {
+
+    /** Blob uses are counted in memory and written to the index this often. */
+    private static final long ACCESS_FLUSH_SECONDS = 10;
 
     private final ExecutorService storageExecutor;
     private final ExecutorService upstreamExecutor;
@@ -48,7 +52,7 @@ public final class Aicache implements AutoCloseable {
         storageExecutor = Executors.newFixedThreadPool(storage.storageThreads(), named("aicache-storage"));
         upstreamExecutor = Executors.newFixedThreadPool(2, named("aicache-upstream"));
         timer = Executors.newSingleThreadScheduledExecutor(named("aicache-timer"));
-        store = BlobStore.open(storage.dataDir(), storage.indexCache().bytes(), storageExecutor);
+        store = BlobStore.open(storage.dataDir(), storage.indexCache().bytes(), storageExecutor, storage.budget());
         try {
             metrics = new Metrics();
             HotTier hotTier = new HotTier(storage.hotTier().maxBytes().bytes(), storage.hotTier().maxObjectBytes().toIntBytes());
@@ -61,8 +65,14 @@ public final class Aicache implements AutoCloseable {
                     upstream.idleTimeout(), config.fill().retry().toPolicy(),
                     config.fill().whenUnread() == FillConfig.WhenUnread.STOP ? config.fill().unreadGrace() : null);
             fills = new Fills(store, storageExecutor, timer, fillSettings, config.fill().maxConnectionsPerHost(), metrics);
-            OciApi oci = new OciApi(new UpstreamSelector(clients, upstream.defaultRegistry()), store, hotTier, fills,
-                    storageExecutor, config.manifests(), upstream.offline(), metrics);
+            UpstreamSelector selector = new UpstreamSelector(clients, upstream.defaultRegistry());
+            PinnedImages pins = new PinnedImages(storage.pinned(), selector, store);
+            store.retain(pins::snapshot);
+            publishStorage();
+            timer.scheduleWithFixedDelay(() -> storageExecutor.execute(store.accesses()::flush),
+                    ACCESS_FLUSH_SECONDS, ACCESS_FLUSH_SECONDS, TimeUnit.SECONDS);
+            OciApi oci = new OciApi(selector, store, hotTier, fills, storageExecutor, config.manifests(),
+                    upstream.offline(), metrics);
             OpsEndpoints ops = new OpsEndpoints(metrics,
                     new Readiness(store, storage.dataDir(), storage.minFreeSpace().bytes(), clients.all()));
             AccessLog accessLog = new AccessLog();
@@ -76,6 +86,13 @@ public final class Aicache implements AutoCloseable {
             store.close();
             throw e;
         }
+    }
+
+    private void publishStorage() {
+        metrics.gauge("aicache_storage_used_bytes", "Bytes of kept blobs", () -> store.usage().usedBytes());
+        metrics.gauge("aicache_storage_reserved_bytes", "Bytes reserved by fills under way", () -> store.usage().reservedBytes());
+        metrics.gauge("aicache_storage_budget_bytes", "The disk budget (0: unlimited)", () -> store.usage().maxBytes());
+        metrics.gauge("aicache_storage_evictions", "Blobs evicted since start", store::evictions);
     }
 
     private void publishHotTier(HotTier hotTier) {
@@ -99,6 +116,7 @@ public final class Aicache implements AutoCloseable {
         server.close();
         fills.stopAll();
         shutdownExecutors();
+        store.accesses().flush();
         store.close();
     }
 

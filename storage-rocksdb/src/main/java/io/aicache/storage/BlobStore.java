@@ -13,7 +13,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,34 +42,82 @@ public final class BlobStore implements AutoCloseable {
     private final Path partialDir;
     private final CacheIndex index;
     private final Executor housekeeping;
+    private final DiskBudget budget;
+    private final AccessTracker accesses;
+    private final Evictor evictor;
+    private final AtomicLong usedBytes = new AtomicLong();
+    private final AtomicLong reservedBytes = new AtomicLong();
+    private final AtomicBoolean evictionScheduled = new AtomicBoolean();
+    private final AtomicLong evicted = new AtomicLong();
+    private final Map<Digest, Integer> leases = new ConcurrentHashMap<>();
+    private volatile Supplier<Predicate<Digest>> retained = () -> digest -> false;
 
-    private BlobStore(Path dataDir, long indexCacheBytes, Executor housekeeping) throws IOException {
+    private BlobStore(Path dataDir, long indexCacheBytes, Executor housekeeping, DiskBudget budget) throws IOException {
         this.housekeeping = housekeeping;
+        this.budget = budget;
         this.blobsDir = Files.createDirectories(dataDir.resolve("blobs"));
         this.partialDir = Files.createDirectories(dataDir.resolve("partial"));
         this.index = CacheIndex.open(dataDir.resolve("index"), indexCacheBytes);
+        this.accesses = new AccessTracker(index);
+        this.evictor = new Evictor(index, accesses);
     }
 
     /** Opens the store; index entries of vanished files are dropped on the calling thread. */
     public static BlobStore open(Path dataDir, long indexCacheBytes) {
-        return open(dataDir, indexCacheBytes, Runnable::run);
+        return open(dataDir, indexCacheBytes, Runnable::run, DiskBudget.UNLIMITED);
     }
 
     /**
      * Opens the store, creating its directories, and reconciles partial fills left by a crash.
      *
-     * @param housekeeping where index entries of vanished files are dropped (a synced write), so
-     *                     a lookup on an event loop never waits for it
+     * @param housekeeping where index entries of vanished files are dropped and eviction runs, so a
+     *                     lookup on an event loop never waits for them
+     * @param budget       how much the store may keep
      */
-    public static BlobStore open(Path dataDir, long indexCacheBytes, Executor housekeeping) {
+    public static BlobStore open(Path dataDir, long indexCacheBytes, Executor housekeeping, DiskBudget budget) {
         BlobStore store;
         try {
-            store = new BlobStore(dataDir, indexCacheBytes, housekeeping);
+            store = new BlobStore(dataDir, indexCacheBytes, housekeeping, budget);
         } catch (IOException e) {
             throw new StorageException("cannot create the data directory " + dataDir + ": " + e.getMessage(), e);
         }
         store.reconcileFills();
+        store.index.forEachBlob(blob -> store.usedBytes.addAndGet(blob.size()));
         return store;
+    }
+
+    /** Where blob uses are counted (for eviction). */
+    public AccessTracker accesses() {
+        return accesses;
+    }
+
+    /**
+     * Says which blobs eviction must keep whatever their age (pinned images), asked once per
+     * eviction; the store itself keeps leased ones.
+     */
+    public void retain(Supplier<Predicate<Digest>> keep) {
+        this.retained = keep;
+    }
+
+    /** Keeps {@code digest} from eviction until the lease is closed (a reader is sending it). */
+    public Lease lease(Digest digest) {
+        leases.merge(digest, 1, Integer::sum);
+        return () -> leases.computeIfPresent(digest, (d, count) -> count == 1 ? null : count - 1);
+    }
+
+    /** A hold on a blob; closing it is cheap and never fails. */
+    public interface Lease extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /** Bytes kept, bytes reserved by fills under way, and the budget. */
+    public Usage usage() {
+        return new Usage(usedBytes.get(), reservedBytes.get(), budget.maxBytes());
+    }
+
+    /** @param maxBytes 0 when unlimited */
+    public record Usage(long usedBytes, long reservedBytes, long maxBytes) {
     }
 
     public CacheIndex index() {
@@ -93,9 +147,11 @@ public final class BlobStore implements AutoCloseable {
 
     /** Starts a fill: an empty partial file and a fill record. */
     public PartialBlob beginFill(Digest digest, long size, int chunkSize) {
+        reserve(Math.max(size, 0));
         try {
             return PartialBlob.create(digest, size, chunkSize, partialPath(digest), index);
         } catch (IOException e) {
+            reservedBytes.addAndGet(-Math.max(size, 0));
             throw new StorageException("cannot create a partial file for " + digest + ": " + e.getMessage(), e);
         }
     }
@@ -113,7 +169,9 @@ public final class BlobStore implements AutoCloseable {
         Path file = partialPath(digest);
         if (record.get().chunkSize() == chunkSize && record.get().size() >= 0 && Files.isRegularFile(file)) {
             try {
-                return Optional.of(PartialBlob.reopen(record.get(), file, index));
+                PartialBlob reopened = PartialBlob.reopen(record.get(), file, index);
+                reserve(reopened.size());
+                return Optional.of(reopened);
             } catch (IOException e) {
                 LOG.warn("cannot reopen the partial file of {} ({}); fetching it anew", digest, e.getMessage());
             }
@@ -140,8 +198,14 @@ public final class BlobStore implements AutoCloseable {
             Files.createDirectories(target.getParent());
             moveAtomically(partial.file(), target);
             BlobRecord record = new BlobRecord(digest, size, mediaType, System.currentTimeMillis());
+            boolean replaced = index.blob(digest).isPresent();
             index.putBlob(record);
             index.deleteFill(digest);
+            reservedBytes.addAndGet(-Math.max(partial.size(), 0));
+            if (!replaced) {
+                usedBytes.addAndGet(size);
+            }
+            evictLaterIfOverBudget();
             return record;
         } catch (IOException e) {
             abandon(partial);
@@ -151,6 +215,7 @@ public final class BlobStore implements AutoCloseable {
 
     /** Drops a fill that failed: nothing of it is kept. */
     public void abandon(PartialBlob partial) {
+        reservedBytes.addAndGet(-Math.max(partial.size(), 0));
         try {
             partial.close();
             Files.deleteIfExists(partial.file());
@@ -158,6 +223,16 @@ public final class BlobStore implements AutoCloseable {
             LOG.warn("cannot delete partial file {}: {}", partial.file(), e.getMessage());
         }
         index.deleteFill(partial.digest());
+    }
+
+    /** Sets a fill aside (aicache stops, or nobody reads it): its file and record stay for a later resume. */
+    public void suspend(PartialBlob partial) {
+        reservedBytes.addAndGet(-Math.max(partial.size(), 0));
+        try {
+            partial.close();
+        } catch (IOException e) {
+            LOG.warn("cannot close the partial file of {}: {}", partial.digest(), e.getMessage());
+        }
     }
 
     /** Stores a small object whose digest the caller verified (a manifest), durably. */
@@ -173,7 +248,12 @@ public final class BlobStore implements AutoCloseable {
             throw new StorageException("cannot store " + digest + ": " + e.getMessage(), e);
         }
         BlobRecord record = new BlobRecord(digest, bytes.length, mediaType, System.currentTimeMillis());
+        boolean replaced = index.blob(digest).isPresent();
         index.putBlob(record);
+        if (!replaced) {
+            usedBytes.addAndGet(bytes.length);
+        }
+        evictLaterIfOverBudget();
         return record;
     }
 
@@ -202,12 +282,56 @@ public final class BlobStore implements AutoCloseable {
         } catch (IOException missingOrUnreadable) {
             // broken: fall through
         }
-        index.deleteBlob(digest);
+        drop(record.get());
+    }
+
+    /** Removes a blob's entry and file and stops counting its bytes. */
+    private void drop(BlobRecord blob) {
+        index.deleteBlob(blob.digest());
+        usedBytes.addAndGet(-blob.size());
         try {
-            Files.deleteIfExists(blobPath(digest));
+            Files.deleteIfExists(blobPath(blob.digest()));
         } catch (IOException e) {
-            LOG.warn("cannot delete {}: {}", blobPath(digest), e.getMessage());
+            LOG.warn("cannot delete {}: {}", blobPath(blob.digest()), e.getMessage());
         }
+    }
+
+    /** Makes room for a fill of {@code bytes} before it starts, so the budget holds while it lands. */
+    private void reserve(long bytes) {
+        long wanted = reservedBytes.addAndGet(bytes) + usedBytes.get();
+        if (budget.limited() && wanted > budget.maxBytes()) {
+            evict(wanted - budget.low());
+        }
+    }
+
+    private void evictLaterIfOverBudget() {
+        if (budget.limited() && usedBytes.get() + reservedBytes.get() > budget.high()
+                && evictionScheduled.compareAndSet(false, true)) {
+            housekeeping.execute(() -> {
+                evictionScheduled.set(false);
+                long over = usedBytes.get() + reservedBytes.get() - budget.low();
+                if (over > 0) {
+                    evict(over);
+                }
+            });
+        }
+    }
+
+    /** Drops the least valuable blobs that are neither retained nor leased, until {@code toFree} bytes are free. */
+    private synchronized void evict(long toFree) {
+        Predicate<Digest> keep = retained.get().or(leases::containsKey);
+        List<BlobRecord> chosen = evictor.choose(toFree, keep);
+        chosen.forEach(this::drop);
+        if (!chosen.isEmpty()) {
+            evicted.addAndGet(chosen.size());
+            LOG.info("evicted {} blobs ({} bytes) to stay within the {} byte budget", chosen.size(),
+                    chosen.stream().mapToLong(BlobRecord::size).sum(), budget.maxBytes());
+        }
+    }
+
+    /** Blobs evicted since start. */
+    public long evictions() {
+        return evicted.get();
     }
 
     Path blobPath(Digest digest) {

@@ -33,6 +33,7 @@ public final class CacheIndex implements AutoCloseable {
     private static final String TAGS = "tags";
     private static final String FILLS = "fills";
     private static final String RESPONSES = "responses";
+    private static final String ACCESS = "access";
 
     static {
         RocksDB.loadLibrary();
@@ -49,6 +50,8 @@ public final class CacheIndex implements AutoCloseable {
     private final ColumnFamilyHandle tags;
     private final ColumnFamilyHandle fills;
     private final ColumnFamilyHandle responses;
+    private final ColumnFamilyHandle access;
+    private final WriteOptions lazyWrite;
 
     private CacheIndex(Path directory, long blockCacheBytes) throws RocksDBException {
         blockCache = new LRUCache(blockCacheBytes);
@@ -65,9 +68,11 @@ public final class CacheIndex implements AutoCloseable {
                 .setCreateMissingColumnFamilies(true)
                 .setKeepLogFileNum(3);
         syncWrite = new WriteOptions().setSync(true);
+        // Access statistics are hints for eviction: losing the last batch in a crash costs nothing.
+        lazyWrite = new WriteOptions().setSync(false).setDisableWAL(true);
         List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
         for (String name : List.of(new String(RocksDB.DEFAULT_COLUMN_FAMILY, StandardCharsets.UTF_8),
-                BLOBS, TAGS, FILLS, RESPONSES)) {
+                BLOBS, TAGS, FILLS, RESPONSES, ACCESS)) {
             descriptors.add(new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.UTF_8), columnOptions));
         }
         handles = new ArrayList<>();
@@ -76,6 +81,7 @@ public final class CacheIndex implements AutoCloseable {
         tags = handles.get(2);
         fills = handles.get(3);
         responses = handles.get(4);
+        access = handles.get(5);
     }
 
     /** Opens (creating when absent) the index in {@code directory}. */
@@ -98,6 +104,34 @@ public final class CacheIndex implements AutoCloseable {
         put(blobs, RecordCodec.digestKey(blob.digest()), RecordCodec.encodeBlob(blob), syncWrite);
     }
 
+    /** Calls {@code visitor} for every indexed blob (start-up accounting, eviction). */
+    public void forEachBlob(java.util.function.Consumer<BlobRecord> visitor) {
+        try (RocksIterator it = db.newIterator(blobs)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                Digest digest = RecordCodec.digestFromKey(it.key());
+                visitor.accept(RecordCodec.decodeBlob(digest, it.value()));
+            }
+        }
+    }
+
+    /** The last recorded use of a blob, if any was recorded. */
+    public Optional<AccessRecord> access(Digest digest) {
+        byte[] value = get(access, RecordCodec.digestKey(digest));
+        return value == null ? Optional.empty() : Optional.of(RecordCodec.decodeAccess(value));
+    }
+
+    /** Writes a batch of access records at once: uses are recorded in batches, never one write per request. */
+    public void putAccesses(java.util.Map<Digest, AccessRecord> records) {
+        try (org.rocksdb.WriteBatch batch = new org.rocksdb.WriteBatch()) {
+            for (java.util.Map.Entry<Digest, AccessRecord> entry : records.entrySet()) {
+                batch.put(access, RecordCodec.digestKey(entry.getKey()), RecordCodec.encodeAccess(entry.getValue()));
+            }
+            db.write(lazyWrite, batch);
+        } catch (RocksDBException e) {
+            throw new StorageException("index write failed: " + e.getMessage(), e);
+        }
+    }
+
     /** Whether any blob is indexed (something can be served without upstream). */
     public boolean hasBlobs() {
         try (RocksIterator it = db.newIterator(blobs)) {
@@ -108,6 +142,7 @@ public final class CacheIndex implements AutoCloseable {
 
     public void deleteBlob(Digest digest) {
         delete(blobs, RecordCodec.digestKey(digest));
+        delete(access, RecordCodec.digestKey(digest));
     }
 
     public Optional<TagRecord> tag(String key) {
@@ -183,6 +218,7 @@ public final class CacheIndex implements AutoCloseable {
     public void close() {
         handles.forEach(ColumnFamilyHandle::close);
         db.close();
+        lazyWrite.close();
         syncWrite.close();
         dbOptions.close();
         columnOptions.close();

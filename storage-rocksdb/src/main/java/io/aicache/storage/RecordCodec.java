@@ -104,6 +104,15 @@ public final class RecordCodec {
         return new FillRecord(digest, size, chunkSize, java.util.BitSet.valueOf(chunks));
     }
 
+    public static byte[] encodeAccess(AccessRecord access) {
+        return ByteBuffer.allocate(1 + 8 + 8).put(VERSION_1).putLong(access.lastAccessMillis()).putLong(access.hits()).array();
+    }
+
+    public static AccessRecord decodeAccess(byte[] value) {
+        ByteBuffer in = versioned(value);
+        return new AccessRecord(in.getLong(), in.getLong());
+    }
+
     private static ByteBuffer versioned(byte[] value) {
         ByteBuffer in = ByteBuffer.wrap(value);
         byte version = in.get();

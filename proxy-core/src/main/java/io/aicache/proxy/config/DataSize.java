@@ -18,6 +18,12 @@ public record DataSize(long bytes) {
         }
     }
 
+    /** A plain number in the configuration is a count of bytes. */
+    @JsonCreator
+    public static DataSize ofBytes(long bytes) {
+        return new DataSize(bytes);
+    }
+
     @JsonCreator
     public static DataSize parse(String text) {
         Matcher m = FORMAT.matcher(text.trim().toUpperCase(Locale.ROOT));

@@ -1,6 +1,9 @@
 package io.aicache.proxy.config;
 
 import java.nio.file.Path;
+import java.util.List;
+
+import io.aicache.storage.DiskBudget;
 
 /**
  * Where and how blobs are kept.
@@ -11,9 +14,14 @@ import java.nio.file.Path;
  * @param indexCache     RocksDB's block cache
  * @param hotTier        manifests and small blobs kept in memory
  * @param minFreeSpace   below this much free space on the data directory's disk, aicache is not ready
+ * @param maxSize        the disk budget for kept blobs; 0 means unlimited
+ * @param highWatermark  eviction starts above this fraction of maxSize
+ * @param lowWatermark   and stops at this fraction
+ * @param pinned         images ({@code registry/repository:tag}) never evicted, with everything they reference
  */
 public record StorageConfig(Path dataDir, DataSize chunkSize, int storageThreads, DataSize indexCache,
-                            HotTierConfig hotTier, DataSize minFreeSpace) {
+                            HotTierConfig hotTier, DataSize minFreeSpace, DataSize maxSize, double highWatermark,
+                            double lowWatermark, List<String> pinned) {
 
     public StorageConfig {
         if (dataDir == null) {
@@ -25,9 +33,23 @@ public record StorageConfig(Path dataDir, DataSize chunkSize, int storageThreads
         if (hotTier == null || minFreeSpace == null) {
             throw new IllegalArgumentException("hotTier and minFreeSpace are required");
         }
+        if (maxSize == null) {
+            throw new IllegalArgumentException("maxSize is required (0 for unlimited)");
+        }
+        budget(maxSize, highWatermark, lowWatermark);
+        pinned = pinned == null ? List.of() : List.copyOf(pinned);
         if (storageThreads < 1) {
             throw new IllegalArgumentException("storageThreads must be at least 1, got " + storageThreads);
         }
+    }
+
+    /** The disk budget eviction keeps. */
+    public DiskBudget budget() {
+        return budget(maxSize, highWatermark, lowWatermark);
+    }
+
+    private static DiskBudget budget(DataSize maxSize, double high, double low) {
+        return new DiskBudget(maxSize.bytes(), high, low);
     }
 
     /** @param maxBytes total weight of the hot tier; @param maxObjectBytes larger objects are not kept in memory */

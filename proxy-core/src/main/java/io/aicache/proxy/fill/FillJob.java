@@ -263,11 +263,7 @@ final class FillJob implements PrefixHasher.Progress {
         }
         cancelChunks();
         if (partial != null) {
-            try {
-                partial.close();
-            } catch (java.io.IOException e) {
-                LOG.warn("cannot close the partial file of {}: {}", fill.digest(), e.getMessage());
-            }
+            store.suspend(partial);
         }
         onEnd.accept(this);
         recordEnd("stopped");

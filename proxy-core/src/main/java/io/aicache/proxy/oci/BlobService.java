@@ -83,14 +83,18 @@ final class BlobService {
             return false;
         }
         exchange.tier("disk");
+        store.accesses().touched(blob.record().digest());
         exchange.write(BlobHeaders.head(exchange, blob.record().digest(), size, selected));
         if (exchange.isHead()) {
             closeQuietly(channel);
         } else {
             long start = selected == null ? 0 : selected[0];
             long count = selected == null ? size : selected[1] - selected[0] + 1;
-            exchange.write(new DefaultFileRegion(channel, start, count))
-                    .addListener(f -> exchange.sent(f.isSuccess() ? count : 0));
+            BlobStore.Lease lease = store.lease(blob.record().digest());
+            exchange.write(new DefaultFileRegion(channel, start, count)).addListener(f -> {
+                lease.close();
+                exchange.sent(f.isSuccess() ? count : 0);
+            });
         }
         exchange.end();
         return true;

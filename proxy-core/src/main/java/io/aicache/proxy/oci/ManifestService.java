@@ -77,6 +77,9 @@ final class ManifestService {
                 if (found.staleAge() != null) {
                     metrics.staleServed(target.registryName());
                 }
+                if (!found.tier().equals("upstream")) {
+                    store.accesses().touched(found.manifest().digest());
+                }
                 exchange.tier(found.tier());
                 send(exchange, found);
             }
