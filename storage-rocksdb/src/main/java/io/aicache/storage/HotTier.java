@@ -4,9 +4,10 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
 /**
- * Small hot objects (manifests, configs) kept in memory, weighed in bytes, so the hottest
- * requests touch neither the index nor the file system. Caffeine's W-TinyLFU admission
- * keeps a one-off scan from flushing what is really hot.
+ * Small hot objects (manifests, configs, small layers) kept in memory, weighed in bytes, so
+ * the hottest requests touch neither the index nor the file system. Caffeine's W-TinyLFU
+ * admission keeps a one-off scan from flushing what is really hot. Large blobs are not kept
+ * here: they are sent from the page cache with sendfile, which costs no heap and no copy.
  */
 public final class HotTier {
 
@@ -20,6 +21,11 @@ public final class HotTier {
                 .weigher((Digest digest, byte[] bytes) -> bytes.length)
                 .recordStats()
                 .build();
+    }
+
+    /** The largest object the hot tier keeps. */
+    public int maxObjectBytes() {
+        return maxObjectBytes;
     }
 
     public byte[] get(Digest digest) {

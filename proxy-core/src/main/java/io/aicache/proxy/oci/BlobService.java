@@ -5,6 +5,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,10 +19,13 @@ import io.aicache.proxy.http.RegistryException;
 import io.aicache.proxy.observe.Metrics;
 import io.aicache.storage.BlobStore;
 import io.aicache.storage.Digest;
+import io.aicache.storage.HotTier;
 import io.aicache.storage.StoredBlob;
 import io.aicache.upstream.UpstreamRequest;
 import io.aicache.upstream.UpstreamStatusException;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.DefaultFileRegion;
+import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
 /**
@@ -36,14 +40,23 @@ final class BlobService {
     private final BlobStore store;
     private final Fills fills;
     private final Metrics metrics;
+    private final HotTier hotTier;
+    private final Executor storageExecutor;
 
-    BlobService(BlobStore store, Fills fills, Metrics metrics) {
+    BlobService(BlobStore store, HotTier hotTier, Executor storageExecutor, Fills fills, Metrics metrics) {
         this.store = store;
+        this.hotTier = hotTier;
+        this.storageExecutor = storageExecutor;
         this.fills = fills;
         this.metrics = metrics;
     }
 
     void serve(Exchange exchange, Target target, Digest digest, ByteRange range) {
+        byte[] hot = hotTier.get(digest);
+        if (hot != null) {
+            sendFromMemory(exchange, digest, hot, range);
+            return;
+        }
         Optional<StoredBlob> stored = store.find(digest);
         if (stored.isPresent() && sendStored(exchange, stored.get(), range)) {
             return;
@@ -63,17 +76,43 @@ final class BlobService {
         new FillFollower(exchange, fill, range, target, () -> serve(exchange, target, digest, range)).start();
     }
 
+    /** A small blob (a config) from the hot tier: no index lookup, no file. */
+    private void sendFromMemory(Exchange exchange, Digest digest, byte[] bytes, ByteRange range) {
+        long[] selected = selectOrRefuse(exchange, bytes.length, range);
+        if (range != null && selected == null) {
+            return;
+        }
+        exchange.tier("memory");
+        store.accesses().touched(digest);
+        exchange.write(BlobHeaders.head(exchange, digest, bytes.length, selected));
+        if (!exchange.isHead()) {
+            int start = selected == null ? 0 : (int) selected[0];
+            int count = selected == null ? bytes.length : (int) (selected[1] - selected[0] + 1);
+            exchange.write(new DefaultHttpContent(Unpooled.wrappedBuffer(bytes, start, count)));
+            exchange.sent(count);
+        }
+        exchange.end();
+    }
+
+    /** The range's bytes in a blob of {@code size}; answers 416 and returns {@code null} when it selects none. */
+    private static long[] selectOrRefuse(Exchange exchange, long size, ByteRange range) {
+        if (range == null) {
+            return null;
+        }
+        long[] selected = range.resolve(size);
+        if (selected == null) {
+            exchange.sendError(new RegistryException(ErrorCode.RANGE_INVALID, HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE,
+                    "the requested range is outside the blob's " + size + " bytes", Map.of("Content-Range", "bytes */" + size)));
+        }
+        return selected;
+    }
+
     /** False when the file could not be opened (it vanished): the caller treats the blob as a miss. */
     private boolean sendStored(Exchange exchange, StoredBlob blob, ByteRange range) {
         long size = blob.record().size();
-        long[] selected = null;
-        if (range != null) {
-            selected = range.resolve(size);
-            if (selected == null) {
-                exchange.sendError(new RegistryException(ErrorCode.RANGE_INVALID, HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE,
-                        "the requested range is outside the blob's " + size + " bytes", Map.of("Content-Range", "bytes */" + size)));
-                return true;
-            }
+        long[] selected = selectOrRefuse(exchange, size, range);
+        if (range != null && selected == null) {
+            return true;
         }
         FileChannel channel;
         try {
@@ -97,6 +136,9 @@ final class BlobService {
             });
         }
         exchange.end();
+        if (size <= hotTier.maxObjectBytes()) {
+            storageExecutor.execute(() -> store.readSmall(blob).ifPresent(bytes -> hotTier.offer(blob.record().digest(), bytes)));
+        }
         return true;
     }
 

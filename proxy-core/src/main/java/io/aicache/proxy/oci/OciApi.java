@@ -43,7 +43,7 @@ public final class OciApi {
         this.selector = selector;
         this.manifests = new ManifestService(store, hotTier, storageExecutor,
                 new ManifestFetcher(manifestsConfig.maxBytes().bytes()), manifestsConfig, offline, clock, metrics);
-        this.blobs = new BlobService(store, fills, metrics);
+        this.blobs = new BlobService(store, hotTier, storageExecutor, fills, metrics);
         this.listings = new ListingService(store, storageExecutor, manifestsConfig.tagTtl(), clock);
     }
 
