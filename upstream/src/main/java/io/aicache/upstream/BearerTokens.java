@@ -71,9 +71,13 @@ final class BearerTokens {
         return token.thenApply(Token::value);
     }
 
-    /** Forgets the token for {@code scope} (upstream refused it). */
-    void invalidate(String scope) {
-        byScope.remove(scope);
+    /**
+     * Forgets the token for {@code scope} when it is the one upstream refused; a newer token (or
+     * one being fetched) stays, so parallel requests refused at once share one new token.
+     */
+    void invalidate(String scope, String refused) {
+        byScope.computeIfPresent(scope, (key, token) -> token.isDone() && !token.isCompletedExceptionally()
+                && token.join().value().equals(refused) ? null : token);
     }
 
     private CompletableFuture<Token> request(Challenge challenge, String scope) {

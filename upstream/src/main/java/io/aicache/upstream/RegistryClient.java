@@ -105,7 +105,7 @@ public final class RegistryClient {
         return http.sendAsync(builder.build(), handler).thenCompose(response -> {
             int status = response.statusCode();
             if (status == 401 && mayAuthenticate) {
-                return authenticate(response, scope).thenCompose(newAuth -> newAuth.isEmpty()
+                return authenticate(response, scope, auth).thenCompose(newAuth -> newAuth.isEmpty()
                         ? CompletableFuture.completedFuture(wrap(response))
                         : attempt(request, uri, newAuth, scope, bodies, false, redirects));
             }
@@ -122,11 +122,13 @@ public final class RegistryClient {
     }
 
     /** The Authorization value to retry with, or empty when the challenge cannot be met. */
-    private CompletableFuture<Optional<String>> authenticate(HttpResponse<?> response, String scope) {
+    private CompletableFuture<Optional<String>> authenticate(HttpResponse<?> response, String scope,
+                                                             Optional<String> refused) {
         List<Challenge> challenges = Challenge.parse(String.join(", ", response.headers().allValues("WWW-Authenticate")));
         for (Challenge challenge : challenges) {
             if (challenge.scheme().equals("bearer")) {
-                tokens.invalidate(scope);
+                refused.filter(value -> value.startsWith("Bearer "))
+                        .ifPresent(value -> tokens.invalidate(scope, value.substring("Bearer ".length())));
                 return tokens.obtain(challenge, scope).thenApply(token -> Optional.of("Bearer " + token));
             }
             if (challenge.scheme().equals("basic") && registry.credentials().isPresent()) {

@@ -30,6 +30,10 @@ public record RetryPolicy(int attempts, Duration initialBackoff, Duration maxBac
     /** Whether another attempt may succeed where {@code failure} happened. */
     public boolean isRetryable(Throwable failure) {
         Throwable cause = unwrap(failure);
+        if (cause instanceof UpstreamDownException) {
+            // Nothing was sent: waiting and asking again only delays the answer.
+            return false;
+        }
         if (cause instanceof UpstreamStatusException status) {
             int code = status.status();
             return code >= 500 || code == 429 || code == 408;

@@ -29,6 +29,8 @@ import io.aicache.upstream.UpstreamStatusException;
  */
 final class ChunkDownload {
 
+    private static final long MEANINGFUL_PROGRESS = 1 << 20;
+
     private final FillJob job;
     private final int index;
     private final long start;
@@ -122,6 +124,15 @@ final class ChunkDownload {
             this.from = from;
         }
 
+        /**
+         * Whether this attempt got well further (a quarter of the chunk, or 1 MiB): such a retry starts
+         * its count anew, while an upstream that cuts every answer after a few bytes still runs out of tries.
+         */
+        private boolean madeProgress() {
+            long length = end < 0 ? Long.MAX_VALUE : end - start;
+            return start + written - from >= Math.min(length / 4, MEANINGFUL_PROGRESS);
+        }
+
         void answered(UpstreamResponse<Flow.Publisher<List<ByteBuffer>>> response) {
             if (response.status() == 206) {
                 ContentRange range = ContentRange.parse(response.header("Content-Range").orElse(null)).orElse(null);
@@ -143,8 +154,8 @@ final class ChunkDownload {
                     return;
                 }
                 skip = from;
-            } else if (response.status() == 416 && probe) {
-                // An empty blob has no byte 0 to range over.
+            } else if (response.status() == 416 && probe && describesEmptyBlob(response)) {
+                // An empty blob has no byte 0 to range over; its digest check still decides.
                 if (plan(0, true)) {
                     finishedOk();
                 } else {
@@ -156,6 +167,10 @@ final class ChunkDownload {
                 return;
             }
             response.body().subscribe(this);
+        }
+
+        private boolean describesEmptyBlob(UpstreamResponse<?> response) {
+            return response.header("Content-Range").map(String::trim).filter("bytes */0"::equals).isPresent();
         }
 
         private boolean plan(long size, boolean ranged) {
@@ -259,6 +274,9 @@ final class ChunkDownload {
             }
             if (job.isEnded() || finished) {
                 return;
+            }
+            if (madeProgress()) {
+                attempts = 1;
             }
             if (attempts >= job.settings().retry().attempts() || !job.settings().retry().isRetryable(failure)) {
                 job.fail(failure);

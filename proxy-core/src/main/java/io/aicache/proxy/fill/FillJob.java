@@ -112,7 +112,7 @@ final class FillJob implements PrefixHasher.Progress {
         nextChunk = 0;
         progressed();
         if (done == chunks.length) {
-            hasher.hashUpTo(landed);
+            commitWhenReady();
         } else {
             startMoreChunks();
         }
@@ -194,7 +194,7 @@ final class FillJob implements PrefixHasher.Progress {
         running--;
         progressed();
         if (done == chunks.length) {
-            hasher.hashUpTo(landed);
+            commitWhenReady();
         } else {
             startMoreChunks();
         }
@@ -213,8 +213,20 @@ final class FillJob implements PrefixHasher.Progress {
 
     @Override
     public synchronized void hashed(long upTo) {
-        hashed = upTo;
-        if (ended || done < chunks.length || upTo < landed) {
+        hashed = Math.max(hashed, upTo);
+        commitWhenReady();
+    }
+
+    /**
+     * Commits once every chunk is in and all of it is hashed, whichever of the two happens last
+     * (an empty blob has nothing to hash); until then, asks for the rest to be hashed.
+     */
+    private void commitWhenReady() {
+        if (ended || done < chunks.length) {
+            return;
+        }
+        if (hashed < landed) {
+            hasher.hashUpTo(landed);
             return;
         }
         if (!fill.digest().matches(hasher.digest())) {

@@ -32,6 +32,8 @@ final class FillFollower implements Runnable {
     private long end;
     private boolean writing;
     private boolean done;
+    /** An empty answer has no last byte to hold back, so its head waits for the digest check. */
+    private boolean awaitingVerification;
 
     /** @param servedFromStore answers again from the store when the fill finished before this reader could join it */
     FillFollower(Exchange exchange, Fill fill, ByteRange range, Target target, Runnable servedFromStore) {
@@ -65,6 +67,12 @@ final class FillFollower implements Runnable {
                 return;
             }
         }
+        if (size == 0 && !fill.isComplete() && !exchange.isHead()) {
+            awaitingVerification = true;
+            fill.addListener(this);
+            run();
+            return;
+        }
         file = fill.retainFile();
         if (file == null) {
             servedFromStore.run();
@@ -94,6 +102,19 @@ final class FillFollower implements Runnable {
     }
 
     private void pump() {
+        if (awaitingVerification) {
+            if (fill.isComplete() || fill.isFailed()) {
+                awaitingVerification = false;
+                fill.removeListener(this);
+                if (fill.isComplete()) {
+                    begin();
+                } else {
+                    exchange.sendError(UpstreamFailures.toRegistryException(fill.failure(), ErrorCode.BLOB_UNKNOWN, target,
+                            "blob " + fill.digest()));
+                }
+            }
+            return;
+        }
         if (done || writing) {
             return;
         }

@@ -101,11 +101,11 @@ final class ManifestService {
         TagRecord record = known.get();
         Duration age = Duration.ofMillis(Math.max(0, clock.millis() - record.validatedAtMillis()));
         Duration ttl = config.ttlOf(tag);
-        if (offline) {
-            return localOrFetch(target, tag, record.digest(), accepted).thenApply(a -> a.stale(age, "aicache is offline"));
-        }
         if (age.compareTo(ttl) < 0) {
             return localOrFetch(target, tag, record.digest(), accepted);
+        }
+        if (offline) {
+            return localOrFetch(target, tag, record.digest(), accepted).thenApply(a -> a.stale(age, "aicache is offline"));
         }
         CompletableFuture<Answer> revalidated = revalidate(target, tag, tagKey, record, accepted);
         if (age.compareTo(ttl.plus(config.staleWhileRevalidate())) < 0) {
@@ -126,8 +126,10 @@ final class ManifestService {
     /** Asks upstream whether the tag moved; one question per tag at a time, however many clients wait. */
     private CompletableFuture<Answer> revalidate(Target target, String tag, String tagKey, TagRecord record,
                                                  List<String> accepted) {
+        // Clients with different Accept headers may need different manifests of one tag.
+        String key = tagKey + "|" + String.join(",", accepted);
         CompletableFuture<Answer>[] created = new CompletableFuture[1];
-        CompletableFuture<Answer> result = revalidations.computeIfAbsent(tagKey, k -> created[0] = new CompletableFuture<>());
+        CompletableFuture<Answer> result = revalidations.computeIfAbsent(key, k -> created[0] = new CompletableFuture<>());
         if (result != created[0]) {
             return result;
         }
@@ -138,7 +140,7 @@ final class ManifestService {
             }
             return fetchAndKeep(target, tag, accepted);
         }).whenComplete((answer, failure) -> {
-            revalidations.remove(tagKey, result);
+            revalidations.remove(key, result);
             if (failure != null) {
                 result.completeExceptionally(UpstreamFailures.unwrap(failure));
             } else {

@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 import com.sun.net.httpserver.HttpServer;
 
@@ -18,11 +19,14 @@ import com.sun.net.httpserver.HttpServer;
  * A registry-like HTTP/1.1 server on loopback for tests (the JDK's {@link HttpServer}, no
  * mocks): it serves the content a test adds, counts every request per method and path, and
  * misbehaves on request: status answers (404, 401, 500, 429 with Retry-After), corrupted
- * bytes, bodies cut short (the connection is dropped), stalled bodies, and Bearer-token or
- * Basic authentication.
+ * bytes, bodies cut short (the connection is dropped), stalled bodies, answers held at a
+ * {@link Fault.Gate gate}, wrong lengths and ranges, Range ignored, redirects of blobs to a
+ * {@link BlobStorageHost second host}, and Bearer-token (with tokens that expire) or Basic
+ * authentication. It counts the body bytes it sends.
  *
  * <p>Faults are keyed by reference: the digest of a blob or manifest, or a tag; or apply to
- * every repository request. The upstream's endpoint is {@link #endpoint()}.
+ * every repository request; optionally only to the requests a predicate selects (see the
+ * helpers on {@link RecordedRequest}). The upstream's endpoint is {@link #endpoint()}.
  */
 public final class FaultyUpstream implements AutoCloseable {
 
@@ -107,6 +111,21 @@ public final class FaultyUpstream implements AutoCloseable {
         faults.add(null, fault, UpstreamFaults.FOREVER);
     }
 
+    /** Injects {@code fault} for {@code reference}, for the next {@code times} requests. */
+    public void inject(String reference, Fault fault, int times) {
+        faults.add(reference, fault, times);
+    }
+
+    /** Injects {@code fault} for every request for {@code reference} that {@code when} selects, until {@link #clearFaults()}. */
+    public void inject(String reference, Fault fault, Predicate<RecordedRequest> when) {
+        faults.add(reference, fault, when, UpstreamFaults.FOREVER);
+    }
+
+    /** Injects {@code fault} for the next {@code times} requests for {@code reference} that {@code when} selects. */
+    public void inject(String reference, Fault fault, Predicate<RecordedRequest> when, int times) {
+        faults.add(reference, fault, when, times);
+    }
+
     public void clearFaults() {
         faults.clear();
     }
@@ -123,9 +142,51 @@ public final class FaultyUpstream implements AutoCloseable {
         auth.requireBasic(username, password);
     }
 
+    /**
+     * Tokens handed out from now on say {@code expires_in: seconds}, and are refused (401 with
+     * a new challenge) once that long has passed since they were issued.
+     */
+    public void tokenLifetime(long seconds) {
+        auth.tokenLifetime(seconds, true);
+    }
+
+    /**
+     * The first token {@code /token} hands out admits {@code uses} requests; the next request
+     * with it gets a 401 with a new challenge, as an expired token does. Later tokens do not expire.
+     */
+    public void expireFirstTokenAfterUses(int uses) {
+        auth.expireFirstTokenAfterUses(uses);
+    }
+
+    /** Holds requests to {@code /token} at {@code gate} (counted before they are held). */
+    public void holdTokenRequests(Fault.Gate gate) {
+        auth.holdTokenRequests(gate);
+    }
+
+    /** Requests whose token was refused (expired, used up, unknown). */
+    public int refusedTokens() {
+        return auth.refusedTokens();
+    }
+
     /** How many tokens {@code /token} handed out. */
     public int tokenRequests() {
         return auth.tokenRequests();
+    }
+
+    // ---- content changes and redirects
+
+    /** Deletes {@code tag} from {@code repository}; its manifests stay reachable by digest. */
+    public void removeTag(String repository, String tag) {
+        content.removeTag(repository, tag);
+    }
+
+    /**
+     * Answers blob {@code GET}s (after authentication and status faults) with a 307 to
+     * {@code storage}, at a URL signed for that one request; {@code HEAD}s are answered here.
+     */
+    public void redirectBlobsTo(BlobStorageHost storage) {
+        storage.serveFrom(content::blob);
+        api.redirectBlobsTo(storage);
     }
 
     // ---- what was asked
@@ -141,6 +202,15 @@ public final class FaultyUpstream implements AutoCloseable {
 
     public int manifestRequests(String method, String repository, String reference) {
         return requests(method, "/v2/" + repository + "/manifests/" + reference);
+    }
+
+    /** Body bytes sent in answer to requests with this method and raw path (for a cut body, what was written before the cut). */
+    public long bytesSent(String method, String path) {
+        return log.bytesSent(method, path);
+    }
+
+    public long blobBytesSent(String repository, String digest) {
+        return bytesSent("GET", "/v2/" + repository + "/blobs/" + digest);
     }
 
     /** Every request so far, in arrival order. */

@@ -42,12 +42,18 @@ final class RegistryApiHandler implements HttpHandler {
     private final UpstreamAuth auth;
     private final RequestLog log;
     private volatile boolean filtersReferrers = true;
+    private volatile BlobStorageHost storage;
 
     RegistryApiHandler(UpstreamContent content, UpstreamFaults faults, UpstreamAuth auth, RequestLog log) {
         this.content = content;
         this.faults = faults;
         this.auth = auth;
         this.log = log;
+    }
+
+    /** Answers blob {@code GET}s with a redirect to a URL {@code storage} signs for the one request. */
+    void redirectBlobsTo(BlobStorageHost storage) {
+        this.storage = storage;
     }
 
     /** Makes the referrers API ignore {@code artifactType}, as registries without filtering do. */
@@ -57,7 +63,8 @@ final class RegistryApiHandler implements HttpHandler {
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
-        log.record(exchange);
+        RecordedRequest request = log.record(exchange);
+        countBodyBytes(exchange, request, log);
         String path = exchange.getRequestURI().getRawPath();
         String method = exchange.getRequestMethod();
         if (path.equals("/token")) {
@@ -83,7 +90,7 @@ final class RegistryApiHandler implements HttpHandler {
         String rest = path.substring("/v2/".length());
         if (rest.endsWith("/tags/list")) {
             String repository = rest.substring(0, rest.length() - "/tags/list".length());
-            if (admitted(exchange, repository, null)) {
+            if (admitted(exchange, request, repository, null)) {
                 tags(exchange, repository);
             }
             return;
@@ -93,10 +100,10 @@ final class RegistryApiHandler implements HttpHandler {
             if (at > 0) {
                 String repository = rest.substring(0, at);
                 String reference = rest.substring(at + kind.marker.length());
-                if (admitted(exchange, repository, reference)) {
+                if (admitted(exchange, request, repository, reference)) {
                     switch (kind) {
-                        case BLOB -> blob(exchange, repository, reference);
-                        case MANIFEST -> manifest(exchange, repository, reference);
+                        case BLOB -> blob(exchange, request, repository, reference);
+                        case MANIFEST -> manifest(exchange, request, repository, reference);
                         default -> referrers(exchange, repository, reference);
                     }
                 }
@@ -106,9 +113,24 @@ final class RegistryApiHandler implements HttpHandler {
         UpstreamResponses.error(exchange, 404, "NOT_FOUND", "no such endpoint " + path, Map.of());
     }
 
-    /** Applies a status fault or the authentication check; false when the request was answered. */
-    private boolean admitted(HttpExchange exchange, String repository, String reference) throws IOException {
-        Optional<Fault.Status> status = faults.status(reference);
+    /** Makes the exchange count the body bytes it sends into {@code log}. */
+    static void countBodyBytes(HttpExchange exchange, RecordedRequest request, RequestLog log) {
+        exchange.setStreams(null, new CountingOutputStream(exchange.getResponseBody(), bytes -> log.sent(request, bytes)));
+    }
+
+    /** Applies a hold, a status fault or the authentication check; false when the request was answered. */
+    private boolean admitted(HttpExchange exchange, RecordedRequest request, String repository, String reference)
+            throws IOException {
+        Optional<Fault.Gate> gate = faults.before(reference, request);
+        if (gate.isPresent()) {
+            try {
+                gate.get().hold();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new UpstreamResponses.ConnectionCut(0);
+            }
+        }
+        Optional<Fault.Status> status = faults.status(reference, request);
         if (status.isPresent()) {
             UpstreamResponses.error(exchange, status.get().code(), "INJECTED",
                     "injected status " + status.get().code(), status.get().headers());
@@ -121,20 +143,38 @@ final class RegistryApiHandler implements HttpHandler {
         return true;
     }
 
-    private void blob(HttpExchange exchange, String repository, String digest) throws IOException {
+    private void blob(HttpExchange exchange, RecordedRequest request, String repository, String digest) throws IOException {
         Optional<byte[]> blob = content.blob(repository, digest);
         if (blob.isEmpty()) {
             UpstreamResponses.error(exchange, 404, "BLOB_UNKNOWN", "blob unknown to registry", Map.of());
             return;
         }
-        byte[] bytes = blob.get();
+        BlobStorageHost redirect = storage;
+        if (redirect != null && request.method().equals("GET")) {
+            exchange.getResponseHeaders().set("Location", redirect.signedUrl(repository, digest).toString());
+            exchange.sendResponseHeaders(307, -1);
+            exchange.close();
+            return;
+        }
+        serveBlob(exchange, request, digest, blob.get(), faults);
+    }
+
+    /**
+     * Answers a blob request: whole, or the range asked for as a 206; {@code faults} may
+     * change the range answered or spoil the body.
+     */
+    static void serveBlob(HttpExchange exchange, RecordedRequest request, String digest, byte[] bytes,
+                          UpstreamFaults faults) throws IOException {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", "application/octet-stream");
         headers.put("Docker-Content-Digest", digest);
         headers.put("Accept-Ranges", "bytes");
+        boolean get = request.method().equals("GET");
         String range = exchange.getRequestHeaders().getFirst("Range");
-        if (range == null) {
-            UpstreamResponses.send(exchange, 200, headers, bytes, bodyFault(exchange, digest));
+        Fault shape = get && range != null ? faults.shape(digest, request).orElse(null) : null;
+        Fault body = get ? faults.body(digest, request).orElse(null) : null;
+        if (range == null || shape instanceof Fault.IgnoreRange) {
+            UpstreamResponses.send(exchange, 200, headers, bytes, body);
             return;
         }
         long[] selected = select(range, bytes.length);
@@ -143,12 +183,28 @@ final class RegistryApiHandler implements HttpHandler {
                     Map.of("Content-Range", "bytes */" + bytes.length));
             return;
         }
-        headers.put("Content-Range", "bytes " + selected[0] + "-" + selected[1] + "/" + bytes.length);
-        byte[] slice = Arrays.copyOfRange(bytes, (int) selected[0], (int) selected[1] + 1);
-        UpstreamResponses.send(exchange, 206, headers, slice, bodyFault(exchange, digest));
+        long length = selected[1] - selected[0] + 1;
+        long from = selected[0];
+        long claimedFirst = selected[0];
+        long total = bytes.length;
+        if (shape instanceof Fault.ShiftRange shift) {
+            from = selected[0] + shift.by();
+            claimedFirst = from;
+        } else if (shape instanceof Fault.MisplaceRange misplace) {
+            from = selected[0] + misplace.by();
+        } else if (shape instanceof Fault.WrongTotal wrong) {
+            total = wrong.total();
+        }
+        from = Math.max(0, Math.min(from, bytes.length - 1));
+        long to = Math.min(from + length, bytes.length);
+        claimedFirst = Math.max(0, Math.min(claimedFirst, bytes.length - 1));
+        headers.put("Content-Range", "bytes " + claimedFirst + "-" + (claimedFirst + (to - from) - 1) + "/" + total);
+        byte[] slice = Arrays.copyOfRange(bytes, (int) from, (int) to);
+        UpstreamResponses.send(exchange, 206, headers, slice, body);
     }
 
-    private void manifest(HttpExchange exchange, String repository, String reference) throws IOException {
+    private void manifest(HttpExchange exchange, RecordedRequest request, String repository, String reference)
+            throws IOException {
         Optional<UpstreamContent.StoredManifest> manifest = reference.startsWith("sha256:")
                 ? content.manifestByDigest(repository, reference)
                 : content.manifestByTag(repository, reference, accepted(exchange));
@@ -158,7 +214,7 @@ final class RegistryApiHandler implements HttpHandler {
         }
         Map<String, String> headers = Map.of("Content-Type", manifest.get().mediaType(),
                 "Docker-Content-Digest", manifest.get().digest());
-        UpstreamResponses.send(exchange, 200, headers, manifest.get().bytes(), bodyFault(exchange, reference));
+        UpstreamResponses.send(exchange, 200, headers, manifest.get().bytes(), bodyFault(request, reference));
     }
 
     private void tags(HttpExchange exchange, String repository) throws IOException {
@@ -202,8 +258,8 @@ final class RegistryApiHandler implements HttpHandler {
         UpstreamResponses.send(exchange, 200, headers, JSON.writeValueAsBytes(index), null);
     }
 
-    private Fault bodyFault(HttpExchange exchange, String reference) {
-        return exchange.getRequestMethod().equals("GET") ? faults.body(reference).orElse(null) : null;
+    private Fault bodyFault(RecordedRequest request, String reference) {
+        return request.method().equals("GET") ? faults.body(reference, request).orElse(null) : null;
     }
 
     /** Every media type of every Accept header, without parameters. */
@@ -216,7 +272,7 @@ final class RegistryApiHandler implements HttpHandler {
     }
 
     /** The inclusive range selected in a body of {@code size} bytes, or {@code null} when none is. */
-    private static long[] select(String header, long size) {
+    static long[] select(String header, long size) {
         Matcher m = RANGE.matcher(header.trim());
         if (!m.matches() || (m.group(1).isEmpty() && m.group(2).isEmpty())) {
             return null;

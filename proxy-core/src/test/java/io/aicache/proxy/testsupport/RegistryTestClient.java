@@ -63,6 +63,11 @@ public final class RegistryTestClient {
         return attempt(request("GET", uri, null, headers));
     }
 
+    /** Sends {@code GET} and completes with the whole answer; the caller bounds the wait. */
+    public CompletableFuture<HttpResponse<byte[]>> getAsync(URI uri, String... headers) {
+        return http.sendAsync(request("GET", uri, null, headers), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
     /** Sends {@code GET} and completes when the response head arrives; the body is read from the stream. */
     public CompletableFuture<HttpResponse<InputStream>> open(URI uri, String... headers) {
         return http.sendAsync(request("GET", uri, null, headers), HttpResponse.BodyHandlers.ofInputStream());

@@ -3,8 +3,12 @@ package io.aicache.proxy.testsupport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -19,22 +23,27 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.aicache.proxy.Aicache;
 import io.aicache.proxy.config.AicacheConfig;
 import io.aicache.proxy.config.ConfigLoader;
+import io.aicache.storage.CacheIndex;
+import io.aicache.storage.TagRecord;
 
 /**
  * aicache started in-process on a free loopback port, against the given upstreams, with a
  * data directory of its own (deleted on close). {@link #restart()} stops it and starts it
- * again on the same data directory, for persistence tests.
+ * again on the same data directory, for persistence tests; {@link #restartWith} does so with
+ * one setting changed, and {@link #backdateTag} makes a kept tag look older than it is.
  */
 public final class RunningAicache implements AutoCloseable {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private final Path dataDir;
-    private final AicacheConfig config;
+    private final Map<String, Object> settings;
+    private AicacheConfig config;
     private Aicache aicache;
 
-    private RunningAicache(Path dataDir, AicacheConfig config) throws InterruptedException {
+    private RunningAicache(Path dataDir, Map<String, Object> settings, AicacheConfig config) throws InterruptedException {
         this.dataDir = dataDir;
+        this.settings = settings;
         this.config = config;
         this.aicache = Aicache.start(config);
     }
@@ -76,10 +85,69 @@ public final class RunningAicache implements AutoCloseable {
         }
     }
 
+    /**
+     * The sum of every sample of Prometheus metric {@code name} (as exposed at {@code /metrics},
+     * {@code _total} included for counters) whose labels include {@code labels}, given as
+     * {@code key, value} pairs; 0 when there is none.
+     */
+    public double metric(String name, String... labels) {
+        HttpResponse<String> response;
+        try {
+            response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri("/metrics"))
+                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while scraping /metrics", e);
+        }
+        double sum = 0;
+        for (String line : response.body().split("\n")) {
+            if (line.startsWith("#") || !(line.startsWith(name + "{") || line.startsWith(name + " "))) {
+                continue;
+            }
+            String sampleLabels = line.startsWith(name + "{") ? line.substring(name.length() + 1, line.lastIndexOf('}')) : "";
+            boolean matches = true;
+            for (int i = 0; i + 1 < labels.length; i += 2) {
+                matches &= sampleLabels.contains(labels[i] + "=\"" + labels[i + 1] + "\"");
+            }
+            if (matches) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
+    }
+
     /** Stops aicache and starts it again with the same configuration and data directory. */
     public void restart() throws InterruptedException {
         aicache.close();
         aicache = null;
+        aicache = Aicache.start(config);
+    }
+
+    /**
+     * Stops aicache and starts it again on the same data directory with one setting changed
+     * (written with dots, as for {@link Builder#set}).
+     */
+    public void restartWith(String dottedKey, Object value) throws InterruptedException {
+        Builder.put(settings, dottedKey, value);
+        config = Builder.configOf(settings);
+        restart();
+    }
+
+    /**
+     * Makes the kept tag {@code registry/repository:tag} look as if upstream last confirmed it
+     * {@code by} earlier than it did, so its TTL (or stale window) has passed without waiting:
+     * aicache is stopped, the tag's record rewritten in the index, and aicache started again.
+     */
+    public void backdateTag(String registry, String repository, String tag, Duration by) throws InterruptedException {
+        aicache.close();
+        aicache = null;
+        String key = registry + "/" + repository + ":" + tag;
+        try (CacheIndex index = CacheIndex.open(dataDir.resolve("index"), 8L << 20)) {
+            TagRecord record = index.tag(key).orElseThrow(() -> new AssertionError("aicache keeps no tag " + key));
+            index.putTag(key, record.revalidatedAt(record.validatedAtMillis() - by.toMillis()));
+        }
         aicache = Aicache.start(config);
     }
 
@@ -150,15 +218,37 @@ public final class RunningAicache implements AutoCloseable {
         }
 
         /** Sets one configuration key, written with dots: {@code set("manifests.tagTtl", "0s")}. */
-        @SuppressWarnings("unchecked")
         public Builder set(String dottedKey, Object value) {
+            put(settings, dottedKey, value);
+            return this;
+        }
+
+        @SuppressWarnings("unchecked")
+        static void put(Map<String, Object> settings, String dottedKey, Object value) {
             String[] keys = dottedKey.split("\\.");
             Map<String, Object> section = settings;
             for (int i = 0; i < keys.length - 1; i++) {
                 section = (Map<String, Object>) section.computeIfAbsent(keys[i], k -> new LinkedHashMap<String, Object>());
             }
             section.put(keys[keys.length - 1], value);
-            return this;
+        }
+
+        static AicacheConfig configOf(Map<String, Object> settings) {
+            try {
+                return new ConfigLoader(name -> null).fromYaml(YAML.writeValueAsString(settings), "test");
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("cannot write the test configuration: " + e.getMessage(), e);
+            }
+        }
+
+        /** A deep, mutable copy of {@code settings}. */
+        @SuppressWarnings("unchecked")
+        private static Map<String, Object> copyOf(Map<String, Object> settings) {
+            try {
+                return YAML.readValue(YAML.writeValueAsString(settings), LinkedHashMap.class);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("cannot copy the test configuration: " + e.getMessage(), e);
+            }
         }
 
         public RunningAicache start() {
@@ -172,10 +262,9 @@ public final class RunningAicache implements AutoCloseable {
             set("upstream.defaultRegistry", defaultRegistry);
             set("upstream.registries", registries);
             try {
-                String yaml = YAML.writeValueAsString(settings);
-                AicacheConfig config = new ConfigLoader(name -> null).fromYaml(yaml, "test");
-                return new RunningAicache(dataDir, config);
-            } catch (JsonProcessingException | RuntimeException e) {
+                Map<String, Object> snapshot = copyOf(settings);
+                return new RunningAicache(dataDir, snapshot, configOf(snapshot));
+            } catch (RuntimeException e) {
                 deleteRecursively(dataDir);
                 throw new IllegalStateException("cannot start aicache: " + e.getMessage(), e);
             } catch (InterruptedException e) {

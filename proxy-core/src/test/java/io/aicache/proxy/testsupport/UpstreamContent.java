@@ -50,6 +50,14 @@ final class UpstreamContent {
         return manifest.digest();
     }
 
+    /** Deletes {@code tag} (every media type of it); its manifests stay reachable by digest. */
+    synchronized void removeTag(String repository, String tag) {
+        Map<String, List<StoredManifest>> repositoryTags = tags.get(repository);
+        if (repositoryTags != null) {
+            repositoryTags.remove(tag);
+        }
+    }
+
     Optional<StoredManifest> manifestByDigest(String repository, String digest) {
         return Optional.ofNullable(manifests.getOrDefault(repository, Map.of()).get(digest));
     }

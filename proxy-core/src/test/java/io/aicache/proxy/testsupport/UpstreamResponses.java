@@ -41,7 +41,8 @@ final class UpstreamResponses {
 
     /**
      * Sends {@code body} (for HEAD only its length), spoiled by {@code fault} when there is one:
-     * corrupted, cut short (the connection is dropped), or stalled.
+     * corrupted, cut short (the connection is dropped), stalled or held at a gate, truncated
+     * with a matching length, or announced longer than it is.
      */
     static void send(HttpExchange exchange, int status, Map<String, String> headers, byte[] body, Fault fault)
             throws IOException {
@@ -52,6 +53,20 @@ final class UpstreamResponses {
             exchange.sendResponseHeaders(status, -1);
             exchange.close();
             return;
+        }
+        if (fault instanceof Fault.Truncate truncate) {
+            int sent = (int) Math.min(truncate.bytes(), body.length);
+            exchange.sendResponseHeaders(status, sent == 0 ? -1 : sent);
+            exchange.getResponseBody().write(body, 0, sent);
+            exchange.close();
+            return;
+        }
+        if (fault instanceof Fault.OverlongLength overlong) {
+            exchange.sendResponseHeaders(status, body.length + overlong.extra());
+            OutputStream out = exchange.getResponseBody();
+            out.write(body);
+            out.flush();
+            throw new ConnectionCut(body.length);
         }
         exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
         OutputStream out = exchange.getResponseBody();
@@ -70,6 +85,17 @@ final class UpstreamResponses {
             out.flush();
             try {
                 stall.hold();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ConnectionCut(first);
+            }
+            out.write(body, first, body.length - first);
+        } else if (fault instanceof Fault.Gate gate) {
+            int first = (int) Math.min(Math.max(gate.bytes(), 0), body.length);
+            out.write(body, 0, first);
+            out.flush();
+            try {
+                gate.hold();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new ConnectionCut(first);

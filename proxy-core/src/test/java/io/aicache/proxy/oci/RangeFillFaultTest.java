@@ -1,0 +1,757 @@
+package io.aicache.proxy.oci;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.aicache.proxy.testsupport.BlobStorageHost;
+import io.aicache.proxy.testsupport.ErrorBody;
+import io.aicache.proxy.testsupport.Eventually;
+import io.aicache.proxy.testsupport.Fault;
+import io.aicache.proxy.testsupport.FaultyUpstream;
+import io.aicache.proxy.testsupport.RecordedRequest;
+import io.aicache.proxy.testsupport.RegistryTestClient;
+import io.aicache.proxy.testsupport.RunningAicache;
+import io.aicache.proxy.testsupport.TestBlobs;
+
+/**
+ * The parallel range fill against an upstream that misbehaves mid-transfer. Blobs are
+ * 1.5 MB and chunks 64 KiB, so every fill is 23 range GETs, four at a time. Each test states
+ * what the client receives (the exact bytes, or a body that never completes: never wrong
+ * bytes taken as right), what aicache keeps (the verified blob, or nothing at all), and
+ * what went upstream.
+ */
+class RangeFillFaultTest {
+
+    private static final String REGISTRY = "registry.test";
+    private static final String REPO = "org/app";
+    private static final int CHUNK = 64 * 1024;
+    private static final int SIZE = 1_500_000;
+    /** 22 full chunks and a last one of 58,208 bytes. */
+    private static final int CHUNKS = (SIZE + CHUNK - 1) / CHUNK;
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    private final FaultyUpstream upstream = FaultyUpstream.start();
+    private final RegistryTestClient client = new RegistryTestClient();
+    private final List<AutoCloseable> closeLast = new ArrayList<>();
+    private RunningAicache aicache;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (aicache != null) {
+            aicache.close();
+        }
+        upstream.close();
+        for (AutoCloseable closeable : closeLast) {
+            closeable.close();
+        }
+    }
+
+    /** Small chunks, four range GETs at once; {@code settings} are more key/value pairs. */
+    private RunningAicache start(Object... settings) {
+        RunningAicache.Builder builder = RunningAicache.builder().upstream(REGISTRY, upstream.endpoint())
+                .set("storage.chunkSize", "64KiB")
+                .set("fill.parallelism", 4);
+        for (int i = 0; i < settings.length; i += 2) {
+            builder.set((String) settings[i], settings[i + 1]);
+        }
+        aicache = builder.start();
+        return aicache;
+    }
+
+    // ---- connections cut and stalled mid-body
+
+    @Test
+    void resumesEveryChunkFromTheByteWhereItsConnectionWasCut() throws IOException {
+        start();
+        byte[] blob = TestBlobs.random(SIZE, 1);
+        String digest = upstream.addBlob(REPO, blob);
+        int cut = 10_000;
+        // The first request for every chunk (its Range starts on a chunk boundary) is cut after 10,000 bytes.
+        upstream.inject(digest, Fault.cutAfter(cut), RecordedRequest.rangeStartsAtMultipleOf(CHUNK));
+
+        assertWholeBlob(client.get(blobUri(digest)), blob);
+
+        assertKept(digest, blob);
+        Set<String> expected = new HashSet<>();
+        for (int i = 0; i < CHUNKS; i++) {
+            long first = (long) i * CHUNK;
+            long last = Math.min(SIZE, first + CHUNK) - 1;
+            expected.add("bytes=" + first + "-" + last);
+            expected.add("bytes=" + (first + cut) + "-" + last);
+        }
+        List<String> ranges = ranges(digest);
+        assertEquals(2 * CHUNKS, ranges.size(), "one cut request and one resumed request per chunk: " + ranges);
+        assertEquals(expected, new HashSet<>(ranges), "each retry asks from the byte where its chunk was cut");
+        assertAtMostTenPercentOverhead(digest);
+    }
+
+    @Test
+    void resumesFromTheCutByteWhenTheFirstRequestsAreCutWhicheverChunksTheyAre() throws IOException {
+        start();
+        byte[] blob = TestBlobs.random(SIZE, 2);
+        String digest = upstream.addBlob(REPO, blob);
+        int cut = 20_000;
+        int cuts = 6;
+        upstream.inject(digest, Fault.cutAfter(cut), cuts);
+
+        assertWholeBlob(client.get(blobUri(digest)), blob);
+
+        assertKept(digest, blob);
+        List<String> ranges = ranges(digest);
+        assertEquals(CHUNKS + cuts, ranges.size(), "each cut request was resumed once: " + ranges);
+        // Per chunk, the requests start at its first byte, then 20,000 further on per cut, and all end at its last byte.
+        Map<Long, List<long[]>> byChunk = ranges.stream().map(RangeFillFaultTest::parseRange)
+                .collect(Collectors.groupingBy(range -> range[0] / CHUNK, TreeMap::new, Collectors.toList()));
+        assertEquals(CHUNKS, byChunk.size(), "every chunk was asked for: " + ranges);
+        byChunk.forEach((chunk, requests) -> {
+            long first = chunk * CHUNK;
+            long last = Math.min(SIZE, first + CHUNK) - 1;
+            List<Long> starts = requests.stream().map(range -> range[0]).sorted().toList();
+            for (int k = 0; k < starts.size(); k++) {
+                assertEquals(first + (long) k * cut, starts.get(k), "chunk " + chunk + " was asked from " + starts);
+            }
+            requests.forEach(range -> assertEquals(last, range[1], "chunk " + chunk + " ranges end at its last byte"));
+        });
+        assertAtMostTenPercentOverhead(digest);
+    }
+
+    @Test
+    void retriesAStalledChunkFromItsLastByteAfterTheIdleTimeout() throws IOException {
+        start("upstream.idleTimeout", "1s");
+        byte[] blob = TestBlobs.random(SIZE, 3);
+        String digest = upstream.addBlob(REPO, blob);
+        long chunkStart = 5L * CHUNK;
+        Fault.Stall stall = Fault.stallAfter(10_000, Duration.ofSeconds(60));
+        closeLast.add(stall::release);
+        upstream.inject(digest, stall, RecordedRequest.rangeStartsAt(chunkStart), 1);
+
+        assertWholeBlob(client.get(blobUri(digest)), blob);
+
+        assertKept(digest, blob);
+        List<String> ranges = ranges(digest);
+        String resumed = "bytes=" + (chunkStart + 10_000) + "-" + (chunkStart + CHUNK - 1);
+        assertTrue(ranges.contains(resumed), "the stalled chunk was asked again from byte " + (chunkStart + 10_000)
+                + ": " + ranges);
+    }
+
+    // ---- wrong bytes
+
+    @Test
+    void keepsNothingAndCompletesNoBodyWhenOneChunkIsCorruptEveryTime() {
+        start();
+        byte[] blob = TestBlobs.random(SIZE, 4);
+        String digest = upstream.addBlob(REPO, blob);
+        upstream.inject(digest, Fault.corrupt(), RecordedRequest.rangeStartsAt(7L * CHUNK));
+
+        assertNoCompleteBody(client.attemptGet(blobUri(digest)), SIZE);
+        assertNothingKept(digest);
+
+        assertNoCompleteBody(client.attemptGet(blobUri(digest)), SIZE);
+        assertNothingKept(digest);
+    }
+
+    // ---- statuses a retry mends
+
+    @Test
+    void retriesTheProbeAfterA500AndServesTheRightBytes() throws IOException {
+        start();
+        byte[] blob = TestBlobs.random(SIZE, 5);
+        String digest = upstream.addBlob(REPO, blob);
+        upstream.inject(digest, Fault.status(500), RecordedRequest.rangeStartsAt(0), 1);
+
+        assertWholeBlob(client.get(blobUri(digest)), blob);
+
+        assertKept(digest, blob);
+        assertEquals(2, countRange(digest, "bytes=0-" + (CHUNK - 1)), "the probe's range was asked twice");
+        assertEquals(CHUNKS + 1, ranges(digest).size());
+    }
+
+    @Test
+    void retriesAChunkAfterA500AndServesTheRightBytes() throws IOException {
+        start();
+        byte[] blob = TestBlobs.random(SIZE, 6);
+        String digest = upstream.addBlob(REPO, blob);
+        long chunkStart = 9L * CHUNK;
+        upstream.inject(digest, Fault.status(500), RecordedRequest.rangeStartsAt(chunkStart), 1);
+
+        assertWholeBlob(client.get(blobUri(digest)), blob);
+
+        assertKept(digest, blob);
+        assertEquals(2, countRange(digest, "bytes=" + chunkStart + "-" + (chunkStart + CHUNK - 1)));
+        assertEquals(CHUNKS + 1, ranges(digest).size());
+    }
+
+    @Test
+    void retriesAChunkAfterA429WithRetryAfterAndServesTheRightBytes() throws IOException {
+        start();
+        byte[] blob = TestBlobs.random(SIZE, 7);
+        String digest = upstream.addBlob(REPO, blob);
+        long chunkStart = 5L * CHUNK;
+        upstream.inject(digest, Fault.tooManyRequests("1"), RecordedRequest.rangeStartsAt(chunkStart), 1);
+
+        assertWholeBlob(client.get(blobUri(digest)), blob);
+
+        assertKept(digest, blob);
+        assertEquals(2, countRange(digest, "bytes=" + chunkStart + "-" + (chunkStart + CHUNK - 1)),
+                "the rate-limited range was asked again");
+        assertEquals(CHUNKS + 1, ranges(digest).size());
+    }
+
+    // ---- upstreams that ignore Range
+
+    @Test
+    void fetchesAsOneStreamWhenUpstreamIgnoresRange() throws IOException {
+        start();
+        byte[] blob = TestBlobs.random(SIZE, 8);
+        String digest = upstream.addBlob(REPO, blob);
+        upstream.inject(digest, Fault.ignoreRange());
+
+        assertWholeBlob(client.get(blobUri(digest)), blob);
+
+        assertKept(digest, blob);
+        assertEquals(1, upstream.blobRequests("GET", REPO, digest), "one stream, no range GETs after the 200");
+        assertEquals(SIZE, upstream.blobBytesSent(REPO, digest));
+    }
+
+    @Test
+    void resumesTheOneStreamOfAnUpstreamThatIgnoresRangeAfterACut() throws IOException {
+        start();
+        byte[] blob = TestBlobs.random(SIZE, 9);
+        String digest = upstream.addBlob(REPO, blob);
+        upstream.inject(digest, Fault.ignoreRange());
+        upstream.inject(digest, Fault.cutAfter(300_000), 1);
+
+        assertWholeBlob(client.get(blobUri(digest)), blob);
+
+        assertKept(digest, blob);
+        assertEquals(2, upstream.blobRequests("GET", REPO, digest));
+        assertEquals(List.of("bytes=0-" + (CHUNK - 1), "bytes=300000-" + (SIZE - 1)), ranges(digest),
+                "the second request asks from the cut byte, even if upstream then sends it all");
+    }
+
+    @Test
+    void takesAChunkFromAWholeBlobAnswerWhenUpstreamIgnoresRangeForIt() throws IOException {
+        start();
+        byte[] blob = TestBlobs.random(SIZE, 10);
+        String digest = upstream.addBlob(REPO, blob);
+        upstream.inject(digest, Fault.ignoreRange(), RecordedRequest.rangeStartsAt(11L * CHUNK), 1);
+
+        assertWholeBlob(client.get(blobUri(digest)), blob);
+
+        assertKept(digest, blob);
+        assertEquals(CHUNKS, upstream.blobRequests("GET", REPO, digest), "the 200 was read for the chunk, not retried");
+    }
+
+    // ---- wrong lengths and ranges
+
+    @Test
+    void resumesAChunkWhoseBodyWasShorterThanItsContentRangeOnce() throws IOException {
+        start();
+        byte[] blob = TestBlobs.random(SIZE, 11);
+        String digest = upstream.addBlob(REPO, blob);
+        long chunkStart = 6L * CHUNK;
+        upstream.inject(digest, Fault.truncate(1000), RecordedRequest.rangeStartsAt(chunkStart), 1);
+
+        assertWholeBlob(client.get(blobUri(digest)), blob);
+
+        assertKept(digest, blob);
+        assertTrue(ranges(digest).contains("bytes=" + (chunkStart + 1000) + "-" + (chunkStart + CHUNK - 1)),
+                "asked again from the end of the short body: " + ranges(digest));
+    }
+
+    @Test
+    void keepsNothingWhenAChunkIsAlwaysShorterThanItsContentRange() {
+        start();
+        byte[] blob = TestBlobs.random(SIZE, 12);
+        String digest = upstream.addBlob(REPO, blob);
+        // Every answer for chunk 6 (first request and resumptions alike) stops 1000 bytes in.
+        upstream.inject(digest, Fault.truncate(1000), request -> request.rangeStart().orElse(-1) / CHUNK == 6);
+
+        assertNoCompleteBody(client.attemptGet(blobUri(digest)), SIZE);
+
+        assertNothingKept(digest);
+    }
+
+    @Test
+    void takesTheRightBytesWhenContentLengthAnnouncesMoreThanTheRangeHas() throws IOException {
+        start();
+        byte[] blob = TestBlobs.random(SIZE, 13);
+        String digest = upstream.addBlob(REPO, blob);
+        upstream.inject(digest, Fault.overlongLength(100));
+
+        assertWholeBlob(client.get(blobUri(digest)), blob);
+
+        assertKept(digest, blob);
+    }
+
+    @Test
+    void keepsNothingWhenAChunkIsAlwaysAnsweredWithAnotherRange() {
+        start();
+        byte[] blob = TestBlobs.random(SIZE, 14);
+        String digest = upstream.addBlob(REPO, blob);
+        long chunkStart = 8L * CHUNK;
+        upstream.inject(digest, Fault.shiftRange(4096), RecordedRequest.rangeStartsAt(chunkStart));
+
+        assertNoCompleteBody(client.attemptGet(blobUri(digest)), SIZE);
+
+        assertNothingKept(digest);
+        assertTrue(countRange(digest, "bytes=" + chunkStart + "-" + (chunkStart + CHUNK - 1)) >= 2,
+                "an answer for the wrong range is retried like a dropped connection");
+    }
+
+    @Test
+    void recoversWhenAChunkIsAnsweredWithAnotherRangeOnce() throws IOException {
+        start();
+        byte[] blob = TestBlobs.random(SIZE, 15);
+        String digest = upstream.addBlob(REPO, blob);
+        long chunkStart = 8L * CHUNK;
+        upstream.inject(digest, Fault.shiftRange(4096), RecordedRequest.rangeStartsAt(chunkStart), 1);
+
+        assertWholeBlob(client.get(blobUri(digest)), blob);
+
+        assertKept(digest, blob);
+        assertEquals(2, countRange(digest, "bytes=" + chunkStart + "-" + (chunkStart + CHUNK - 1)));
+    }
+
+    @Test
+    void keepsNothingWhenAContentRangeClaimsBytesThatAreNotTheOnesSent() {
+        start();
+        byte[] blob = TestBlobs.random(SIZE, 16);
+        String digest = upstream.addBlob(REPO, blob);
+        upstream.inject(digest, Fault.misplaceRange(4096), RecordedRequest.rangeStartsAt(3L * CHUNK), 1);
+
+        assertNoCompleteBody(client.attemptGet(blobUri(digest)), SIZE);
+
+        assertNothingKept(digest);
+    }
+
+    @Test
+    void keepsNothingWhenTheProbeAnnouncesABlobLargerThanItIs() {
+        start();
+        byte[] blob = TestBlobs.random(SIZE, 17);
+        String digest = upstream.addBlob(REPO, blob);
+        upstream.inject(digest, Fault.wrongTotal(SIZE + CHUNK), RecordedRequest.rangeStartsAt(0), 1);
+
+        assertNoCompleteBody(client.attemptGet(blobUri(digest)), SIZE + CHUNK);
+
+        assertNothingKept(digest);
+    }
+
+    @Test
+    void keepsNothingWhenTheProbeAnnouncesABlobSmallerThanItIs() {
+        start();
+        byte[] blob = TestBlobs.random(SIZE, 18);
+        String digest = upstream.addBlob(REPO, blob);
+        upstream.inject(digest, Fault.wrongTotal(SIZE - 1000), RecordedRequest.rangeStartsAt(0), 1);
+
+        RegistryTestClient.Attempt attempt = client.attemptGet(blobUri(digest));
+
+        assertNoCompleteBody(attempt, SIZE - 1000);
+        assertNoCompleteBody(attempt, SIZE);
+        assertNothingKept(digest);
+    }
+
+    // ---- tokens that expire mid-fill
+
+    @Test
+    void takesANewTokenWhenUpstreamStopsAcceptingTheOldOneMidFill() throws IOException {
+        start();
+        byte[] blob = TestBlobs.random(SIZE, 19);
+        String digest = upstream.addBlob(REPO, blob);
+        upstream.requireBearerToken();
+        upstream.expireFirstTokenAfterUses(5);
+
+        assertWholeBlob(client.get(blobUri(digest)), blob);
+
+        assertKept(digest, blob);
+        assertTrue(upstream.tokenRequests() >= 2, "the fill asked for a new token: " + upstream.tokenRequests());
+        assertTrue(upstream.refusedTokens() >= 1, "upstream refused the used-up token");
+        assertEquals(CHUNKS, ranges(digest).stream().distinct().count(),
+                "a refused token is renewed and the same range asked again, no chunk failed on it");
+    }
+
+    @Test
+    void completesTheFillWithTokensThatExpireWithinSeconds() throws IOException {
+        start();
+        byte[] blob = TestBlobs.random(SIZE, 20);
+        String digest = upstream.addBlob(REPO, blob);
+        upstream.requireBearerToken();
+        // expires_in is below aicache's 10 s safety margin: it must never send such a token twice.
+        upstream.tokenLifetime(5);
+
+        assertWholeBlob(client.get(blobUri(digest)), blob);
+
+        assertKept(digest, blob);
+        assertTrue(upstream.tokenRequests() >= 1);
+    }
+
+    @Test
+    void asksForOneNewTokenWhenParallelChunksAreRefusedTheOldOneAtOnce() throws Exception {
+        start();
+        byte[] blob = TestBlobs.random(SIZE, 30);
+        String digest = upstream.addBlob(REPO, blob);
+        upstream.requireBearerToken();
+        upstream.expireFirstTokenAfterUses(6);
+        // The first token request is answered; the next ones are held until the test has seen
+        // the four chunk requests under way all refused.
+        Fault.Gate tokens = Fault.holdBeforeAnswer();
+        closeLast.add(tokens::open);
+        tokens.pass(1);
+        upstream.holdTokenRequests(tokens);
+
+        CompletableFuture<HttpResponse<byte[]>> pull = client.getAsync(blobUri(digest));
+        assertTrue(tokens.awaitHeld(2, WAIT), "the used-up token is renewed");
+        tokens.awaitHeld(3, Duration.ofSeconds(5));
+        tokens.open();
+
+        assertWholeBlob(pull.get(RegistryTestClient.TIMEOUT.toSeconds(), TimeUnit.SECONDS), blob);
+        assertKept(digest, blob);
+        assertEquals(2, upstream.tokenRequests(), "the chunks refused together share one token request (the "
+                + "token service is rate-limited too); upstream refused " + upstream.refusedTokens() + " requests");
+    }
+
+    // ---- redirects to blob storage on another host
+
+    @Test
+    void followsRedirectsToBlobStorageWithoutCredentialsAndResolvesEveryRequestAnew() throws IOException {
+        start();
+        BlobStorageHost storage = BlobStorageHost.start();
+        closeLast.add(storage);
+        byte[] blob = TestBlobs.random(SIZE, 21);
+        String digest = upstream.addBlob(REPO, blob);
+        upstream.requireBearerToken();
+        upstream.redirectBlobsTo(storage);
+        // Two storage answers are cut: their retries must get a new signed URL from the registry,
+        // since the storage refuses a URL the second time.
+        storage.inject(digest, Fault.cutAfter(5000), RecordedRequest.rangeStartsAtMultipleOf(CHUNK), 2);
+
+        assertWholeBlob(client.get(blobUri(digest)), blob);
+
+        assertKept(digest, blob);
+        List<RecordedRequest> atStorage = storage.recorded();
+        assertEquals(CHUNKS + 2, atStorage.size(), "every chunk, and the two resumptions, fetched from the storage");
+        assertEquals(0, storage.refusedUrls(), "no signed URL was used twice");
+        for (RecordedRequest request : atStorage) {
+            assertTrue(request.header("Authorization").isEmpty(),
+                    "the registry's credentials never go to another host: " + request);
+        }
+        List<RecordedRequest> redirected = upstream.recorded("GET", blobPath(digest)).stream()
+                .filter(request -> request.header("Authorization").isPresent()).toList();
+        assertEquals(atStorage.size(), redirected.size(), "each storage request was resolved at the registry first");
+        assertEquals(atStorage.stream().map(r -> r.header("Range").orElse("")).sorted().toList(),
+                redirected.stream().map(r -> r.header("Range").orElse("")).sorted().toList(),
+                "the same ranges were asked of the registry and of the storage");
+    }
+
+    // ---- statuses that are not retried
+
+    @Test
+    void answersBlobUnknownWithOneUpstreamGetWhenTheProbeGets404() {
+        start();
+        String digest = TestBlobs.digestOf(TestBlobs.random(SIZE, 22));
+
+        HttpResponse<byte[]> response = client.get(blobUri(digest));
+
+        assertEquals(404, response.statusCode());
+        assertEquals("BLOB_UNKNOWN", ErrorBody.of(response).code());
+        assertEquals(1, upstream.blobRequests("GET", REPO, digest), "a 404 is not retried");
+        assertNothingKept(digest);
+    }
+
+    @Test
+    void answersUnauthorizedWithOneUpstreamGetWhenTheProbeGets401() {
+        start();
+        String digest = upstream.addBlob(REPO, TestBlobs.random(SIZE, 23));
+        upstream.inject(digest, Fault.status(401));
+
+        HttpResponse<byte[]> response = client.get(blobUri(digest));
+
+        assertEquals(401, response.statusCode());
+        assertEquals("UNAUTHORIZED", ErrorBody.of(response).code());
+        assertEquals(1, upstream.blobRequests("GET", REPO, digest), "a 401 is not retried");
+        assertNothingKept(digest);
+    }
+
+    @Test
+    void doesNotRetryAChunkRefusedWith403AndKeepsNothing() {
+        start();
+        byte[] blob = TestBlobs.random(SIZE, 24);
+        String digest = upstream.addBlob(REPO, blob);
+        long chunkStart = 4L * CHUNK;
+        upstream.inject(digest, Fault.status(403), RecordedRequest.rangeStartsAt(chunkStart));
+
+        assertNoCompleteBody(client.attemptGet(blobUri(digest)), SIZE);
+
+        assertNothingKept(digest);
+        assertEquals(1, countRange(digest, "bytes=" + chunkStart + "-" + (chunkStart + CHUNK - 1)), "a 403 is not retried");
+    }
+
+    // ---- an upstream marked down, or aicache offline
+
+    @Test
+    void answersABlobMissWith503WithoutRetryingWhenOffline() {
+        start("upstream.offline", true);
+        String digest = upstream.addBlob(REPO, TestBlobs.random(SIZE, 27));
+
+        HttpResponse<byte[]> response = client.get(blobUri(digest));
+
+        assertEquals(503, response.statusCode());
+        assertEquals("UNAVAILABLE", ErrorBody.of(response).code());
+        assertEquals(List.of(), upstream.recorded(), "nothing was sent upstream");
+        assertNothingKept(digest);
+        assertEquals(0.0, aicache.metric("aicache_upstream_retries_total", "registry", REGISTRY),
+                "an offline upstream is not worth a retry: each one only delays the 503 by its backoff");
+    }
+
+    @Test
+    void failsABlobMissFastWithoutRetryingWhileUpstreamIsMarkedDown() {
+        start("upstream.markDownAfter", 2, "upstream.markDownFor", "1h");
+        String broken = upstream.addBlob(REPO, TestBlobs.random(SIZE, 28));
+        upstream.inject(broken, Fault.status(500));
+        // Two 500s mark upstream down (retries of the probe included)...
+        assertNoCompleteBody(client.attemptGet(blobUri(broken)), SIZE);
+        assertEquals(2, upstream.blobRequests("GET", REPO, broken), "two failures, then no more requests");
+        double retriesBefore = aicache.metric("aicache_upstream_retries_total", "registry", REGISTRY);
+        String digest = upstream.addBlob(REPO, TestBlobs.random(SIZE, 29));
+
+        HttpResponse<byte[]> response = client.get(blobUri(digest));
+
+        assertEquals(503, response.statusCode());
+        assertEquals("UNAVAILABLE", ErrorBody.of(response).code());
+        assertEquals(0, upstream.blobRequests("GET", REPO, digest), "nothing reached the marked-down upstream");
+        assertEquals(retriesBefore, aicache.metric("aicache_upstream_retries_total", "registry", REGISTRY),
+                "a marked-down upstream fails requests at once; retrying them only delays the 503 by the backoff");
+    }
+
+    // ---- many readers of one fill
+
+    @Test
+    void servesEightClientsJoiningOneFillAtDifferentStagesWithOneRequestPerRange() throws Exception {
+        start("upstream.idleTimeout", "120s");
+        byte[] blob = TestBlobs.random(SIZE, 25);
+        String digest = upstream.addBlob(REPO, blob);
+        // Every range answer is held after its first KiB until the test lets it go, so the test
+        // decides how far the fill is when each client joins.
+        Fault.Gate gate = Fault.holdAfter(1024);
+        closeLast.add(gate::open);
+        upstream.inject(digest, gate);
+        ExecutorService readers = Executors.newCachedThreadPool();
+        closeLast.add(readers::shutdownNow);
+        List<CompletableFuture<byte[]>> bodies = new ArrayList<>();
+
+        bodies.add(pull(digest, readers));                     // before upstream answered at all
+        assertTrue(gate.awaitHeld(1, WAIT), "the probe reached upstream");
+        bodies.add(pull(digest, readers));                     // while the probe is held
+        assertTrue(gate.awaitHeld(4, WAIT), "the first four chunks are under way");
+        gate.pass(4);
+        assertTrue(gate.awaitHeld(8, WAIT), "chunks 4 to 7 are under way");
+        bodies.add(pull(digest, readers));
+        byte[] quitterGot = pullAndHangUp(digest, 100_000);    // reads the first 100,000 bytes, then goes away
+        gate.pass(4);
+        assertTrue(gate.awaitHeld(12, WAIT));
+        bodies.add(pull(digest, readers));
+        gate.pass(4);
+        assertTrue(gate.awaitHeld(16, WAIT));
+        bodies.add(pull(digest, readers));
+        gate.pass(4);
+        assertTrue(gate.awaitHeld(20, WAIT));
+        bodies.add(pull(digest, readers));
+        gate.pass(4);
+        assertTrue(gate.awaitHeld(CHUNKS, WAIT), "the last chunks are under way");
+        bodies.add(pull(digest, readers));                     // while the last chunks are held
+        gate.open();
+
+        assertArrayEquals(Arrays.copyOf(blob, 100_000), quitterGot);
+        for (CompletableFuture<byte[]> body : bodies) {
+            assertArrayEquals(blob, body.get(RegistryTestClient.TIMEOUT.toSeconds(), TimeUnit.SECONDS),
+                    "every client that stayed got the whole blob");
+        }
+        assertKept(digest, blob);
+        List<String> ranges = ranges(digest);
+        assertEquals(CHUNKS, ranges.size(), "each range was fetched once for all eight clients: " + ranges);
+        Set<String> expected = new TreeSet<>();
+        for (int i = 0; i < CHUNKS; i++) {
+            expected.add("bytes=" + (long) i * CHUNK + "-" + (Math.min(SIZE, (long) (i + 1) * CHUNK) - 1));
+        }
+        assertEquals(expected, new TreeSet<>(ranges));
+        assertEquals(SIZE, upstream.blobBytesSent(REPO, digest));
+    }
+
+    @Test
+    void answersARangeOfAColdBlobOfManyChunksWithExactlyThoseBytes() throws IOException {
+        start();
+        byte[] blob = TestBlobs.random(SIZE, 26);
+        String digest = upstream.addBlob(REPO, blob);
+
+        HttpResponse<byte[]> response = client.get(blobUri(digest), "Range", "bytes=1000000-1100000");
+
+        assertEquals(206, response.statusCode());
+        assertEquals("bytes 1000000-1100000/" + SIZE, response.headers().firstValue("Content-Range").orElseThrow());
+        assertEquals("100001", response.headers().firstValue("Content-Length").orElseThrow());
+        assertArrayEquals(Arrays.copyOfRange(blob, 1_000_000, 1_100_001), response.body());
+        assertKept(digest, blob);
+    }
+
+    @Test
+    void servesAndKeepsAnEmptyBlob() throws Exception {
+        start();
+        String digest = upstream.addBlob(REPO, new byte[0]);
+
+        HttpResponse<byte[]> response;
+        try {
+            // An empty blob has no byte 0 for the probe's Range: upstream answers 416, and the fill is planned empty.
+            response = client.getAsync(blobUri(digest)).get(20, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("no answer for an empty blob within 20 s; the fill is still "
+                    + (aicache.partialFiles().isEmpty() ? "not in partial/" : "in partial/: " + aicache.partialFiles()), e);
+        }
+
+        assertWholeBlob(response, new byte[0]);
+        Eventually.until(() -> "the empty blob is kept; partial/ has " + aicache.partialFiles(),
+                () -> Files.exists(aicache.blobFile(digest)));
+        assertKept(digest, new byte[0]);
+    }
+
+    @Test
+    void neverAnswersAComplete200WhenUpstreamCallsANonEmptyBlobEmpty() {
+        start();
+        byte[] blob = TestBlobs.random(SIZE, 31);
+        String digest = upstream.addBlob(REPO, blob);
+        // 416 to the probe's bytes=0-65535, without the Content-Range "bytes */0" that would say the blob is empty.
+        upstream.inject(digest, Fault.status(416), RecordedRequest.rangeStartsAt(0), 1);
+
+        RegistryTestClient.Attempt attempt = client.attemptGet(blobUri(digest));
+
+        assertNoCompleteBody(attempt, 0);
+        assertNothingKept(digest);
+    }
+
+    // ---- helpers
+
+    private URI blobUri(String digest) {
+        return aicache.uri(blobPath(digest));
+    }
+
+    private static String blobPath(String digest) {
+        return "/v2/" + REPO + "/blobs/" + digest;
+    }
+
+    /** Starts a GET and reads its whole body on {@code readers}. */
+    private CompletableFuture<byte[]> pull(String digest, ExecutorService readers) {
+        return client.open(blobUri(digest)).thenApplyAsync(response -> {
+            assertEquals(200, response.statusCode());
+            assertEquals(Integer.toString(SIZE), response.headers().firstValue("Content-Length").orElseThrow());
+            return RegistryTestClient.readAll(response.body());
+        }, readers);
+    }
+
+    /** A client on a plain socket that reads the head and {@code bytes} of the body, then closes the connection. */
+    private byte[] pullAndHangUp(String digest, int bytes) throws IOException {
+        URI uri = blobUri(digest);
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), uri.getPort())) {
+            socket.setSoTimeout((int) RegistryTestClient.TIMEOUT.toMillis());
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET " + uri.getRawPath() + " HTTP/1.1\r\nHost: " + uri.getAuthority() + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            String head = readHead(in);
+            assertTrue(head.startsWith("HTTP/1.1 200"), head);
+            byte[] body = in.readNBytes(bytes);
+            assertEquals(bytes, body.length, "the quitting client got its first bytes");
+            return body;
+        }
+    }
+
+    private static String readHead(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new AssertionError("connection closed in the head: " + head);
+            }
+            head.append((char) b);
+        }
+        return head.toString();
+    }
+
+    /** The Range header of every GET of the blob upstream received, in arrival order. */
+    private List<String> ranges(String digest) {
+        return upstream.recorded("GET", blobPath(digest)).stream().map(r -> r.header("Range").orElse("(none)")).toList();
+    }
+
+    private long countRange(String digest, String range) {
+        return ranges(digest).stream().filter(range::equals).count();
+    }
+
+    private static long[] parseRange(String header) {
+        String[] bounds = header.substring("bytes=".length()).split("-");
+        return new long[] {Long.parseLong(bounds[0]), Long.parseLong(bounds[1])};
+    }
+
+    private void assertAtMostTenPercentOverhead(String digest) {
+        long sent = upstream.blobBytesSent(REPO, digest);
+        assertTrue(sent >= SIZE, "upstream sent at least the blob: " + sent);
+        assertTrue(sent <= SIZE * 11L / 10, "upstream sent " + sent + " body bytes for a blob of " + SIZE
+                + ": resumed ranges must not fetch again what had arrived");
+    }
+
+    private static void assertWholeBlob(HttpResponse<byte[]> response, byte[] blob) {
+        assertEquals(200, response.statusCode(), () -> new String(response.body(), StandardCharsets.UTF_8));
+        assertEquals(Integer.toString(blob.length), response.headers().firstValue("Content-Length").orElseThrow());
+        assertArrayEquals(blob, response.body());
+    }
+
+    /** The client must not take what it got as the whole blob: the body failed or is short. */
+    private static void assertNoCompleteBody(RegistryTestClient.Attempt attempt, long expectedLength) {
+        if (attempt.failed()) {
+            return;
+        }
+        HttpResponse<byte[]> response = attempt.response();
+        long announced = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+        boolean complete = (response.statusCode() == 200 || response.statusCode() == 206)
+                && response.body().length == expectedLength && announced == expectedLength;
+        assertFalse(complete, "the client received a complete " + response.statusCode() + " body of "
+                + response.body().length + " bytes from a failed fill");
+    }
+
+    private void assertKept(String digest, byte[] blob) throws IOException {
+        Eventually.until("the blob is kept", () -> Files.exists(aicache.blobFile(digest)));
+        assertArrayEquals(blob, Files.readAllBytes(aicache.blobFile(digest)));
+        Eventually.until(() -> "partial/ is empty, has " + aicache.partialFiles(), () -> aicache.partialFiles().isEmpty());
+    }
+
+    private void assertNothingKept(String digest) {
+        Eventually.until(() -> "partial/ is empty, has " + aicache.partialFiles(), () -> aicache.partialFiles().isEmpty());
+        assertFalse(Files.exists(aicache.blobFile(digest)), "no blob file for " + digest);
+    }
+}
