@@ -38,6 +38,7 @@ final class ChunkDownload {
     private volatile long written;
     private boolean probe;
     private int attempts;
+    private long writtenWhenCountStarted;
     private volatile boolean finished;
     private Attempt current;
 
@@ -125,12 +126,13 @@ final class ChunkDownload {
         }
 
         /**
-         * Whether this attempt got well further (a quarter of the chunk, or 1 MiB): such a retry starts
-         * its count anew, while an upstream that cuts every answer after a few bytes still runs out of tries.
+         * Whether the attempts since the count last started anew got well further (a quarter of the
+         * chunk, or 1 MiB, in all): then the count starts anew, while an upstream that cuts every answer
+         * after a few bytes still runs out of tries.
          */
         private boolean madeProgress() {
             long length = end < 0 ? Long.MAX_VALUE : end - start;
-            return start + written - from >= Math.min(length / 4, MEANINGFUL_PROGRESS);
+            return written - writtenWhenCountStarted >= Math.min(length / 4, MEANINGFUL_PROGRESS);
         }
 
         void answered(UpstreamResponse<Flow.Publisher<List<ByteBuffer>>> response) {
@@ -277,6 +279,7 @@ final class ChunkDownload {
             }
             if (madeProgress()) {
                 attempts = 1;
+                writtenWhenCountStarted = written;
             }
             if (attempts >= job.settings().retry().attempts() || !job.settings().retry().isRetryable(failure)) {
                 job.fail(failure);
