@@ -37,6 +37,7 @@ import io.aicache.proxy.testsupport.ErrorBody;
 import io.aicache.proxy.testsupport.Eventually;
 import io.aicache.proxy.testsupport.Fault;
 import io.aicache.proxy.testsupport.FaultyUpstream;
+import io.aicache.proxy.testsupport.FillAssertions;
 import io.aicache.proxy.testsupport.RecordedRequest;
 import io.aicache.proxy.testsupport.RegistryTestClient;
 import io.aicache.proxy.testsupport.RunningAicache;
@@ -100,7 +101,7 @@ class RangeFillFaultTest {
 
         assertWholeBlob(client.get(blobUri(digest)), blob);
 
-        assertKept(digest, blob);
+        FillAssertions.assertKept(aicache, digest, blob);
         Set<String> expected = new HashSet<>();
         for (int i = 0; i < CHUNKS; i++) {
             long first = (long) i * CHUNK;
@@ -125,7 +126,7 @@ class RangeFillFaultTest {
 
         assertWholeBlob(client.get(blobUri(digest)), blob);
 
-        assertKept(digest, blob);
+        FillAssertions.assertKept(aicache, digest, blob);
         List<String> ranges = ranges(digest);
         assertEquals(CHUNKS + cuts, ranges.size(), "each cut request was resumed once: " + ranges);
         // Per chunk, the requests start at its first byte, then 20,000 further on per cut, and all end at its last byte.
@@ -156,7 +157,7 @@ class RangeFillFaultTest {
 
         assertWholeBlob(client.get(blobUri(digest)), blob);
 
-        assertKept(digest, blob);
+        FillAssertions.assertKept(aicache, digest, blob);
         List<String> ranges = ranges(digest);
         String resumed = "bytes=" + (chunkStart + 10_000) + "-" + (chunkStart + CHUNK - 1);
         assertTrue(ranges.contains(resumed), "the stalled chunk was asked again from byte " + (chunkStart + 10_000)
@@ -172,11 +173,11 @@ class RangeFillFaultTest {
         String digest = upstream.addBlob(REPO, blob);
         upstream.inject(digest, Fault.corrupt(), RecordedRequest.rangeStartsAt(7L * CHUNK));
 
-        assertNoCompleteBody(client.attemptGet(blobUri(digest)), SIZE);
-        assertNothingKept(digest);
+        FillAssertions.assertNoCompleteBody(client.attemptGet(blobUri(digest)), SIZE);
+        FillAssertions.assertNothingKept(aicache, digest);
 
-        assertNoCompleteBody(client.attemptGet(blobUri(digest)), SIZE);
-        assertNothingKept(digest);
+        FillAssertions.assertNoCompleteBody(client.attemptGet(blobUri(digest)), SIZE);
+        FillAssertions.assertNothingKept(aicache, digest);
     }
 
     // ---- statuses a retry mends
@@ -190,7 +191,7 @@ class RangeFillFaultTest {
 
         assertWholeBlob(client.get(blobUri(digest)), blob);
 
-        assertKept(digest, blob);
+        FillAssertions.assertKept(aicache, digest, blob);
         assertEquals(2, countRange(digest, "bytes=0-" + (CHUNK - 1)), "the probe's range was asked twice");
         assertEquals(CHUNKS + 1, ranges(digest).size());
     }
@@ -205,7 +206,7 @@ class RangeFillFaultTest {
 
         assertWholeBlob(client.get(blobUri(digest)), blob);
 
-        assertKept(digest, blob);
+        FillAssertions.assertKept(aicache, digest, blob);
         assertEquals(2, countRange(digest, "bytes=" + chunkStart + "-" + (chunkStart + CHUNK - 1)));
         assertEquals(CHUNKS + 1, ranges(digest).size());
     }
@@ -220,7 +221,7 @@ class RangeFillFaultTest {
 
         assertWholeBlob(client.get(blobUri(digest)), blob);
 
-        assertKept(digest, blob);
+        FillAssertions.assertKept(aicache, digest, blob);
         assertEquals(2, countRange(digest, "bytes=" + chunkStart + "-" + (chunkStart + CHUNK - 1)),
                 "the rate-limited range was asked again");
         assertEquals(CHUNKS + 1, ranges(digest).size());
@@ -237,7 +238,7 @@ class RangeFillFaultTest {
 
         assertWholeBlob(client.get(blobUri(digest)), blob);
 
-        assertKept(digest, blob);
+        FillAssertions.assertKept(aicache, digest, blob);
         assertEquals(1, upstream.blobRequests("GET", REPO, digest), "one stream, no range GETs after the 200");
         assertEquals(SIZE, upstream.blobBytesSent(REPO, digest));
     }
@@ -252,7 +253,7 @@ class RangeFillFaultTest {
 
         assertWholeBlob(client.get(blobUri(digest)), blob);
 
-        assertKept(digest, blob);
+        FillAssertions.assertKept(aicache, digest, blob);
         assertEquals(2, upstream.blobRequests("GET", REPO, digest));
         assertEquals(List.of("bytes=0-" + (CHUNK - 1), "bytes=300000-" + (SIZE - 1)), ranges(digest),
                 "the second request asks from the cut byte, even if upstream then sends it all");
@@ -267,7 +268,7 @@ class RangeFillFaultTest {
 
         assertWholeBlob(client.get(blobUri(digest)), blob);
 
-        assertKept(digest, blob);
+        FillAssertions.assertKept(aicache, digest, blob);
         assertEquals(CHUNKS, upstream.blobRequests("GET", REPO, digest), "the 200 was read for the chunk, not retried");
     }
 
@@ -283,7 +284,7 @@ class RangeFillFaultTest {
 
         assertWholeBlob(client.get(blobUri(digest)), blob);
 
-        assertKept(digest, blob);
+        FillAssertions.assertKept(aicache, digest, blob);
         assertTrue(ranges(digest).contains("bytes=" + (chunkStart + 1000) + "-" + (chunkStart + CHUNK - 1)),
                 "asked again from the end of the short body: " + ranges(digest));
     }
@@ -296,9 +297,9 @@ class RangeFillFaultTest {
         // Every answer for chunk 6 (first request and resumptions alike) stops 1000 bytes in.
         upstream.inject(digest, Fault.truncate(1000), request -> request.rangeStart().orElse(-1) / CHUNK == 6);
 
-        assertNoCompleteBody(client.attemptGet(blobUri(digest)), SIZE);
+        FillAssertions.assertNoCompleteBody(client.attemptGet(blobUri(digest)), SIZE);
 
-        assertNothingKept(digest);
+        FillAssertions.assertNothingKept(aicache, digest);
     }
 
     @Test
@@ -310,7 +311,7 @@ class RangeFillFaultTest {
 
         assertWholeBlob(client.get(blobUri(digest)), blob);
 
-        assertKept(digest, blob);
+        FillAssertions.assertKept(aicache, digest, blob);
     }
 
     @Test
@@ -321,9 +322,9 @@ class RangeFillFaultTest {
         long chunkStart = 8L * CHUNK;
         upstream.inject(digest, Fault.shiftRange(4096), RecordedRequest.rangeStartsAt(chunkStart));
 
-        assertNoCompleteBody(client.attemptGet(blobUri(digest)), SIZE);
+        FillAssertions.assertNoCompleteBody(client.attemptGet(blobUri(digest)), SIZE);
 
-        assertNothingKept(digest);
+        FillAssertions.assertNothingKept(aicache, digest);
         assertTrue(countRange(digest, "bytes=" + chunkStart + "-" + (chunkStart + CHUNK - 1)) >= 2,
                 "an answer for the wrong range is retried like a dropped connection");
     }
@@ -338,7 +339,7 @@ class RangeFillFaultTest {
 
         assertWholeBlob(client.get(blobUri(digest)), blob);
 
-        assertKept(digest, blob);
+        FillAssertions.assertKept(aicache, digest, blob);
         assertEquals(2, countRange(digest, "bytes=" + chunkStart + "-" + (chunkStart + CHUNK - 1)));
     }
 
@@ -349,9 +350,9 @@ class RangeFillFaultTest {
         String digest = upstream.addBlob(REPO, blob);
         upstream.inject(digest, Fault.misplaceRange(4096), RecordedRequest.rangeStartsAt(3L * CHUNK), 1);
 
-        assertNoCompleteBody(client.attemptGet(blobUri(digest)), SIZE);
+        FillAssertions.assertNoCompleteBody(client.attemptGet(blobUri(digest)), SIZE);
 
-        assertNothingKept(digest);
+        FillAssertions.assertNothingKept(aicache, digest);
     }
 
     @Test
@@ -361,9 +362,9 @@ class RangeFillFaultTest {
         String digest = upstream.addBlob(REPO, blob);
         upstream.inject(digest, Fault.wrongTotal(SIZE + CHUNK), RecordedRequest.rangeStartsAt(0), 1);
 
-        assertNoCompleteBody(client.attemptGet(blobUri(digest)), SIZE + CHUNK);
+        FillAssertions.assertNoCompleteBody(client.attemptGet(blobUri(digest)), SIZE + CHUNK);
 
-        assertNothingKept(digest);
+        FillAssertions.assertNothingKept(aicache, digest);
     }
 
     @Test
@@ -375,9 +376,9 @@ class RangeFillFaultTest {
 
         RegistryTestClient.Attempt attempt = client.attemptGet(blobUri(digest));
 
-        assertNoCompleteBody(attempt, SIZE - 1000);
-        assertNoCompleteBody(attempt, SIZE);
-        assertNothingKept(digest);
+        FillAssertions.assertNoCompleteBody(attempt, SIZE - 1000);
+        FillAssertions.assertNoCompleteBody(attempt, SIZE);
+        FillAssertions.assertNothingKept(aicache, digest);
     }
 
     // ---- tokens that expire mid-fill
@@ -392,7 +393,7 @@ class RangeFillFaultTest {
 
         assertWholeBlob(client.get(blobUri(digest)), blob);
 
-        assertKept(digest, blob);
+        FillAssertions.assertKept(aicache, digest, blob);
         assertTrue(upstream.tokenRequests() >= 2, "the fill asked for a new token: " + upstream.tokenRequests());
         assertTrue(upstream.refusedTokens() >= 1, "upstream refused the used-up token");
         assertEquals(CHUNKS, ranges(digest).stream().distinct().count(),
@@ -410,7 +411,7 @@ class RangeFillFaultTest {
 
         assertWholeBlob(client.get(blobUri(digest)), blob);
 
-        assertKept(digest, blob);
+        FillAssertions.assertKept(aicache, digest, blob);
         assertTrue(upstream.tokenRequests() >= 1);
     }
 
@@ -434,7 +435,7 @@ class RangeFillFaultTest {
         tokens.open();
 
         assertWholeBlob(pull.get(RegistryTestClient.TIMEOUT.toSeconds(), TimeUnit.SECONDS), blob);
-        assertKept(digest, blob);
+        FillAssertions.assertKept(aicache, digest, blob);
         assertEquals(2, upstream.tokenRequests(), "the chunks refused together share one token request (the "
                 + "token service is rate-limited too); upstream refused " + upstream.refusedTokens() + " requests");
     }
@@ -456,7 +457,7 @@ class RangeFillFaultTest {
 
         assertWholeBlob(client.get(blobUri(digest)), blob);
 
-        assertKept(digest, blob);
+        FillAssertions.assertKept(aicache, digest, blob);
         List<RecordedRequest> atStorage = storage.recorded();
         assertEquals(CHUNKS + 2, atStorage.size(), "every chunk, and the two resumptions, fetched from the storage");
         assertEquals(0, storage.refusedUrls(), "no signed URL was used twice");
@@ -484,7 +485,7 @@ class RangeFillFaultTest {
         assertEquals(404, response.statusCode());
         assertEquals("BLOB_UNKNOWN", ErrorBody.of(response).code());
         assertEquals(1, upstream.blobRequests("GET", REPO, digest), "a 404 is not retried");
-        assertNothingKept(digest);
+        FillAssertions.assertNothingKept(aicache, digest);
     }
 
     @Test
@@ -498,7 +499,7 @@ class RangeFillFaultTest {
         assertEquals(401, response.statusCode());
         assertEquals("UNAUTHORIZED", ErrorBody.of(response).code());
         assertEquals(1, upstream.blobRequests("GET", REPO, digest), "a 401 is not retried");
-        assertNothingKept(digest);
+        FillAssertions.assertNothingKept(aicache, digest);
     }
 
     @Test
@@ -509,9 +510,9 @@ class RangeFillFaultTest {
         long chunkStart = 4L * CHUNK;
         upstream.inject(digest, Fault.status(403), RecordedRequest.rangeStartsAt(chunkStart));
 
-        assertNoCompleteBody(client.attemptGet(blobUri(digest)), SIZE);
+        FillAssertions.assertNoCompleteBody(client.attemptGet(blobUri(digest)), SIZE);
 
-        assertNothingKept(digest);
+        FillAssertions.assertNothingKept(aicache, digest);
         assertEquals(1, countRange(digest, "bytes=" + chunkStart + "-" + (chunkStart + CHUNK - 1)), "a 403 is not retried");
     }
 
@@ -527,7 +528,7 @@ class RangeFillFaultTest {
         assertEquals(503, response.statusCode());
         assertEquals("UNAVAILABLE", ErrorBody.of(response).code());
         assertEquals(List.of(), upstream.recorded(), "nothing was sent upstream");
-        assertNothingKept(digest);
+        FillAssertions.assertNothingKept(aicache, digest);
         assertEquals(0.0, aicache.metric("aicache_upstream_retries_total", "registry", REGISTRY),
                 "an offline upstream is not worth a retry: each one only delays the 503 by its backoff");
     }
@@ -538,7 +539,7 @@ class RangeFillFaultTest {
         String broken = upstream.addBlob(REPO, TestBlobs.random(SIZE, 28));
         upstream.inject(broken, Fault.status(500));
         // Two 500s mark upstream down (retries of the probe included)...
-        assertNoCompleteBody(client.attemptGet(blobUri(broken)), SIZE);
+        FillAssertions.assertNoCompleteBody(client.attemptGet(blobUri(broken)), SIZE);
         assertEquals(2, upstream.blobRequests("GET", REPO, broken), "two failures, then no more requests");
         double retriesBefore = aicache.metric("aicache_upstream_retries_total", "registry", REGISTRY);
         String digest = upstream.addBlob(REPO, TestBlobs.random(SIZE, 29));
@@ -595,7 +596,7 @@ class RangeFillFaultTest {
             assertArrayEquals(blob, body.get(RegistryTestClient.TIMEOUT.toSeconds(), TimeUnit.SECONDS),
                     "every client that stayed got the whole blob");
         }
-        assertKept(digest, blob);
+        FillAssertions.assertKept(aicache, digest, blob);
         List<String> ranges = ranges(digest);
         assertEquals(CHUNKS, ranges.size(), "each range was fetched once for all eight clients: " + ranges);
         Set<String> expected = new TreeSet<>();
@@ -618,7 +619,7 @@ class RangeFillFaultTest {
         assertEquals("bytes 1000000-1100000/" + SIZE, response.headers().firstValue("Content-Range").orElseThrow());
         assertEquals("100001", response.headers().firstValue("Content-Length").orElseThrow());
         assertArrayEquals(Arrays.copyOfRange(blob, 1_000_000, 1_100_001), response.body());
-        assertKept(digest, blob);
+        FillAssertions.assertKept(aicache, digest, blob);
     }
 
     @Test
@@ -638,7 +639,7 @@ class RangeFillFaultTest {
         assertWholeBlob(response, new byte[0]);
         Eventually.until(() -> "the empty blob is kept; partial/ has " + aicache.partialFiles(),
                 () -> Files.exists(aicache.blobFile(digest)));
-        assertKept(digest, new byte[0]);
+        FillAssertions.assertKept(aicache, digest, new byte[0]);
     }
 
     @Test
@@ -651,8 +652,8 @@ class RangeFillFaultTest {
 
         RegistryTestClient.Attempt attempt = client.attemptGet(blobUri(digest));
 
-        assertNoCompleteBody(attempt, 0);
-        assertNothingKept(digest);
+        FillAssertions.assertNoCompleteBody(attempt, 0);
+        FillAssertions.assertNothingKept(aicache, digest);
     }
 
     // ---- helpers
@@ -729,29 +730,5 @@ class RangeFillFaultTest {
         assertEquals(200, response.statusCode(), () -> new String(response.body(), StandardCharsets.UTF_8));
         assertEquals(Integer.toString(blob.length), response.headers().firstValue("Content-Length").orElseThrow());
         assertArrayEquals(blob, response.body());
-    }
-
-    /** The client must not take what it got as the whole blob: the body failed or is short. */
-    private static void assertNoCompleteBody(RegistryTestClient.Attempt attempt, long expectedLength) {
-        if (attempt.failed()) {
-            return;
-        }
-        HttpResponse<byte[]> response = attempt.response();
-        long announced = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-        boolean complete = (response.statusCode() == 200 || response.statusCode() == 206)
-                && response.body().length == expectedLength && announced == expectedLength;
-        assertFalse(complete, "the client received a complete " + response.statusCode() + " body of "
-                + response.body().length + " bytes from a failed fill");
-    }
-
-    private void assertKept(String digest, byte[] blob) throws IOException {
-        Eventually.until("the blob is kept", () -> Files.exists(aicache.blobFile(digest)));
-        assertArrayEquals(blob, Files.readAllBytes(aicache.blobFile(digest)));
-        Eventually.until(() -> "partial/ is empty, has " + aicache.partialFiles(), () -> aicache.partialFiles().isEmpty());
-    }
-
-    private void assertNothingKept(String digest) {
-        Eventually.until(() -> "partial/ is empty, has " + aicache.partialFiles(), () -> aicache.partialFiles().isEmpty());
-        assertFalse(Files.exists(aicache.blobFile(digest)), "no blob file for " + digest);
     }
 }

@@ -17,6 +17,7 @@ import io.aicache.proxy.testsupport.ErrorBody;
 import io.aicache.proxy.testsupport.Eventually;
 import io.aicache.proxy.testsupport.Fault;
 import io.aicache.proxy.testsupport.FaultyUpstream;
+import io.aicache.proxy.testsupport.FillAssertions;
 import io.aicache.proxy.testsupport.RegistryTestClient;
 import io.aicache.proxy.testsupport.RunningAicache;
 import io.aicache.proxy.testsupport.TestBlobs;
@@ -50,8 +51,8 @@ class UpstreamFaultTest {
         String digest = upstream.addBlob(REPO, blob);
         upstream.injectOnce(digest, Fault.corrupt());
 
-        assertNoCompleteBody(client.attemptGet(blobUri(digest)), blob.length);
-        assertNothingKept(digest);
+        FillAssertions.assertNoCompleteBody(client.attemptGet(blobUri(digest)), blob.length);
+        FillAssertions.assertNothingKept(aicache, digest);
 
         HttpResponse<byte[]> retry = client.get(blobUri(digest));
         assertEquals(200, retry.statusCode());
@@ -66,8 +67,8 @@ class UpstreamFaultTest {
         // Every answer is cut after 4 KiB: even a fetch that resumes where it was cut cannot finish.
         upstream.inject(digest, Fault.cutAfter(4096));
 
-        assertNoCompleteBody(client.attemptGet(blobUri(digest)), blob.length);
-        assertNothingKept(digest);
+        FillAssertions.assertNoCompleteBody(client.attemptGet(blobUri(digest)), blob.length);
+        FillAssertions.assertNothingKept(aicache, digest);
 
         upstream.clearFaults();
         int before = upstream.blobRequests("GET", REPO, digest);
@@ -86,8 +87,8 @@ class UpstreamFaultTest {
         String digest = upstream.addBlob(REPO, blob);
         upstream.injectOnce(digest, Fault.corrupt());
 
-        assertNoCompleteBody(client.attemptGet(blobUri(digest)), blob.length);
-        assertNothingKept(digest);
+        FillAssertions.assertNoCompleteBody(client.attemptGet(blobUri(digest)), blob.length);
+        FillAssertions.assertNothingKept(aicache, digest);
 
         HttpResponse<byte[]> retry = client.get(blobUri(digest));
         assertEquals(200, retry.statusCode());
@@ -100,8 +101,8 @@ class UpstreamFaultTest {
         String digest = upstream.addBlob(REPO, blob);
         upstream.injectOnce(digest, Fault.corrupt());
 
-        assertNoCompleteBody(client.attemptGet(blobUri(digest), "Range", "bytes=0-99"), 100);
-        assertNothingKept(digest);
+        FillAssertions.assertNoCompleteBody(client.attemptGet(blobUri(digest), "Range", "bytes=0-99"), 100);
+        FillAssertions.assertNothingKept(aicache, digest);
     }
 
     @Test
@@ -112,7 +113,7 @@ class UpstreamFaultTest {
 
         assertEquals(404, response.statusCode());
         assertEquals("BLOB_UNKNOWN", ErrorBody.of(response).code());
-        assertNothingKept(digest);
+        FillAssertions.assertNothingKept(aicache, digest);
     }
 
     @Test
@@ -134,7 +135,7 @@ class UpstreamFaultTest {
 
         assertEquals(401, response.statusCode());
         assertEquals("UNAUTHORIZED", ErrorBody.of(response).code());
-        assertNothingKept(digest);
+        FillAssertions.assertNothingKept(aicache, digest);
     }
 
     @Test
@@ -146,7 +147,7 @@ class UpstreamFaultTest {
 
         assertEquals(503, response.statusCode());
         assertEquals("UNAVAILABLE", ErrorBody.of(response).code());
-        assertNothingKept(digest);
+        FillAssertions.assertNothingKept(aicache, digest);
     }
 
     @Test
@@ -159,7 +160,7 @@ class UpstreamFaultTest {
         assertEquals(429, response.statusCode());
         assertEquals("TOOMANYREQUESTS", ErrorBody.of(response).code());
         assertEquals("1", response.headers().firstValue("Retry-After").orElseThrow());
-        assertNothingKept(digest);
+        FillAssertions.assertNothingKept(aicache, digest);
     }
 
     @Test
@@ -232,24 +233,5 @@ class UpstreamFaultTest {
 
         assertEquals(401, response.statusCode());
         assertEquals("UNAUTHORIZED", ErrorBody.of(response).code());
-    }
-
-    /** The client must not take what it got for the whole blob: the body failed or is short. */
-    private static void assertNoCompleteBody(RegistryTestClient.Attempt attempt, long expectedLength) {
-        if (attempt.failed()) {
-            return;
-        }
-        HttpResponse<byte[]> response = attempt.response();
-        long announced = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-        boolean complete = (response.statusCode() == 200 || response.statusCode() == 206)
-                && response.body().length == expectedLength && announced == expectedLength;
-        assertFalse(complete, "the client received a complete " + response.statusCode() + " body of "
-                + response.body().length + " bytes from a failed fill");
-    }
-
-    private void assertNothingKept(String digest) {
-        Eventually.until(() -> "partial/ is empty, has " + aicache.partialFiles(), () -> aicache.partialFiles().isEmpty());
-        assertFalse(Files.exists(aicache.blobFile(digest)), "no blob file for " + digest);
-        assertEquals(List.of(), aicache.partialFiles());
     }
 }

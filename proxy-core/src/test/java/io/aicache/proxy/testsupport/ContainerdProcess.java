@@ -28,11 +28,11 @@ public final class ContainerdProcess implements AutoCloseable {
     private static final Path CONTAINERD = Path.of("/usr/bin/containerd");
     private static final Path CTR = Path.of("/usr/bin/ctr");
     /** A healthy start takes a few tens of milliseconds; a busy 2-core CI machine gets plenty more. */
+    /** How long a ctr command may take to finish after its work is done. */
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration CTR_TIMEOUT = Duration.ofMinutes(3);
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
     private static final Duration POLL_INTERVAL = Duration.ofMillis(50);
-    private static final int LOG_TAIL_LINES = 40;
     /** The snapshotter {@code ctr} is told to unpack with. */
     public static final String SNAPSHOTTER = "native";
 
@@ -75,7 +75,7 @@ public final class ContainerdProcess implements AutoCloseable {
             containerd.awaitReady();
             return containerd;
         } catch (IOException | RuntimeException e) {
-            containerd.stop();
+            ChildProcesses.stop(containerd.process);
             throw e;
         }
     }
@@ -146,7 +146,7 @@ public final class ContainerdProcess implements AutoCloseable {
             if (!exited || ctr.exitValue() != 0) {
                 throw new IOException((exited ? "ctr exited with " + ctr.exitValue() : "ctr timed out after " + CTR_TIMEOUT)
                         + ": " + String.join(" ", command) + "\n--- stdout ---\n" + output.stdout()
-                        + "--- stderr ---\n" + output.stderr() + "--- containerd log (tail) ---\n" + tail(logFile));
+                        + "--- stderr ---\n" + output.stderr() + "--- containerd log (tail) ---\n" + ChildProcesses.tail(logFile));
             }
             return output;
         } finally {
@@ -162,7 +162,7 @@ public final class ContainerdProcess implements AutoCloseable {
      */
     @Override
     public void close() throws IOException {
-        stop();
+        ChildProcesses.stop(process);
         List<String> mounts = mountsUnder(workDir);
         if (!mounts.isEmpty()) {
             throw new IOException("containerd left mounts under " + workDir + ", not deleting it: " + mounts);
@@ -180,7 +180,7 @@ public final class ContainerdProcess implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IOException("containerd exited with code " + process.exitValue()
-                        + " while starting; last log lines:\n" + tail(logFile));
+                        + " while starting; last log lines:\n" + ChildProcesses.tail(logFile));
             }
             if (Files.exists(socket)) {
                 try {
@@ -194,19 +194,7 @@ public final class ContainerdProcess implements AutoCloseable {
         }
         throw new IOException("containerd did not answer on " + socket + " within " + STARTUP_TIMEOUT
                 + (lastFailure == null ? "" : "; last ctr failure: " + lastFailure.getMessage())
-                + "; last log lines:\n" + tail(logFile));
-    }
-
-    private void stop() {
-        process.destroy();
-        try {
-            if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly().waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+                + "; last log lines:\n" + ChildProcesses.tail(logFile));
     }
 
     /** Mount points at or below {@code dir}, from {@code /proc/self/mountinfo} (field 5). */
@@ -229,15 +217,6 @@ public final class ContainerdProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while waiting for " + process.info().command().orElse("a process"));
-        }
-    }
-
-    private static String tail(Path logFile) {
-        try {
-            List<String> lines = Files.readAllLines(logFile, StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
-        } catch (IOException e) {
-            return "(log unreadable: " + e + ")";
         }
     }
 }

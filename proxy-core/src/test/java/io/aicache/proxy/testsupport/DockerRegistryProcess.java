@@ -33,13 +33,11 @@ public final class DockerRegistryProcess implements AutoCloseable {
     private static final Path EXECUTABLE = Path.of("/usr/bin/docker-registry");
     /** Covers a cold start on a busy 2-core CI machine; a healthy start takes well under a second. */
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration LOG_FLUSH_TIMEOUT = Duration.ofSeconds(15);
     private static final Duration POLL_INTERVAL = Duration.ofMillis(50);
     /** The free port is found before the registry binds it, so another process may take it in between. */
     private static final int BIND_ATTEMPTS = 3;
-    private static final int LOG_TAIL_LINES = 40;
 
     private final Path workDir;
     private final Path logFile;
@@ -104,7 +102,7 @@ public final class DockerRegistryProcess implements AutoCloseable {
     /** Stops the registry (SIGTERM, then SIGKILL if it lingers) and deletes its directory. */
     @Override
     public void close() {
-        stop(process);
+        ChildProcesses.stop(process);
         try {
             deleteRecursively(workDir);
         } catch (IOException e) {
@@ -140,8 +138,8 @@ public final class DockerRegistryProcess implements AutoCloseable {
                 return registry;
             }
             boolean exited = !process.isAlive();
-            String logTail = tail(logFile);
-            stop(process);
+            String logTail = ChildProcesses.tail(logFile);
+            ChildProcesses.stop(process);
             boolean lostPortRace = exited && logTail.contains("bind: address already in use");
             if (!lostPortRace || attempt == BIND_ATTEMPTS) {
                 throw new IOException((exited
@@ -203,10 +201,10 @@ public final class DockerRegistryProcess implements AutoCloseable {
         while (!Files.readString(logFile, StandardCharsets.UTF_8).contains(marker)) {
             if (System.nanoTime() > deadline) {
                 throw new IOException("docker-registry did not log request " + marker + " within "
-                        + LOG_FLUSH_TIMEOUT + "; last log lines:\n" + tail(logFile));
+                        + LOG_FLUSH_TIMEOUT + "; last log lines:\n" + ChildProcesses.tail(logFile));
             }
             if (waitForExit(process, POLL_INTERVAL)) {
-                throw new IOException("docker-registry exited; last log lines:\n" + tail(logFile));
+                throw new IOException("docker-registry exited; last log lines:\n" + ChildProcesses.tail(logFile));
             }
         }
     }
@@ -236,27 +234,6 @@ public final class DockerRegistryProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while waiting for docker-registry");
-        }
-    }
-
-    private static void stop(Process process) {
-        process.destroy();
-        try {
-            if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly().waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static String tail(Path logFile) {
-        try {
-            List<String> lines = Files.readAllLines(logFile, StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
-        } catch (IOException e) {
-            return "(log unreadable: " + e + ")";
         }
     }
 

@@ -1,0 +1,42 @@
+package io.aicache.proxy.testsupport;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** What the fixtures that run real programs (docker-registry, containerd) share: stopping them and reading their logs. */
+final class ChildProcesses {
+
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
+    private static final int LOG_TAIL_LINES = 40;
+
+    private ChildProcesses() {
+    }
+
+    /** Asks {@code process} (one the fixture started) to stop, and kills it when it does not within 15 s. */
+    static void stop(Process process) {
+        process.destroy();
+        try {
+            if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly().waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The last lines of a log, for an error message. */
+    static String tail(Path logFile) {
+        try {
+            List<String> lines = Files.readAllLines(logFile, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
+        } catch (IOException e) {
+            return "(log unreadable: " + e + ")";
+        }
+    }
+}
