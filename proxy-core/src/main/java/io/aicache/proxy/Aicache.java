@@ -1,13 +1,16 @@
 package io.aicache.proxy;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 
 import io.aicache.proxy.config.AicacheConfig;
 import io.aicache.proxy.config.FillConfig;
@@ -71,7 +74,9 @@ public final class Aicache implements AutoCloseable {
             publishStorage();
             timer.scheduleWithFixedDelay(() -> storageExecutor.execute(store.accesses()::flush),
                     ACCESS_FLUSH_SECONDS, ACCESS_FLUSH_SECONDS, TimeUnit.SECONDS);
-            OciApi oci = new OciApi(selector, store, hotTier, fills, storageExecutor, config.manifests(),
+            Map<String, Duration> registryTtls = upstream.registries().stream().filter(r -> r.tagTtl() != null)
+                    .collect(Collectors.toMap(UpstreamConfig.Registry::name, UpstreamConfig.Registry::tagTtl));
+            OciApi oci = new OciApi(selector, store, hotTier, fills, storageExecutor, config.manifests(), registryTtls,
                     upstream.offline(), metrics);
             OpsEndpoints ops = new OpsEndpoints(metrics,
                     new Readiness(store, storage.dataDir(), storage.minFreeSpace().bytes(), clients.all()));

@@ -27,14 +27,17 @@ public record ManifestsConfig(Duration tagTtl, List<TagTtl> tagTtls, Duration st
         tagTtls = tagTtls == null ? List.of() : List.copyOf(tagTtls);
     }
 
-    /** The TTL of {@code tag}: the first matching pattern's, else {@code tagTtl}. */
-    public Duration ttlOf(String tag) {
+    /**
+     * The TTL of {@code tag}: the first matching pattern's, else the registry's own
+     * ({@code registryTtl}, may be {@code null}), else {@code tagTtl}.
+     */
+    public Duration ttlOf(String tag, Duration registryTtl) {
         for (TagTtl rule : tagTtls) {
             if (rule.compiled().matcher(tag).matches()) {
                 return rule.ttl();
             }
         }
-        return tagTtl;
+        return registryTtl != null ? registryTtl : tagTtl;
     }
 
     /** @param pattern a regular expression the whole tag must match */

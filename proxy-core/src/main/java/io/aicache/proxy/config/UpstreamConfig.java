@@ -50,9 +50,14 @@ public record UpstreamConfig(String defaultRegistry, Duration connectTimeout, Du
      * @param name          the name clients use for it
      * @param endpoint      where aicache reaches it
      * @param libraryPrefix whether single-component names get {@code library/}
+     * @param tagTtl        this registry's tag TTL in place of {@code manifests.tagTtl}, or {@code null}
      */
-    public record Registry(String name, URI endpoint, String username, String password, boolean libraryPrefix) {
+    public record Registry(String name, URI endpoint, String username, String password, boolean libraryPrefix,
+                           Duration tagTtl) {
         public Registry {
+            if (tagTtl != null && tagTtl.isNegative()) {
+                throw new IllegalArgumentException("registry '" + name + "' has a negative tagTtl");
+            }
             if ((username == null) != (password == null)) {
                 throw new IllegalArgumentException("registry '" + name + "' needs both username and password, or neither");
             }

@@ -50,10 +50,14 @@ final class ManifestService {
     private final boolean offline;
     private final Clock clock;
     private final Metrics metrics;
+    private final Map<String, Duration> registryTtls;
     private final Map<String, CompletableFuture<Answer>> revalidations = new ConcurrentHashMap<>();
 
+    /** @param registryTtls tag TTLs of the registries that set their own */
     ManifestService(BlobStore store, HotTier hotTier, Executor storageExecutor, ManifestFetcher fetcher,
-                    ManifestsConfig config, boolean offline, Clock clock, Metrics metrics) {
+                    ManifestsConfig config, Map<String, Duration> registryTtls, boolean offline, Clock clock,
+                    Metrics metrics) {
+        this.registryTtls = Map.copyOf(registryTtls);
         this.metrics = metrics;
         this.store = store;
         this.hotTier = hotTier;
@@ -100,7 +104,7 @@ final class ManifestService {
         }
         TagRecord record = known.get();
         Duration age = Duration.ofMillis(Math.max(0, clock.millis() - record.validatedAtMillis()));
-        Duration ttl = config.ttlOf(tag);
+        Duration ttl = config.ttlOf(tag, registryTtls.get(target.registryName()));
         if (age.compareTo(ttl) < 0) {
             return localOrFetch(target, tag, record.digest(), accepted);
         }

@@ -1,6 +1,7 @@
 package io.aicache.proxy.oci;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
@@ -37,12 +38,14 @@ public final class OciApi {
     private final BlobService blobs;
     private final ListingService listings;
 
+    /** @param registryTtls tag TTLs of the registries that set their own */
     public OciApi(UpstreamSelector selector, BlobStore store, HotTier hotTier, Fills fills, Executor storageExecutor,
-                  ManifestsConfig manifestsConfig, boolean offline, Metrics metrics) {
+                  ManifestsConfig manifestsConfig, Map<String, Duration> registryTtls, boolean offline, Metrics metrics) {
         Clock clock = Clock.systemUTC();
         this.selector = selector;
         this.manifests = new ManifestService(store, hotTier, storageExecutor,
-                new ManifestFetcher(manifestsConfig.maxBytes().bytes()), manifestsConfig, offline, clock, metrics);
+                new ManifestFetcher(manifestsConfig.maxBytes().bytes()), manifestsConfig, registryTtls, offline, clock,
+                metrics);
         this.blobs = new BlobService(store, hotTier, storageExecutor, fills, metrics);
         this.listings = new ListingService(store, storageExecutor, manifestsConfig.tagTtl(), clock);
     }

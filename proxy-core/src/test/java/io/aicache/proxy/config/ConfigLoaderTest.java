@@ -39,6 +39,30 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void tagTtlComesFromTheFirstMatchingPatternThenTheRegistryThenTheDefault() {
+        AicacheConfig config = loader.fromYaml("""
+                manifests:
+                  tagTtl: 5m
+                  tagTtls:
+                    - pattern: latest
+                      ttl: 10s
+                upstream:
+                  defaultRegistry: docker.io
+                  registries:
+                    - name: docker.io
+                      endpoint: https://registry-1.docker.io
+                      tagTtl: 1h
+                    - name: ghcr.io
+                      endpoint: https://ghcr.io
+                """, "test");
+        Duration hubTtl = config.upstream().registries().get(0).tagTtl();
+        Duration ghcrTtl = config.upstream().registries().get(1).tagTtl();
+        assertEquals(Duration.ofSeconds(10), config.manifests().ttlOf("latest", hubTtl));
+        assertEquals(Duration.ofHours(1), config.manifests().ttlOf("1.0", hubTtl));
+        assertEquals(Duration.ofMinutes(5), config.manifests().ttlOf("1.0", ghcrTtl));
+    }
+
+    @Test
     void readsSecretsFromTheEnvironment() {
         AicacheConfig config = loader.fromYaml("""
                 upstream:
