@@ -1,26 +1,18 @@
 package io.aicache.proxy.testsupport;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
 import java.util.function.Predicate;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 
 /**
  * A second loopback HTTP server that plays a registry's blob storage (an S3 bucket or a CDN
@@ -34,42 +26,28 @@ public final class BlobStorageHost implements AutoCloseable {
 
     private static final String PREFIX = "/storage/";
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final LoopbackHttpServer server;
     private final RequestLog log = new RequestLog();
     private final UpstreamFaults faults = new UpstreamFaults();
     private final Set<String> issued = ConcurrentHashMap.newKeySet();
     private final Set<String> used = ConcurrentHashMap.newKeySet();
     private final AtomicLong signatures = new AtomicLong();
     private final AtomicInteger refused = new AtomicInteger();
-    private final AtomicBoolean closed = new AtomicBoolean();
     private volatile BiFunction<String, String, Optional<byte[]>> blobs = (repository, digest) -> Optional.empty();
 
-    private BlobStorageHost() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-        AtomicInteger threads = new AtomicInteger();
-        executor = Executors.newCachedThreadPool(runnable -> {
-            Thread thread = new Thread(runnable, "blob-storage-" + threads.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
-        server.createContext("/", this::handle);
-        server.setExecutor(executor);
-        server.start();
+    private BlobStorageHost() {
+        server = new LoopbackHttpServer("blob-storage");
+        server.serve(this::handle);
     }
 
     /** Starts a storage host on a free loopback port. */
     public static BlobStorageHost start() {
-        try {
-            return new BlobStorageHost();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start the test blob storage", e);
-        }
+        return new BlobStorageHost();
     }
 
     /** {@code http://127.0.0.1:<port>}: another origin than the upstream's. */
     public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        return server.endpoint();
     }
 
     /** Where the blobs come from: the upstream that redirects here. */
@@ -143,14 +121,6 @@ public final class BlobStorageHost implements AutoCloseable {
 
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
-            server.stop(0);
-            executor.shutdownNow();
-            try {
-                executor.awaitTermination(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        server.close();
     }
 }

@@ -1,16 +1,7 @@
 package io.aicache.proxy.testsupport;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 import com.sun.net.httpserver.HttpServer;
@@ -30,42 +21,28 @@ import com.sun.net.httpserver.HttpServer;
  */
 public final class FaultyUpstream implements AutoCloseable {
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final LoopbackHttpServer server;
     private final UpstreamContent content = new UpstreamContent();
     private final UpstreamFaults faults = new UpstreamFaults();
     private final RequestLog log = new RequestLog();
     private final UpstreamAuth auth;
     private final RegistryApiHandler api;
-    private final AtomicBoolean closed = new AtomicBoolean();
 
-    private FaultyUpstream() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-        AtomicInteger threads = new AtomicInteger();
-        executor = Executors.newCachedThreadPool(runnable -> {
-            Thread thread = new Thread(runnable, "faulty-upstream-" + threads.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+    private FaultyUpstream() {
+        server = new LoopbackHttpServer("faulty-upstream");
         auth = new UpstreamAuth(endpoint() + "/token");
         api = new RegistryApiHandler(content, faults, auth, log);
-        server.createContext("/", api);
-        server.setExecutor(executor);
-        server.start();
+        server.serve(api);
     }
 
     /** Starts a server on a free loopback port. */
     public static FaultyUpstream start() {
-        try {
-            return new FaultyUpstream();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start the test upstream", e);
-        }
+        return new FaultyUpstream();
     }
 
     /** {@code http://127.0.0.1:<port>}. */
     public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        return server.endpoint();
     }
 
     // ---- content
@@ -226,14 +203,6 @@ public final class FaultyUpstream implements AutoCloseable {
     /** Stops serving: later connections are refused. Safe to call twice. */
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
-            server.stop(0);
-            executor.shutdownNow();
-            try {
-                executor.awaitTermination(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        server.close();
     }
 }
