@@ -49,8 +49,4 @@ public final class HotTier {
     /** What the hot tier did so far; {@code weightBytes} is what it holds now. */
     public record Stats(long hits, long misses, long evictions, long weightBytes) {
     }
-
-    public void invalidate(Digest digest) {
-        cache.invalidate(digest);
-    }
 }

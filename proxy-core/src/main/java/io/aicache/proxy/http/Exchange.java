@@ -73,10 +73,6 @@ public final class Exchange {
         return path;
     }
 
-    public HttpHeaders requestHeaders() {
-        return requestHeaders;
-    }
-
     /** Every value of every {@code name} header (clients such as skopeo send several Accept headers). */
     public List<String> requestHeaderValues(CharSequence name) {
         return requestHeaders.getAll(name);

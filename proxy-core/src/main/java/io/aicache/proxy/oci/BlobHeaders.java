@@ -1,6 +1,10 @@
 package io.aicache.proxy.oci;
 
+import java.util.Map;
+
+import io.aicache.proxy.http.ErrorCode;
 import io.aicache.proxy.http.Exchange;
+import io.aicache.proxy.http.RegistryException;
 import io.aicache.storage.Digest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -13,6 +17,12 @@ final class BlobHeaders {
     static final String CONTENT_TYPE = "application/octet-stream";
 
     private BlobHeaders() {
+    }
+
+    /** The 416 for a range that selects nothing of a blob of {@code size} bytes. */
+    static RegistryException unsatisfiable(long size) {
+        return new RegistryException(ErrorCode.RANGE_INVALID, HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE,
+                "the requested range is outside the blob's " + size + " bytes", Map.of("Content-Range", "bytes */" + size));
     }
 
     /** @param range inclusive {@code [start, end]}, or {@code null} for the whole blob */

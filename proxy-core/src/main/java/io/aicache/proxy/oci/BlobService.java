@@ -26,7 +26,6 @@ import io.aicache.upstream.UpstreamStatusException;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.handler.codec.http.DefaultHttpContent;
-import io.netty.handler.codec.http.HttpResponseStatus;
 
 /**
  * {@code GET} and {@code HEAD} of blobs: from disk when kept (zero-copy), else from the
@@ -101,8 +100,7 @@ final class BlobService {
         }
         long[] selected = range.resolve(size);
         if (selected == null) {
-            exchange.sendError(new RegistryException(ErrorCode.RANGE_INVALID, HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE,
-                    "the requested range is outside the blob's " + size + " bytes", Map.of("Content-Range", "bytes */" + size)));
+            exchange.sendError(BlobHeaders.unsatisfiable(size));
         }
         return selected;
     }

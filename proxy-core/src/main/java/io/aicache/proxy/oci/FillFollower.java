@@ -8,9 +8,7 @@ import io.aicache.proxy.fill.SharedFile;
 import io.aicache.proxy.http.ByteRange;
 import io.aicache.proxy.http.ErrorCode;
 import io.aicache.proxy.http.Exchange;
-import io.aicache.proxy.http.RegistryException;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.handler.codec.http.HttpResponseStatus;
 
 /**
  * Answers one client from a fill while it lands: sends what is in the file, waits for more,
@@ -61,9 +59,7 @@ final class FillFollower implements Runnable {
         if (size >= 0 && range != null) {
             selected = range.resolve(size);
             if (selected == null) {
-                exchange.sendError(new RegistryException(ErrorCode.RANGE_INVALID, HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE,
-                        "the requested range is outside the blob's " + size + " bytes",
-                        java.util.Map.of("Content-Range", "bytes */" + size)));
+                exchange.sendError(BlobHeaders.unsatisfiable(size));
                 return;
             }
         }

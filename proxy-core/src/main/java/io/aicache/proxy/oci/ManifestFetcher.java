@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -27,7 +26,7 @@ final class ManifestFetcher {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final long maxBytes;
-    private final Map<String, CompletableFuture<Manifest>> inFlight = new ConcurrentHashMap<>();
+    private final InFlight<Manifest> inFlight = new InFlight<>();
 
     ManifestFetcher(long maxBytes) {
         this.maxBytes = maxBytes;
@@ -35,23 +34,11 @@ final class ManifestFetcher {
 
     CompletableFuture<Manifest> fetch(Target target, String reference, List<String> accepted) {
         String key = target.key() + "|" + reference + "|" + String.join(",", accepted);
-        CompletableFuture<Manifest>[] created = new CompletableFuture[1];
-        CompletableFuture<Manifest> result = inFlight.computeIfAbsent(key, k -> created[0] = new CompletableFuture<>());
-        if (result == created[0]) {
+        return inFlight.join(key, () -> {
             UpstreamRequest request = UpstreamRequest.get(target.repository(),
                     "/v2/" + target.repository() + "/manifests/" + reference, acceptHeader(accepted));
-            target.client().fetch(request, maxBytes)
-                    .thenApply(response -> verify(target, reference, response))
-                    .whenComplete((manifest, failure) -> {
-                        inFlight.remove(key, result);
-                        if (failure != null) {
-                            result.completeExceptionally(UpstreamFailures.unwrap(failure));
-                        } else {
-                            result.complete(manifest);
-                        }
-                    });
-        }
-        return result;
+            return target.client().fetch(request, maxBytes).thenApply(response -> verify(target, reference, response));
+        });
     }
 
     /** The digest upstream gives for {@code reference} now, from a HEAD; empty when it gave none. */

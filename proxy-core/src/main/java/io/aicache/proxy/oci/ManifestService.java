@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 
 import org.slf4j.Logger;
@@ -22,7 +21,6 @@ import io.aicache.storage.HotTier;
 import io.aicache.storage.TagRecord;
 import io.aicache.upstream.RetryPolicy;
 import io.aicache.upstream.UpstreamDownException;
-import io.aicache.upstream.UpstreamStatusException;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -51,7 +49,7 @@ final class ManifestService {
     private final Clock clock;
     private final Metrics metrics;
     private final Map<String, Duration> registryTtls;
-    private final Map<String, CompletableFuture<Answer>> revalidations = new ConcurrentHashMap<>();
+    private final InFlight<Answer> revalidations = new InFlight<>();
 
     /** @param registryTtls tag TTLs of the registries that set their own */
     ManifestService(BlobStore store, HotTier hotTier, Executor storageExecutor, ManifestFetcher fetcher,
@@ -131,27 +129,15 @@ final class ManifestService {
     private CompletableFuture<Answer> revalidate(Target target, String tag, String tagKey, TagRecord record,
                                                  List<String> accepted) {
         // Clients with different Accept headers may need different manifests of one tag.
-        String key = tagKey + "|" + String.join(",", accepted);
-        CompletableFuture<Answer>[] created = new CompletableFuture[1];
-        CompletableFuture<Answer> result = revalidations.computeIfAbsent(key, k -> created[0] = new CompletableFuture<>());
-        if (result != created[0]) {
-            return result;
-        }
-        fetcher.currentDigest(target, tag, accepted).thenCompose(current -> {
-            if (current.filter(record.digest()::equals).isPresent()) {
-                return CompletableFuture.runAsync(() -> store.index().putTag(tagKey, record.revalidatedAt(clock.millis())),
-                        storageExecutor).thenCompose(ignored -> localOrFetch(target, tag, record.digest(), accepted));
-            }
-            return fetchAndKeep(target, tag, accepted);
-        }).whenComplete((answer, failure) -> {
-            revalidations.remove(key, result);
-            if (failure != null) {
-                result.completeExceptionally(UpstreamFailures.unwrap(failure));
-            } else {
-                result.complete(answer);
-            }
-        });
-        return result;
+        return revalidations.join(tagKey + "|" + String.join(",", accepted), () ->
+                fetcher.currentDigest(target, tag, accepted).thenCompose(current -> {
+                    if (current.filter(record.digest()::equals).isPresent()) {
+                        return CompletableFuture.runAsync(() -> store.index().putTag(tagKey,
+                                record.revalidatedAt(clock.millis())), storageExecutor)
+                                .thenCompose(ignored -> localOrFetch(target, tag, record.digest(), accepted));
+                    }
+                    return fetchAndKeep(target, tag, accepted);
+                }));
     }
 
     private CompletableFuture<Answer> localOrFetch(Target target, String tag, Digest digest, List<String> accepted) {
