@@ -14,6 +14,7 @@ import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.CompressionType;
+import org.rocksdb.DataBlockIndexType;
 import org.rocksdb.DBOptions;
 import org.rocksdb.LRUCache;
 import org.rocksdb.RocksDB;
@@ -39,6 +40,7 @@ public final class CacheIndex implements AutoCloseable {
         RocksDB.loadLibrary();
     }
 
+    private final BlobRecordCache blobRecords;
     private final LRUCache blockCache;
     private final BloomFilter bloomFilter;
     private final ColumnFamilyOptions columnOptions;
@@ -53,16 +55,24 @@ public final class CacheIndex implements AutoCloseable {
     private final ColumnFamilyHandle access;
     private final WriteOptions lazyWrite;
 
-    private CacheIndex(Path directory, long blockCacheBytes) throws RocksDBException {
-        blockCache = new LRUCache(blockCacheBytes);
+    private CacheIndex(Path directory, long memoryBytes) throws RocksDBException {
+        // Half for decoded blob records (the hit path: ~170,000 of them in 32 MiB), half for
+        // RocksDB's blocks (everything else, and the records that do not fit).
+        blobRecords = new BlobRecordCache(memoryBytes / 2);
+        blockCache = new LRUCache(memoryBytes - memoryBytes / 2);
         bloomFilter = new BloomFilter(10);
+        // Point lookups only: a hash index inside data blocks, bloom filters on whole keys (in
+        // the memtable too), and the filter and index blocks of new files pinned in the cache.
         columnOptions = new ColumnFamilyOptions()
                 .setTableFormatConfig(new BlockBasedTableConfig()
                         .setBlockCache(blockCache)
                         .setFilterPolicy(bloomFilter)
-                        .setCacheIndexAndFilterBlocks(true))
-                .setCompressionType(CompressionType.LZ4_COMPRESSION)
-                .optimizeForPointLookup(blockCacheBytes / (1024 * 1024));
+                        .setCacheIndexAndFilterBlocks(true)
+                        .setPinL0FilterAndIndexBlocksInCache(true)
+                        .setDataBlockIndexType(DataBlockIndexType.kDataBlockBinaryAndHash))
+                .setMemtablePrefixBloomSizeRatio(0.02)
+                .setMemtableWholeKeyFiltering(true)
+                .setCompressionType(CompressionType.LZ4_COMPRESSION);
         dbOptions = new DBOptions()
                 .setCreateIfMissing(true)
                 .setCreateMissingColumnFamilies(true)
@@ -84,24 +94,30 @@ public final class CacheIndex implements AutoCloseable {
         access = handles.get(5);
     }
 
-    /** Opens (creating when absent) the index in {@code directory}. */
-    public static CacheIndex open(Path directory, long blockCacheBytes) {
+    /**
+     * Opens (creating when absent) the index in {@code directory}.
+     *
+     * @param memoryBytes what the index may hold in memory: RocksDB's block cache and the blob
+     *                    records in front of it
+     */
+    public static CacheIndex open(Path directory, long memoryBytes) {
         try {
             Files.createDirectories(directory);
-            return new CacheIndex(directory, blockCacheBytes);
+            return new CacheIndex(directory, memoryBytes);
         } catch (RocksDBException | java.io.IOException e) {
             throw new StorageException("cannot open the index in " + directory + ": " + e.getMessage(), e);
         }
     }
 
     public Optional<BlobRecord> blob(Digest digest) {
-        byte[] value = get(blobs, RecordCodec.digestKey(digest));
-        return value == null ? Optional.empty() : Optional.of(RecordCodec.decodeBlob(digest, value));
+        return Optional.ofNullable(blobRecords.get(digest, RecordCodec.digestKey(digest), key -> get(blobs, key)));
     }
 
     /** Synced: a blob is indexed only after its file was renamed into place. */
     public void putBlob(BlobRecord blob) {
-        put(blobs, RecordCodec.digestKey(blob.digest()), RecordCodec.encodeBlob(blob), syncWrite);
+        byte[] key = RecordCodec.digestKey(blob.digest());
+        put(blobs, key, RecordCodec.encodeBlob(blob), syncWrite);
+        blobRecords.invalidate(key);
     }
 
     /** Calls {@code visitor} for every indexed blob (start-up accounting, eviction). */
@@ -141,8 +157,10 @@ public final class CacheIndex implements AutoCloseable {
     }
 
     public void deleteBlob(Digest digest) {
-        delete(blobs, RecordCodec.digestKey(digest));
-        delete(access, RecordCodec.digestKey(digest));
+        byte[] key = RecordCodec.digestKey(digest);
+        delete(blobs, key);
+        blobRecords.invalidate(key);
+        delete(access, key);
     }
 
     public Optional<TagRecord> tag(String key) {

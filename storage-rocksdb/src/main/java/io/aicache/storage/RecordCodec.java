@@ -20,11 +20,14 @@ public final class RecordCodec {
     private RecordCodec() {
     }
 
+    /** On the hit path: one allocation, no parser objects (the hex was validated by {@link Digest}). */
     public static byte[] digestKey(Digest digest) {
-        byte[] hash = HexFormat.of().parseHex(digest.hex());
-        byte[] key = new byte[hash.length + 1];
+        String hex = digest.hex();
+        byte[] key = new byte[hex.length() / 2 + 1];
         key[0] = digest.algorithm().equals("sha256") ? SHA256_ID : SHA512_ID;
-        System.arraycopy(hash, 0, key, 1, hash.length);
+        for (int i = 1, c = 0; i < key.length; i++, c += 2) {
+            key[i] = (byte) (Character.digit(hex.charAt(c), 16) << 4 | Character.digit(hex.charAt(c + 1), 16));
+        }
         return key;
     }
 

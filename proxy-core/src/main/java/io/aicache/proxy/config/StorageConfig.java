@@ -11,7 +11,7 @@ import io.aicache.storage.DiskBudget;
  * @param dataDir        blobs, partial fills and the index live here
  * @param chunkSize      fills are planned and recorded in chunks of this size
  * @param storageThreads the bounded executor for disk writes, fsync and index writes
- * @param indexCache     RocksDB's block cache
+ * @param indexCache     memory for the index: blob records for the hit path and RocksDB's block cache
  * @param hotTier        manifests and small blobs kept in memory
  * @param minFreeSpace   below this much free space on the data directory's disk, aicache is not ready
  * @param maxSize        the disk budget for kept blobs; 0 means unlimited

@@ -1,0 +1,93 @@
+package io.aicache.storage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CacheIndexTest {
+
+    private static final Digest DIGEST = Digest.sha256Of("layer".getBytes(StandardCharsets.UTF_8));
+    private static final String LAYER = "application/vnd.oci.image.layer.v1.tar";
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void aRecordReadBeforeAWriteIsNotServedAfterIt() {
+        try (CacheIndex index = CacheIndex.open(directory, 8 << 20)) {
+            index.putBlob(new BlobRecord(DIGEST, 10, LAYER, 1));
+            assertEquals(10, index.blob(DIGEST).orElseThrow().size());
+
+            index.putBlob(new BlobRecord(DIGEST, 20, LAYER, 2));
+            assertEquals(new BlobRecord(DIGEST, 20, LAYER, 2), index.blob(DIGEST).orElseThrow());
+
+            index.deleteBlob(DIGEST);
+            assertTrue(index.blob(DIGEST).isEmpty());
+        }
+    }
+
+    /**
+     * Writes grow the size each time and a delete follows each write; a reader must never see a
+     * record older than the last write or delete that finished before its read began, nor miss
+     * one that was written before and not deleted since.
+     */
+    @Test
+    void readersNeverSeeARecordOlderThanTheLastFinishedWrite() throws Exception {
+        int writes = 300;
+        AtomicLong lastPut = new AtomicLong();
+        AtomicLong lastDeleted = new AtomicLong();
+        AtomicLong deleteStarted = new AtomicLong();
+        AtomicBoolean writing = new AtomicBoolean(true);
+        ExecutorService readers = Executors.newFixedThreadPool(3);
+        try (CacheIndex index = CacheIndex.open(directory, 8 << 20)) {
+            List<Future<Long>> reads = new ArrayList<>();
+            for (int r = 0; r < 3; r++) {
+                reads.add(readers.submit(() -> {
+                    long checked = 0;
+                    while (writing.get()) {
+                        long putBefore = lastPut.get();
+                        long atLeast = Math.max(putBefore, lastDeleted.get() + 1);
+                        var record = index.blob(DIGEST);
+                        if (record.isPresent()) {
+                            assertTrue(record.get().size() >= atLeast,
+                                    "read size " + record.get().size() + " after size " + (atLeast - 1) + " was replaced");
+                        } else {
+                            assertTrue(deleteStarted.get() >= putBefore,
+                                    "record " + putBefore + ", written before the read began, was missing");
+                        }
+                        checked++;
+                    }
+                    return checked;
+                }));
+            }
+            for (long size = 1; size <= writes; size++) {
+                index.putBlob(new BlobRecord(DIGEST, size, LAYER, size));
+                lastPut.set(size);
+                deleteStarted.set(size);
+                index.deleteBlob(DIGEST);
+                lastDeleted.set(size);
+            }
+            writing.set(false);
+            for (Future<Long> read : reads) {
+                assertTrue(read.get(60, TimeUnit.SECONDS) > 0);
+            }
+            index.putBlob(new BlobRecord(DIGEST, writes + 1, LAYER, 0));
+            assertEquals(writes + 1, index.blob(DIGEST).orElseThrow().size());
+        } finally {
+            readers.shutdownNow();
+        }
+    }
+}
