@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BiConsumer;
@@ -126,6 +127,26 @@ public final class CacheIndex implements AutoCloseable {
             for (it.seekToFirst(); it.isValid(); it.next()) {
                 Digest digest = RecordCodec.digestFromKey(it.key());
                 visitor.accept(RecordCodec.decodeBlob(digest, it.value()));
+            }
+        }
+    }
+
+    /**
+     * Calls {@code visitor} for every indexed blob with its last recorded use (null when none
+     * was recorded). Both column families are keyed by digest, so one pass over each in step
+     * replaces a point read per blob.
+     */
+    public void forEachBlobWithAccess(BiConsumer<BlobRecord, AccessRecord> visitor) {
+        try (RocksIterator blobIt = db.newIterator(blobs); RocksIterator accessIt = db.newIterator(access)) {
+            accessIt.seekToFirst();
+            for (blobIt.seekToFirst(); blobIt.isValid(); blobIt.next()) {
+                byte[] key = blobIt.key();
+                int order = -1;
+                while (accessIt.isValid() && (order = Arrays.compareUnsigned(accessIt.key(), key)) < 0) {
+                    accessIt.next();
+                }
+                AccessRecord use = accessIt.isValid() && order == 0 ? RecordCodec.decodeAccess(accessIt.value()) : null;
+                visitor.accept(RecordCodec.decodeBlob(RecordCodec.digestFromKey(key), blobIt.value()), use);
             }
         }
     }

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -36,6 +38,41 @@ class CacheIndexTest {
 
             index.deleteBlob(DIGEST);
             assertTrue(index.blob(DIGEST).isEmpty());
+        }
+    }
+
+    @Test
+    void walksEveryBlobWithItsRecordedUse() {
+        List<Digest> digests = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            digests.add(Digest.sha256Of(("blob-" + i).getBytes(StandardCharsets.UTF_8)));
+        }
+        try (CacheIndex index = CacheIndex.open(directory, 8 << 20)) {
+            Map<Digest, AccessRecord> uses = new HashMap<>();
+            for (int i = 0; i < digests.size(); i++) {
+                if (i % 2 == 0) {
+                    index.putBlob(new BlobRecord(digests.get(i), i, LAYER, i));
+                }
+                if (i % 3 == 0) {
+                    uses.put(digests.get(i), new AccessRecord(1000 + i, i));
+                }
+            }
+            index.putAccesses(uses);
+
+            Map<Digest, AccessRecord> walked = new HashMap<>();
+            List<Digest> blobs = new ArrayList<>();
+            index.forEachBlobWithAccess((blob, use) -> {
+                blobs.add(blob.digest());
+                if (use != null) {
+                    walked.put(blob.digest(), use);
+                }
+            });
+
+            assertEquals(25, blobs.size());
+            for (int i = 0; i < digests.size(); i += 2) {
+                assertTrue(blobs.contains(digests.get(i)));
+                assertEquals(i % 3 == 0 ? new AccessRecord(1000 + i, i) : null, walked.get(digests.get(i)));
+            }
         }
     }
 
