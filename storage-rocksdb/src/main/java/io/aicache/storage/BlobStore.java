@@ -45,7 +45,6 @@ public final class BlobStore implements AutoCloseable {
     private final DiskBudget budget;
     private final AccessTracker accesses;
     private final Evictor evictor;
-    private final AtomicLong usedBytes = new AtomicLong();
     private final AtomicLong reservedBytes = new AtomicLong();
     private final AtomicBoolean evictionScheduled = new AtomicBoolean();
     private final AtomicLong evicted = new AtomicLong();
@@ -82,7 +81,6 @@ public final class BlobStore implements AutoCloseable {
             throw new StorageException("cannot create the data directory " + dataDir + ": " + e.getMessage(), e);
         }
         store.reconcileFills();
-        store.index.forEachBlob(blob -> store.usedBytes.addAndGet(blob.size()));
         return store;
     }
 
@@ -113,7 +111,7 @@ public final class BlobStore implements AutoCloseable {
 
     /** Bytes kept, bytes reserved by fills under way, and the budget. */
     public Usage usage() {
-        return new Usage(usedBytes.get(), reservedBytes.get(), budget.maxBytes());
+        return new Usage(index.blobBytes(), reservedBytes.get(), budget.maxBytes());
     }
 
     /** @param maxBytes 0 when unlimited */
@@ -198,13 +196,9 @@ public final class BlobStore implements AutoCloseable {
             Files.createDirectories(target.getParent());
             moveAtomically(partial.file(), target);
             BlobRecord record = new BlobRecord(digest, size, mediaType, System.currentTimeMillis());
-            boolean replaced = index.blob(digest).isPresent();
             index.putBlob(record);
             index.deleteFill(digest);
             reservedBytes.addAndGet(-Math.max(partial.size(), 0));
-            if (!replaced) {
-                usedBytes.addAndGet(size);
-            }
             evictLaterIfOverBudget();
             return record;
         } catch (IOException e) {
@@ -248,11 +242,7 @@ public final class BlobStore implements AutoCloseable {
             throw new StorageException("cannot store " + digest + ": " + e.getMessage(), e);
         }
         BlobRecord record = new BlobRecord(digest, bytes.length, mediaType, System.currentTimeMillis());
-        boolean replaced = index.blob(digest).isPresent();
         index.putBlob(record);
-        if (!replaced) {
-            usedBytes.addAndGet(bytes.length);
-        }
         evictLaterIfOverBudget();
         return record;
     }
@@ -288,7 +278,6 @@ public final class BlobStore implements AutoCloseable {
     /** Removes a blob's entry and file and stops counting its bytes. */
     private void drop(BlobRecord blob) {
         index.deleteBlob(blob.digest());
-        usedBytes.addAndGet(-blob.size());
         try {
             Files.deleteIfExists(blobPath(blob.digest()));
         } catch (IOException e) {
@@ -298,18 +287,18 @@ public final class BlobStore implements AutoCloseable {
 
     /** Makes room for a fill of {@code bytes} before it starts, so the budget holds while it lands. */
     private void reserve(long bytes) {
-        long wanted = reservedBytes.addAndGet(bytes) + usedBytes.get();
+        long wanted = reservedBytes.addAndGet(bytes) + index.blobBytes();
         if (budget.limited() && wanted > budget.maxBytes()) {
             evict(wanted - budget.low());
         }
     }
 
     private void evictLaterIfOverBudget() {
-        if (budget.limited() && usedBytes.get() + reservedBytes.get() > budget.high()
+        if (budget.limited() && index.blobBytes() + reservedBytes.get() > budget.high()
                 && evictionScheduled.compareAndSet(false, true)) {
             housekeeping.execute(() -> {
                 evictionScheduled.set(false);
-                long over = usedBytes.get() + reservedBytes.get() - budget.low();
+                long over = index.blobBytes() + reservedBytes.get() - budget.low();
                 if (over > 0) {
                     evict(over);
                 }

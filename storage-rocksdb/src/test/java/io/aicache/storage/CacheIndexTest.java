@@ -76,6 +76,48 @@ class CacheIndexTest {
         }
     }
 
+    @Test
+    void blobBytesMatchAFullWalkAfterConcurrentWritesAndAReopen() throws Exception {
+        List<Digest> digests = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            digests.add(Digest.sha256Of(("blob-" + i).getBytes(StandardCharsets.UTF_8)));
+        }
+        ExecutorService writers = Executors.newFixedThreadPool(4);
+        try (CacheIndex index = CacheIndex.open(directory, 8 << 20)) {
+            List<Future<?>> done = new ArrayList<>();
+            for (int w = 0; w < 4; w++) {
+                int seed = w;
+                done.add(writers.submit(() -> {
+                    java.util.Random random = new java.util.Random(seed);
+                    for (int op = 0; op < 150; op++) {
+                        Digest digest = digests.get(random.nextInt(digests.size()));
+                        if (random.nextInt(3) == 0) {
+                            index.deleteBlob(digest);
+                        } else {
+                            index.putBlob(new BlobRecord(digest, random.nextInt(1 << 20), LAYER, op));
+                        }
+                    }
+                }));
+            }
+            for (Future<?> writer : done) {
+                writer.get(60, TimeUnit.SECONDS);
+            }
+            assertEquals(walkedBytes(index), index.blobBytes());
+        } finally {
+            writers.shutdownNow();
+        }
+        try (CacheIndex reopened = CacheIndex.open(directory, 8 << 20)) {
+            assertTrue(reopened.blobBytes() > 0);
+            assertEquals(walkedBytes(reopened), reopened.blobBytes());
+        }
+    }
+
+    private static long walkedBytes(CacheIndex index) {
+        long[] sum = {0};
+        index.forEachBlob(blob -> sum[0] += blob.size());
+        return sum[0];
+    }
+
     /**
      * Writes grow the size each time and a delete follows each write; a reader must never see a
      * record older than the last write or delete that finished before its read began, nor miss
