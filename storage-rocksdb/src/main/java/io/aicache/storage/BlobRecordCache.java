@@ -47,9 +47,11 @@ final class BlobRecordCache {
                 return null;
             }
             BlobRecord record = RecordCodec.decodeBlob(digest, encoded);
-            return new Value(record.size(), shared(record.mediaType()), record.storedAtMillis());
+            return new Value(record.size(), shared(record.mediaType()), record.storedAtMillis(), record.encoding(),
+                    record.storedSize());
         });
-        return value == null ? null : new BlobRecord(digest, value.size, value.mediaType, value.storedAtMillis);
+        return value == null ? null
+                : new BlobRecord(digest, value.size, value.mediaType, value.storedAtMillis, value.encoding, value.storedSize);
     }
 
     /** Forgets {@code key}; call after the write or delete reached RocksDB. */
@@ -90,6 +92,7 @@ final class BlobRecordCache {
         }
     }
 
-    private record Value(long size, String mediaType, long storedAtMillis) {
+    private record Value(long size, String mediaType, long storedAtMillis, BlobRecord.Encoding encoding,
+                         long storedSize) {
     }
 }

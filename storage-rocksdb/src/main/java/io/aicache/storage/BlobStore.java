@@ -130,7 +130,7 @@ public final class BlobStore implements AutoCloseable {
         }
         Path file = blobPath(digest);
         try {
-            if (Files.size(file) == record.get().size()) {
+            if (Files.size(file) == record.get().storedSize()) {
                 return Optional.of(new StoredBlob(record.get(), file));
             }
             LOG.warn("blob {} has the wrong size on disk; dropping it so it is fetched again", digest);
@@ -185,7 +185,9 @@ public final class BlobStore implements AutoCloseable {
 
     /**
      * Makes a verified fill a complete blob: sync, rename into {@code blobs/}, then index.
-     * The caller has checked the digest over every byte.
+     * The caller has checked the digest over every byte. A small blob that compresses well is
+     * stored compressed instead (readers of the fill keep the partial file open, so they are
+     * not disturbed).
      */
     public BlobRecord commit(PartialBlob partial, long size, String mediaType) {
         Digest digest = partial.digest();
@@ -194,8 +196,17 @@ public final class BlobStore implements AutoCloseable {
             partial.close();
             Path target = blobPath(digest);
             Files.createDirectories(target.getParent());
-            moveAtomically(partial.file(), target);
-            BlobRecord record = new BlobRecord(digest, size, mediaType, System.currentTimeMillis());
+            byte[] compressed = BlobCompression.mayCompress(size) ? compressedFill(partial, size, mediaType) : null;
+            BlobRecord record;
+            if (compressed == null) {
+                moveAtomically(partial.file(), target);
+                record = new BlobRecord(digest, size, mediaType, System.currentTimeMillis());
+            } else {
+                writeDurably(digest, compressed, target);
+                Files.delete(partial.file());
+                record = new BlobRecord(digest, size, mediaType, System.currentTimeMillis(), BlobRecord.Encoding.LZ4,
+                        compressed.length);
+            }
             index.putBlob(record);
             index.deleteFill(digest);
             reservedBytes.addAndGet(-Math.max(partial.size(), 0));
@@ -205,6 +216,11 @@ public final class BlobStore implements AutoCloseable {
             abandon(partial);
             throw new StorageException("cannot commit blob " + digest + ": " + e.getMessage(), e);
         }
+    }
+
+    private static byte[] compressedFill(PartialBlob partial, long size, String mediaType) throws IOException {
+        byte[] bytes = Files.readAllBytes(partial.file());
+        return bytes.length == size ? BlobCompression.compressIfWorthIt(bytes, mediaType) : null;
     }
 
     /** Drops a fill that failed: nothing of it is kept. */
@@ -229,33 +245,52 @@ public final class BlobStore implements AutoCloseable {
         }
     }
 
-    /** Stores a small object whose digest the caller verified (a manifest), durably. */
+    /**
+     * Stores a small object whose digest the caller verified (a manifest), durably; LZ4-compressed
+     * when that saves at least a fifth.
+     */
     public BlobRecord putSmall(Digest digest, byte[] bytes, String mediaType) {
-        Path temp = partialPath(digest).resolveSibling(digest.hex() + ".small");
+        byte[] compressed = BlobCompression.compressIfWorthIt(bytes, mediaType);
         try {
-            Files.write(temp, bytes, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                    StandardOpenOption.WRITE, StandardOpenOption.SYNC);
             Path target = blobPath(digest);
             Files.createDirectories(target.getParent());
-            moveAtomically(temp, target);
+            writeDurably(digest, compressed == null ? bytes : compressed, target);
         } catch (IOException e) {
             throw new StorageException("cannot store " + digest + ": " + e.getMessage(), e);
         }
-        BlobRecord record = new BlobRecord(digest, bytes.length, mediaType, System.currentTimeMillis());
+        long now = System.currentTimeMillis();
+        BlobRecord record = compressed == null ? new BlobRecord(digest, bytes.length, mediaType, now)
+                : new BlobRecord(digest, bytes.length, mediaType, now, BlobRecord.Encoding.LZ4, compressed.length);
         index.putBlob(record);
         evictLaterIfOverBudget();
         return record;
     }
 
-    /** Reads a small stored object whole; empty when its file vanished (the entry is dropped). */
+    /** Synced bytes renamed into place, so the file is either whole or absent. */
+    private void writeDurably(Digest digest, byte[] bytes, Path target) throws IOException {
+        Path temp = partialPath(digest).resolveSibling(digest.hex() + ".small");
+        Files.write(temp, bytes, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE, StandardOpenOption.SYNC);
+        moveAtomically(temp, target);
+    }
+
+    /**
+     * Reads a small stored object whole, decompressed; empty when its file vanished or is
+     * damaged (the entry is dropped).
+     */
     public Optional<byte[]> readSmall(StoredBlob blob) {
+        BlobRecord record = blob.record();
         try {
             byte[] bytes = Files.readAllBytes(blob.file());
-            if (bytes.length == blob.record().size()) {
-                return Optional.of(bytes);
+            if (bytes.length == record.storedSize()) {
+                return Optional.of(record.compressed() ? BlobCompression.decompress(bytes, record.size()) : bytes);
             }
         } catch (IOException e) {
             LOG.warn("cannot read {}: {}", blob.file(), e.getMessage());
+        } catch (IllegalArgumentException e) {
+            LOG.warn("blob {} is damaged on disk ({}); dropping it so it is fetched again", record.digest(), e.getMessage());
+            drop(record);
+            return Optional.empty();
         }
         forgetIfBroken(blob.record().digest());
         return Optional.empty();
@@ -266,7 +301,7 @@ public final class BlobStore implements AutoCloseable {
         Optional<BlobRecord> record = index.blob(digest);
         Path file = blobPath(digest);
         try {
-            if (record.isEmpty() || Files.size(file) == record.get().size()) {
+            if (record.isEmpty() || Files.size(file) == record.get().storedSize()) {
                 return;
             }
         } catch (IOException missingOrUnreadable) {
@@ -314,7 +349,7 @@ public final class BlobStore implements AutoCloseable {
         if (!chosen.isEmpty()) {
             evicted.addAndGet(chosen.size());
             LOG.info("evicted {} blobs ({} bytes) to stay within the {} byte budget", chosen.size(),
-                    chosen.stream().mapToLong(BlobRecord::size).sum(), budget.maxBytes());
+                    chosen.stream().mapToLong(BlobRecord::storedSize).sum(), budget.maxBytes());
         }
     }
 

@@ -136,7 +136,7 @@ public final class CacheIndex implements AutoCloseable {
             return ByteBuffer.wrap(stored).order(ByteOrder.LITTLE_ENDIAN).getLong();
         }
         long[] sum = {0};
-        forEachBlob(blob -> sum[0] += blob.size());
+        forEachBlob(blob -> sum[0] += blob.storedSize());
         db.put(meta, syncWrite, BLOB_BYTES_KEY, littleEndian(sum[0]));
         return sum[0];
     }
@@ -167,14 +167,14 @@ public final class CacheIndex implements AutoCloseable {
     public void putBlob(BlobRecord blob) {
         byte[] key = RecordCodec.digestKey(blob.digest());
         synchronized (stripe(key)) {
-            long delta = blob.size() - storedSize(key);
+            long delta = blob.storedSize() - storedSize(key);
             writeBlobBatch(delta, batch -> batch.put(blobs, key, RecordCodec.encodeBlob(blob)));
             blobRecords.invalidate(key);
             blobBytes.addAndGet(delta);
         }
     }
 
-    /** The sum of the sizes of every indexed blob. */
+    /** The sum of the stored sizes of every indexed blob: what its files take on disk. */
     public long blobBytes() {
         return blobBytes.get();
     }
@@ -252,10 +252,10 @@ public final class CacheIndex implements AutoCloseable {
         return writeStripes[Byte.toUnsignedInt(digestKey[1]) % WRITE_STRIPES];
     }
 
-    /** The size RocksDB holds for a blob key, 0 when none; read past the record cache. */
+    /** The stored size RocksDB holds for a blob key, 0 when none; read past the record cache. */
     private long storedSize(byte[] key) {
         byte[] value = get(blobs, key);
-        return value == null ? 0 : RecordCodec.decodeBlob(RecordCodec.digestFromKey(key), value).size();
+        return value == null ? 0 : RecordCodec.decodeBlob(RecordCodec.digestFromKey(key), value).storedSize();
     }
 
     private interface BatchWriter {

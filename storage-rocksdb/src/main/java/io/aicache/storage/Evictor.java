@@ -50,7 +50,7 @@ final class Evictor {
                 break;
             }
             chosen.add(candidate.blob());
-            found += candidate.blob().size();
+            found += candidate.blob().storedSize();
         }
         if (found < toFree) {
             LOG.warn("only {} of {} bytes can be freed: the rest is pinned, being read or being filled", found, toFree);
