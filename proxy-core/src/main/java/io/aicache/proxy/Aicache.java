@@ -98,6 +98,8 @@ public final class Aicache implements AutoCloseable {
         metrics.gauge("aicache_storage_reserved_bytes", "Bytes reserved by fills under way", () -> store.usage().reservedBytes());
         metrics.gauge("aicache_storage_budget_bytes", "The disk budget (0: unlimited)", () -> store.usage().maxBytes());
         metrics.gauge("aicache_storage_evictions", "Blobs evicted since start", store::evictions);
+        metrics.gauge("aicache_storage_pass_through", "1 while the disk is short of storage.minFreeSpace: misses are not kept",
+                () -> store.shortOfSpace() ? 1 : 0);
     }
 
     private void publishHotTier(HotTier hotTier) {

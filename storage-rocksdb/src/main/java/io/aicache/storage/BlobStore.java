@@ -38,6 +38,7 @@ public final class BlobStore implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(BlobStore.class);
 
+    private final Path dataDir;
     private final Path blobsDir;
     private final Path partialDir;
     private final CacheIndex index;
@@ -54,6 +55,7 @@ public final class BlobStore implements AutoCloseable {
     private BlobStore(Path dataDir, long indexCacheBytes, Executor housekeeping, DiskBudget budget) throws IOException {
         this.housekeeping = housekeeping;
         this.budget = budget;
+        this.dataDir = dataDir;
         this.blobsDir = Files.createDirectories(dataDir.resolve("blobs"));
         this.partialDir = Files.createDirectories(dataDir.resolve("partial"));
         this.index = CacheIndex.open(dataDir.resolve("index"), indexCacheBytes);
@@ -112,6 +114,22 @@ public final class BlobStore implements AutoCloseable {
     /** Bytes kept, bytes reserved by fills under way, and the budget. */
     public Usage usage() {
         return new Usage(index.blobBytes(), reservedBytes.get(), budget.maxBytes());
+    }
+
+    /**
+     * Whether the data directory's disk has less free space than the budget's minimum: then
+     * nothing new should be kept (a fill would fail or starve the index of room).
+     */
+    public boolean shortOfSpace() {
+        if (budget.minFreeBytes() == 0) {
+            return false;
+        }
+        try {
+            return Files.getFileStore(dataDir).getUsableSpace() < budget.minFreeBytes();
+        } catch (IOException e) {
+            LOG.warn("cannot read the free space of {}: {}", dataDir, e.getMessage());
+            return true;
+        }
     }
 
     /** @param maxBytes 0 when unlimited */

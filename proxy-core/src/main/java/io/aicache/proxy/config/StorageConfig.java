@@ -13,7 +13,7 @@ import io.aicache.storage.DiskBudget;
  * @param storageThreads the bounded executor for disk writes, fsync and index writes
  * @param indexCache     memory for the index: blob records for the hit path and RocksDB's block cache
  * @param hotTier        manifests and small blobs kept in memory
- * @param minFreeSpace   below this much free space on the data directory's disk, aicache is not ready
+ * @param minFreeSpace   below this much free space on the data directory's disk, misses pass through unkept
  * @param maxSize        the disk budget for kept blobs; 0 means unlimited
  * @param highWatermark  eviction starts above this fraction of maxSize
  * @param lowWatermark   and stops at this fraction
@@ -36,7 +36,7 @@ public record StorageConfig(Path dataDir, DataSize chunkSize, int storageThreads
         if (maxSize == null) {
             throw new IllegalArgumentException("maxSize is required (0 for unlimited)");
         }
-        budget(maxSize, highWatermark, lowWatermark);
+        budget(maxSize, highWatermark, lowWatermark, minFreeSpace);
         pinned = pinned == null ? List.of() : List.copyOf(pinned);
         if (storageThreads < 1) {
             throw new IllegalArgumentException("storageThreads must be at least 1, got " + storageThreads);
@@ -45,11 +45,11 @@ public record StorageConfig(Path dataDir, DataSize chunkSize, int storageThreads
 
     /** The disk budget eviction keeps. */
     public DiskBudget budget() {
-        return budget(maxSize, highWatermark, lowWatermark);
+        return budget(maxSize, highWatermark, lowWatermark, minFreeSpace);
     }
 
-    private static DiskBudget budget(DataSize maxSize, double high, double low) {
-        return new DiskBudget(maxSize.bytes(), high, low);
+    private static DiskBudget budget(DataSize maxSize, double high, double low, DataSize minFree) {
+        return new DiskBudget(maxSize.bytes(), high, low, minFree.bytes());
     }
 
     /** @param maxBytes total weight of the hot tier; @param maxObjectBytes larger objects are not kept in memory */

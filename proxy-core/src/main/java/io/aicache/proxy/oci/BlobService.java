@@ -74,6 +74,11 @@ final class BlobService {
             headFromUpstream(exchange, target, digest);
             return;
         }
+        if (active.isEmpty() && store.shortOfSpace()) {
+            metrics.passThroughPull();
+            PassThrough.serve(exchange, target, digest, range);
+            return;
+        }
         if (active.isPresent()) {
             exchange.tier("fill");
             metrics.coalescedReader();
