@@ -29,6 +29,7 @@ import io.aicache.proxy.server.RegistryServer;
 import io.aicache.proxy.server.RequestRouter;
 import io.aicache.storage.BlobStore;
 import io.aicache.storage.HotTier;
+import io.aicache.storage.Scrubber;
 import io.aicache.upstream.UpstreamClients;
 
 /**
@@ -72,6 +73,7 @@ public final class Aicache implements AutoCloseable {
             PinnedImages pins = new PinnedImages(storage.pinned(), selector, store);
             store.retain(pins::snapshot);
             publishStorage();
+            startScrub(storage.scrub());
             timer.scheduleWithFixedDelay(() -> storageExecutor.execute(store.accesses()::flush),
                     ACCESS_FLUSH_SECONDS, ACCESS_FLUSH_SECONDS, TimeUnit.SECONDS);
             Map<String, Duration> registryTtls = upstream.registries().stream().filter(r -> r.tagTtl() != null)
@@ -100,6 +102,18 @@ public final class Aicache implements AutoCloseable {
         metrics.gauge("aicache_storage_evictions", "Blobs evicted since start", store::evictions);
         metrics.gauge("aicache_storage_pass_through", "1 while the disk is short of storage.minFreeSpace: misses are not kept",
                 () -> store.shortOfSpace() ? 1 : 0);
+    }
+
+    /** Re-hashes kept blobs on the storage executor, a second's worth of the configured rate at a time. */
+    private void startScrub(StorageConfig.ScrubConfig scrub) {
+        if (scrub.bytesPerSecond().bytes() == 0) {
+            return;
+        }
+        Scrubber scrubber = new Scrubber(store, scrub.bytesPerSecond().bytes());
+        timer.scheduleWithFixedDelay(() -> storageExecutor.execute(scrubber::tick), 1, 1, TimeUnit.SECONDS);
+        metrics.gauge("aicache_storage_scrubbed_bytes", "Bytes of kept blobs re-hashed by the scrub", scrubber::scrubbedBytes);
+        metrics.gauge("aicache_storage_scrub_dropped", "Blobs the scrub found missing or damaged and dropped",
+                scrubber::dropped);
     }
 
     private void publishHotTier(HotTier hotTier) {

@@ -328,6 +328,19 @@ public final class BlobStore implements AutoCloseable {
         drop(record.get());
     }
 
+    /**
+     * Drops a blob found damaged, unless its record changed since it was checked (a new fill
+     * put another copy in place, or it was evicted); true when it was dropped.
+     */
+    boolean dropDamaged(BlobRecord checked) {
+        if (index.blob(checked.digest()).filter(checked::equals).isEmpty()) {
+            return false;
+        }
+        LOG.warn("blob {} is missing or fails its digest; dropping it so it is fetched again", checked.digest());
+        drop(checked);
+        return true;
+    }
+
     /** Removes a blob's entry and file and stops counting its bytes. */
     private void drop(BlobRecord blob) {
         index.deleteBlob(blob.digest());

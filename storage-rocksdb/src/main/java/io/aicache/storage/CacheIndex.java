@@ -189,6 +189,26 @@ public final class CacheIndex implements AutoCloseable {
         }
     }
 
+    /** Up to {@code limit} blob records in key order after {@code after} (from the first when null): a walk in steps. */
+    public List<BlobRecord> blobsAfter(Digest after, int limit) {
+        List<BlobRecord> page = new ArrayList<>(limit);
+        try (RocksIterator it = db.newIterator(blobs)) {
+            byte[] from = after == null ? null : RecordCodec.digestKey(after);
+            if (from == null) {
+                it.seekToFirst();
+            } else {
+                it.seek(from);
+            }
+            for (; it.isValid() && page.size() < limit; it.next()) {
+                byte[] key = it.key();
+                if (from == null || !Arrays.equals(key, from)) {
+                    page.add(RecordCodec.decodeBlob(RecordCodec.digestFromKey(key), it.value()));
+                }
+            }
+        }
+        return page;
+    }
+
     /**
      * Calls {@code visitor} for every indexed blob with its last recorded use (null when none
      * was recorded). Both column families are keyed by digest, so one pass over each in step

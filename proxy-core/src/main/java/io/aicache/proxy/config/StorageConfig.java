@@ -18,10 +18,11 @@ import io.aicache.storage.DiskBudget;
  * @param highWatermark  eviction starts above this fraction of maxSize
  * @param lowWatermark   and stops at this fraction
  * @param pinned         images ({@code registry/repository:tag}) never evicted, with everything they reference
+ * @param scrub          the background re-hashing of kept blobs
  */
 public record StorageConfig(Path dataDir, DataSize chunkSize, int storageThreads, DataSize indexCache,
                             HotTierConfig hotTier, DataSize minFreeSpace, DataSize maxSize, double highWatermark,
-                            double lowWatermark, List<String> pinned) {
+                            double lowWatermark, List<String> pinned, ScrubConfig scrub) {
 
     public StorageConfig {
         if (dataDir == null) {
@@ -30,8 +31,8 @@ public record StorageConfig(Path dataDir, DataSize chunkSize, int storageThreads
         if (chunkSize.bytes() < 64 * 1024 || chunkSize.bytes() > 1L << 30) {
             throw new IllegalArgumentException("chunkSize must be between 64KiB and 1GiB, got " + chunkSize);
         }
-        if (hotTier == null || minFreeSpace == null) {
-            throw new IllegalArgumentException("hotTier and minFreeSpace are required");
+        if (hotTier == null || minFreeSpace == null || scrub == null) {
+            throw new IllegalArgumentException("hotTier, minFreeSpace and scrub are required");
         }
         if (maxSize == null) {
             throw new IllegalArgumentException("maxSize is required (0 for unlimited)");
@@ -50,6 +51,15 @@ public record StorageConfig(Path dataDir, DataSize chunkSize, int storageThreads
 
     private static DiskBudget budget(DataSize maxSize, double high, double low, DataSize minFree) {
         return new DiskBudget(maxSize.bytes(), high, low, minFree.bytes());
+    }
+
+    /** @param bytesPerSecond how fast kept blobs are read back and re-hashed; 0 turns the scrub off */
+    public record ScrubConfig(DataSize bytesPerSecond) {
+        public ScrubConfig {
+            if (bytesPerSecond == null) {
+                throw new IllegalArgumentException("bytesPerSecond is required (0 for off)");
+            }
+        }
     }
 
     /** @param maxBytes total weight of the hot tier; @param maxObjectBytes larger objects are not kept in memory */
