@@ -1,6 +1,7 @@
 package io.aicache.proxy;
 
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,7 @@ import io.aicache.proxy.config.StorageConfig;
 import io.aicache.proxy.config.UpstreamConfig;
 import io.aicache.proxy.fill.FillSettings;
 import io.aicache.proxy.fill.Fills;
+import io.aicache.proxy.gc.GarbageCollector;
 import io.aicache.proxy.observe.AccessLog;
 import io.aicache.proxy.observe.Metrics;
 import io.aicache.proxy.observe.OpsEndpoints;
@@ -49,6 +51,7 @@ public final class Aicache implements AutoCloseable {
     private final Fills fills;
     private final Metrics metrics;
     private final RegistryServer server;
+    private final GarbageCollector garbageCollector;
 
     private Aicache(AicacheConfig config) throws InterruptedException {
         StorageConfig storage = config.storage();
@@ -72,6 +75,7 @@ public final class Aicache implements AutoCloseable {
             UpstreamSelector selector = new UpstreamSelector(clients, upstream.defaultRegistry());
             PinnedImages pins = new PinnedImages(storage.pinned(), selector, store);
             store.retain(pins::snapshot);
+            garbageCollector = startGarbageCollector(storage.gc(), pins);
             publishStorage();
             startScrub(storage.scrub());
             timer.scheduleWithFixedDelay(() -> storageExecutor.execute(store.accesses()::flush),
@@ -114,6 +118,20 @@ public final class Aicache implements AutoCloseable {
         metrics.gauge("aicache_storage_scrubbed_bytes", "Bytes of kept blobs re-hashed by the scrub", scrubber::scrubbedBytes);
         metrics.gauge("aicache_storage_scrub_dropped", "Blobs the scrub found missing or damaged and dropped",
                 scrubber::dropped);
+    }
+
+    private GarbageCollector startGarbageCollector(StorageConfig.GcConfig gc, PinnedImages pins) {
+        GarbageCollector collector = new GarbageCollector(store, pins, gc.minAge(), gc.tagRetention(), Clock.systemUTC());
+        if (!gc.interval().isZero()) {
+            timer.scheduleWithFixedDelay(() -> storageExecutor.execute(() -> collector.collect(false)),
+                    gc.interval().toMillis(), gc.interval().toMillis(), TimeUnit.MILLISECONDS);
+        }
+        return collector;
+    }
+
+    /** Collects what no cached image references (for the admin API and the CLI). */
+    public GarbageCollector garbageCollector() {
+        return garbageCollector;
     }
 
     private void publishHotTier(HotTier hotTier) {

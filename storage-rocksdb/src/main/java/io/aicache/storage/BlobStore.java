@@ -329,15 +329,15 @@ public final class BlobStore implements AutoCloseable {
     }
 
     /**
-     * Drops a blob found damaged, unless its record changed since it was checked (a new fill
-     * put another copy in place, or it was evicted); true when it was dropped.
+     * Removes a blob (its entry and file) unless it is being read or its record changed since
+     * the caller looked (a new fill put another copy in place, or it went already); true when
+     * it was removed.
      */
-    boolean dropDamaged(BlobRecord checked) {
-        if (index.blob(checked.digest()).filter(checked::equals).isEmpty()) {
+    public boolean removeIfUnchanged(BlobRecord seen) {
+        if (leases.containsKey(seen.digest()) || index.blob(seen.digest()).filter(seen::equals).isEmpty()) {
             return false;
         }
-        LOG.warn("blob {} is missing or fails its digest; dropping it so it is fetched again", checked.digest());
-        drop(checked);
+        drop(seen);
         return true;
     }
 

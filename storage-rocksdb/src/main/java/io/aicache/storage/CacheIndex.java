@@ -308,6 +308,19 @@ public final class CacheIndex implements AutoCloseable {
         put(tags, utf8(key), RecordCodec.encodeTag(tag), syncWrite);
     }
 
+    public void deleteTag(String key) {
+        delete(tags, utf8(key));
+    }
+
+    /** Calls {@code visitor} for every kept tag ({@code registry/repository:tag} keys). */
+    public void forEachTag(BiConsumer<String, TagRecord> visitor) {
+        try (RocksIterator it = db.newIterator(tags)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                visitor.accept(new String(it.key(), StandardCharsets.UTF_8), RecordCodec.decodeTag(it.value()));
+            }
+        }
+    }
+
     public Optional<StoredResponse> response(String key) {
         byte[] value = get(responses, utf8(key));
         return value == null ? Optional.empty() : Optional.of(RecordCodec.decodeResponse(value));

@@ -11,6 +11,9 @@ import java.util.Deque;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * Re-hashes kept blobs in the background, a budget of bytes per tick, walking the index in key
  * order and starting over at the end. A blob whose file is missing or fails its digest is
@@ -20,6 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Scrubber {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Scrubber.class);
     private static final int PAGE = 256;
     private static final int READ_BYTES = 1 << 20;
 
@@ -133,7 +137,8 @@ public final class Scrubber {
     }
 
     private void finish(BlobRecord blob, boolean right) {
-        if (!right && store.dropDamaged(blob)) {
+        if (!right && store.removeIfUnchanged(blob)) {
+            LOG.warn("blob {} is missing or fails its digest; dropped it so it is fetched again", blob.digest());
             dropped.incrementAndGet();
         }
     }

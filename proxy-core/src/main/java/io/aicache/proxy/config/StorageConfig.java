@@ -1,6 +1,7 @@
 package io.aicache.proxy.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 import io.aicache.storage.DiskBudget;
@@ -19,10 +20,11 @@ import io.aicache.storage.DiskBudget;
  * @param lowWatermark   and stops at this fraction
  * @param pinned         images ({@code registry/repository:tag}) never evicted, with everything they reference
  * @param scrub          the background re-hashing of kept blobs
+ * @param gc             garbage collection of what no cached image references
  */
 public record StorageConfig(Path dataDir, DataSize chunkSize, int storageThreads, DataSize indexCache,
                             HotTierConfig hotTier, DataSize minFreeSpace, DataSize maxSize, double highWatermark,
-                            double lowWatermark, List<String> pinned, ScrubConfig scrub) {
+                            double lowWatermark, List<String> pinned, ScrubConfig scrub, GcConfig gc) {
 
     public StorageConfig {
         if (dataDir == null) {
@@ -31,8 +33,8 @@ public record StorageConfig(Path dataDir, DataSize chunkSize, int storageThreads
         if (chunkSize.bytes() < 64 * 1024 || chunkSize.bytes() > 1L << 30) {
             throw new IllegalArgumentException("chunkSize must be between 64KiB and 1GiB, got " + chunkSize);
         }
-        if (hotTier == null || minFreeSpace == null || scrub == null) {
-            throw new IllegalArgumentException("hotTier, minFreeSpace and scrub are required");
+        if (hotTier == null || minFreeSpace == null || scrub == null || gc == null) {
+            throw new IllegalArgumentException("hotTier, minFreeSpace, scrub and gc are required");
         }
         if (maxSize == null) {
             throw new IllegalArgumentException("maxSize is required (0 for unlimited)");
@@ -58,6 +60,22 @@ public record StorageConfig(Path dataDir, DataSize chunkSize, int storageThreads
         public ScrubConfig {
             if (bytesPerSecond == null) {
                 throw new IllegalArgumentException("bytesPerSecond is required (0 for off)");
+            }
+        }
+    }
+
+    /**
+     * @param minAge       blobs unused for less than this are never collected
+     * @param tagRetention tags upstream has not confirmed for longer are dropped; 0 keeps them
+     * @param interval     how often a collection runs by itself; 0 only on request
+     */
+    public record GcConfig(Duration minAge, Duration tagRetention, Duration interval) {
+        public GcConfig {
+            if (minAge == null || tagRetention == null || interval == null) {
+                throw new IllegalArgumentException("minAge, tagRetention and interval are required");
+            }
+            if (minAge.isNegative() || tagRetention.isNegative() || interval.isNegative()) {
+                throw new IllegalArgumentException("gc durations must not be negative");
             }
         }
     }
