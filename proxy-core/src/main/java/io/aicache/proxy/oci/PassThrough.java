@@ -40,7 +40,8 @@ final class PassThrough implements Flow.Subscriber<List<ByteBuffer>> {
     private long received;
     /** The answer's last byte seen so far, held back until the digest matched. */
     private ByteBuf heldBack;
-    private Flow.Subscription subscription;
+    /** Set on the upstream client's thread, cancelled from the event loop. */
+    private volatile Flow.Subscription subscription;
 
     private PassThrough(Exchange exchange, Target target, Digest digest) {
         this.exchange = exchange;
@@ -80,18 +81,25 @@ final class PassThrough implements Flow.Subscriber<List<ByteBuffer>> {
         exchange.write(BlobHeaders.head(exchange, digest, size, selected));
         first = selected == null ? 0 : selected[0];
         end = selected == null ? size : selected[1] + 1;
-        exchange.channel().closeFuture().addListener((ChannelFutureListener) f -> {
-            if (subscription != null) {
-                subscription.cancel();
+        // A client that goes away stops the transfer and lets go of the byte held back.
+        exchange.channel().closeFuture().addListener((ChannelFutureListener) f -> exchange.onLoop(() -> {
+            Flow.Subscription current = subscription;
+            if (current != null) {
+                current.cancel();
             }
-        });
+            fail();
+        }));
         response.body().subscribe(this);
     }
 
     @Override
     public void onSubscribe(Flow.Subscription subscription) {
         this.subscription = subscription;
-        subscription.request(1);
+        if (exchange.channel().isActive()) {
+            subscription.request(1);
+        } else {
+            subscription.cancel();
+        }
     }
 
     /** On the upstream client's thread: hash, then hand the answer's part to the event loop. */
