@@ -27,6 +27,7 @@ import io.aicache.proxy.oci.PinnedImages;
 import io.aicache.proxy.oci.UpstreamSelector;
 import io.aicache.proxy.server.RegistryServer;
 import io.aicache.proxy.server.RequestRouter;
+import io.aicache.proxy.tls.ReloadingServerContext;
 import io.aicache.storage.BlobStore;
 import io.aicache.storage.HotTier;
 import io.aicache.upstream.UpstreamClients;
@@ -85,7 +86,9 @@ public final class Aicache implements AutoCloseable {
                 metrics.request(request);
                 accessLog.record(request);
             });
-            server = new RegistryServer(config.server().address(), config.server().ioThreads(), router);
+            ReloadingServerContext tls = config.server().tls().enabled()
+                    ? ReloadingServerContext.start(config.server().tls(), timer) : null;
+            server = new RegistryServer(config.server().address(), config.server().ioThreads(), router, tls);
         } catch (RuntimeException | InterruptedException e) {
             shutdownExecutors();
             store.close();

@@ -7,13 +7,17 @@ import java.net.InetSocketAddress;
  *
  * @param listen    {@code host:port} to bind ({@code 0.0.0.0:5000}, {@code 127.0.0.1:0} for any free port)
  * @param ioThreads event-loop threads; 0 lets Netty choose (twice the cores)
+ * @param tls       HTTPS on the listener
  */
-public record ServerConfig(String listen, int ioThreads) {
+public record ServerConfig(String listen, int ioThreads, TlsConfig tls) {
 
     public ServerConfig {
         address(listen);
         if (ioThreads < 0) {
             throw new IllegalArgumentException("ioThreads must be 0 or more, got " + ioThreads);
+        }
+        if (tls == null) {
+            throw new IllegalArgumentException("tls must not be empty");
         }
     }
 

@@ -5,6 +5,8 @@ import java.net.InetSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.aicache.proxy.tls.ReloadingServerContext;
+import io.aicache.proxy.tls.TlsProvider;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -20,7 +22,9 @@ public final class RegistryServer implements AutoCloseable {
     private final EventLoopGroup workerGroup;
     private final Channel channel;
 
-    public RegistryServer(InetSocketAddress address, int ioThreads, ChannelHandler application) throws InterruptedException {
+    /** @param tls the TLS context, or {@code null} to serve plain HTTP */
+    public RegistryServer(InetSocketAddress address, int ioThreads, ChannelHandler application,
+                          ReloadingServerContext tls) throws InterruptedException {
         Transport transport = Transport.best();
         this.bossGroup = transport.newGroup(1);
         this.workerGroup = transport.newGroup(ioThreads);
@@ -32,13 +36,14 @@ public final class RegistryServer implements AutoCloseable {
                     .channel(transport.serverChannel())
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(new RegistryChannelInitializer(application))
+                    .childHandler(new RegistryChannelInitializer(application, tls))
                     .bind(bindTo).sync().channel();
         } catch (RuntimeException | InterruptedException e) {
             close();
             throw e;
         }
-        LOG.info("registry listener on {} ({} transport)", channel.localAddress(), transport);
+        LOG.info("registry listener on {} ({} transport, {})", channel.localAddress(), transport,
+                tls == null ? "plain HTTP" : "TLS by " + TlsProvider.provider());
     }
 
     public InetSocketAddress localAddress() {
