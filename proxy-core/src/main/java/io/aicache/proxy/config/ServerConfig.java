@@ -12,7 +12,7 @@ import java.net.InetSocketAddress;
 public record ServerConfig(String listen, int ioThreads, TlsConfig tls) {
 
     public ServerConfig {
-        address(listen);
+        parseListen(listen);
         if (ioThreads < 0) {
             throw new IllegalArgumentException("ioThreads must be 0 or more, got " + ioThreads);
         }
@@ -22,10 +22,11 @@ public record ServerConfig(String listen, int ioThreads, TlsConfig tls) {
     }
 
     public InetSocketAddress address() {
-        return address(listen);
+        return parseListen(listen);
     }
 
-    private static InetSocketAddress address(String listen) {
+    /** {@code host:port} as an address; the host stays unresolved, an empty host means every interface. */
+    static InetSocketAddress parseListen(String listen) {
         int colon = listen == null ? -1 : listen.lastIndexOf(':');
         if (colon < 0) {
             throw new IllegalArgumentException("listen must be host:port, got '" + listen + "'");
