@@ -128,6 +128,15 @@ public final class Exchange {
         return response;
     }
 
+    /** Writes the head of a streamed answer made elsewhere (a response passed on from another server). */
+    public ChannelFuture writeHead(HttpResponse head) {
+        status = head.status().code();
+        if (!keepAlive) {
+            head.headers().set(HttpHeaderNames.CONNECTION, "close");
+        }
+        return ctx.writeAndFlush(head);
+    }
+
     /** Sends a whole answer; for HEAD the body is left out but its length kept. */
     public void sendBytes(HttpResponseStatus responseStatus, HttpHeaders headers, byte[] body) {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, responseStatus,

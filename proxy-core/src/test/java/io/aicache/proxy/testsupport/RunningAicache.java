@@ -2,6 +2,7 @@ package io.aicache.proxy.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -60,6 +61,11 @@ public final class RunningAicache implements AutoCloseable {
     /** {@code http://127.0.0.1:<port><path>}; the port changes on {@link #restart()}. */
     public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + aicache.address().getPort() + path);
+    }
+
+    /** The HTTPS proxy listener's address; fails when the proxy is off. */
+    public InetSocketAddress proxyAddress() {
+        return aicache.proxyAddress().orElseThrow(() -> new IllegalStateException("the proxy listener is off"));
     }
 
     public Path dataDir() {
