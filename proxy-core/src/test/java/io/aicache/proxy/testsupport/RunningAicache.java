@@ -218,6 +218,13 @@ public final class RunningAicache implements AutoCloseable {
             return this;
         }
 
+        /** Adds an upstream registry reached over HTTPS whose certificate is signed by the CA in {@code caFile}. */
+        public Builder upstreamTrusting(String name, URI endpoint, Path caFile) {
+            upstream(name, endpoint);
+            registries.get(registries.size() - 1).put("caFile", caFile.toString());
+            return this;
+        }
+
         public Builder defaultRegistry(String name) {
             this.defaultRegistry = name;
             return this;
