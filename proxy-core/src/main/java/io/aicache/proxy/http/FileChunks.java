@@ -20,8 +20,8 @@ import io.netty.handler.stream.ChunkedInput;
  */
 public final class FileChunks implements ChunkedInput<HttpContent> {
 
-    /** Large enough for few trips through the pipeline, small enough to keep one per connection. */
-    private static final int CHUNK = 64 * 1024;
+    /** Large enough for few trips through the pipeline and the TLS engine, small enough to keep one per connection. */
+    private static final int CHUNK = 256 * 1024;
 
     private final FileChannel file;
     private final long end;
