@@ -10,8 +10,13 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
+import io.aicache.proxy.admin.AdminApi;
+import io.aicache.proxy.admin.AdminToken;
+import io.aicache.proxy.admin.CacheInventory;
+import io.aicache.proxy.admin.ConfigReload;
 import io.aicache.proxy.config.AicacheConfig;
 import io.aicache.proxy.config.FillConfig;
 import io.aicache.proxy.config.StorageConfig;
@@ -23,6 +28,7 @@ import io.aicache.proxy.observe.Metrics;
 import io.aicache.proxy.observe.OpsEndpoints;
 import io.aicache.proxy.observe.Readiness;
 import io.aicache.proxy.oci.OciApi;
+import io.aicache.proxy.oci.ManifestGraph;
 import io.aicache.proxy.oci.PinnedImages;
 import io.aicache.proxy.oci.UpstreamSelector;
 import io.aicache.proxy.prefetch.Prefetcher;
@@ -51,7 +57,7 @@ public final class Aicache implements AutoCloseable {
     private final RegistryServer server;
     private final Prefetcher prefetcher;
 
-    private Aicache(AicacheConfig config) throws InterruptedException {
+    private Aicache(AicacheConfig config, Supplier<AicacheConfig> source) throws InterruptedException {
         StorageConfig storage = config.storage();
         UpstreamConfig upstream = config.upstream();
         storageExecutor = Executors.newFixedThreadPool(storage.storageThreads(), named("aicache-storage"));
@@ -71,7 +77,8 @@ public final class Aicache implements AutoCloseable {
                     config.fill().whenUnread() == FillConfig.WhenUnread.STOP ? config.fill().unreadGrace() : null);
             fills = new Fills(store, storageExecutor, timer, fillSettings, config.fill().maxConnectionsPerHost(), metrics);
             UpstreamSelector selector = new UpstreamSelector(clients, upstream.defaultRegistry());
-            PinnedImages pins = new PinnedImages(storage.pinned(), selector, store);
+            ManifestGraph graph = new ManifestGraph(store);
+            PinnedImages pins = new PinnedImages(storage.pinned(), selector, store, graph);
             store.retain(pins::snapshot);
             publishStorage();
             timer.scheduleWithFixedDelay(() -> storageExecutor.execute(store.accesses()::flush),
@@ -84,7 +91,10 @@ public final class Aicache implements AutoCloseable {
             OpsEndpoints ops = new OpsEndpoints(metrics,
                     new Readiness(store, storage.dataDir(), storage.minFreeSpace().bytes(), clients.all()));
             AccessLog accessLog = new AccessLog();
-            RequestRouter router = new RequestRouter(oci, ops, request -> {
+            AdminApi admin = new AdminApi(AdminToken.resolve(config.admin().token(), storage.dataDir()), store, hotTier,
+                    oci, pins, prefetcher, new ConfigReload(config, source, pins), metrics::snapshot,
+                    name -> clients.byName(name).isPresent(), storageExecutor, new CacheInventory(store, graph));
+            RequestRouter router = new RequestRouter(oci, ops, admin, request -> {
                 metrics.request(request);
                 accessLog.record(request);
             });
@@ -110,9 +120,18 @@ public final class Aicache implements AutoCloseable {
         metrics.gauge("aicache_hot_tier_evictions", "Objects the hot tier let go", () -> hotTier.stats().evictions());
     }
 
-    /** Starts aicache; the listener is bound when this returns. */
+    /** Starts aicache; the listener is bound when this returns. A reload applies {@code config} again. */
     public static Aicache start(AicacheConfig config) throws InterruptedException {
-        return new Aicache(config);
+        return new Aicache(config, () -> config);
+    }
+
+    /**
+     * Starts aicache; the listener is bound when this returns.
+     *
+     * @param source reads the configuration again when the admin API is asked to reload it
+     */
+    public static Aicache start(AicacheConfig config, Supplier<AicacheConfig> source) throws InterruptedException {
+        return new Aicache(config, source);
     }
 
     /** Warms the cache with whole images, through the same lookups and fills as pulls. */

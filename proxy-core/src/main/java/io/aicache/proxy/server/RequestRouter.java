@@ -5,6 +5,7 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.aicache.proxy.admin.AdminApi;
 import io.aicache.proxy.http.ErrorCode;
 import io.aicache.proxy.http.Exchange;
 import io.aicache.proxy.http.RegistryException;
@@ -19,8 +20,9 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 
 /**
  * Sends each request to the API it addresses: {@code /v2/...} to the OCI Distribution API,
- * {@code /metrics}, {@code /healthz} and {@code /readyz} to the operations endpoints. Any
- * refusal, and any failure of aicache's own, is answered with the spec's JSON error.
+ * {@code /metrics}, {@code /healthz} and {@code /readyz} to the operations endpoints, and
+ * {@code /admin/...} to the admin API. Any refusal, and any failure of aicache's own, is
+ * answered with the spec's JSON error.
  */
 @ChannelHandler.Sharable
 public final class RequestRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -29,11 +31,13 @@ public final class RequestRouter extends SimpleChannelInboundHandler<FullHttpReq
 
     private final OciApi oci;
     private final OpsEndpoints ops;
+    private final AdminApi admin;
     private final Consumer<RequestRecord> observer;
 
-    public RequestRouter(OciApi oci, OpsEndpoints ops, Consumer<RequestRecord> observer) {
+    public RequestRouter(OciApi oci, OpsEndpoints ops, AdminApi admin, Consumer<RequestRecord> observer) {
         this.oci = oci;
         this.ops = ops;
+        this.admin = admin;
         this.observer = observer;
     }
 
@@ -48,7 +52,7 @@ public final class RequestRouter extends SimpleChannelInboundHandler<FullHttpReq
             String uri = request.uri();
             if (uri.equals("/v2") || uri.startsWith("/v2/") || uri.startsWith("/v2?")) {
                 oci.handle(exchange, request);
-            } else if (!ops.handle(exchange, request)) {
+            } else if (!ops.handle(exchange, request) && !admin.handle(exchange, request)) {
                 throw new RegistryException(ErrorCode.UNSUPPORTED, HttpResponseStatus.NOT_FOUND,
                         "no endpoint at " + exchange.requestPath() + "; the registry API is under /v2/");
             }

@@ -45,7 +45,7 @@ public final class RunningAicache implements AutoCloseable {
         this.dataDir = dataDir;
         this.settings = settings;
         this.config = config;
-        this.aicache = Aicache.start(config);
+        this.aicache = Aicache.start(config, this::currentSettings);
     }
 
     /** aicache with one upstream, {@code name}, which is also the default registry. */
@@ -123,11 +123,12 @@ public final class RunningAicache implements AutoCloseable {
         return sum;
     }
 
-    /** Stops aicache and starts it again with the same configuration and data directory. */
+    /** Stops aicache and starts it again on the same data directory, reading the settings as they stand. */
     public void restart() throws InterruptedException {
         aicache.close();
         aicache = null;
-        aicache = Aicache.start(config);
+        config = currentSettings();
+        aicache = Aicache.start(config, this::currentSettings);
     }
 
     /**
@@ -136,8 +137,26 @@ public final class RunningAicache implements AutoCloseable {
      */
     public void restartWith(String dottedKey, Object value) throws InterruptedException {
         Builder.put(settings, dottedKey, value);
-        config = Builder.configOf(settings);
         restart();
+    }
+
+    /** Changes one setting for the next configuration reload, without restarting. */
+    public void editConfig(String dottedKey, Object value) {
+        Builder.put(settings, dottedKey, value);
+    }
+
+    /** The configuration as the settings stand now: what a reload reads. */
+    private AicacheConfig currentSettings() {
+        return Builder.configOf(settings);
+    }
+
+    /** The admin API's token, as aicache created it in the data directory. */
+    public String adminToken() {
+        try {
+            return Files.readString(dataDir.resolve("admin-token")).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**
@@ -153,7 +172,7 @@ public final class RunningAicache implements AutoCloseable {
             TagRecord record = index.tag(key).orElseThrow(() -> new AssertionError("aicache keeps no tag " + key));
             index.putTag(key, record.revalidatedAt(record.validatedAtMillis() - by.toMillis()));
         }
-        aicache = Aicache.start(config);
+        aicache = Aicache.start(config, this::currentSettings);
     }
 
     @Override
