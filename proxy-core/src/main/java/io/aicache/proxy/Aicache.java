@@ -4,12 +4,14 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -21,12 +23,14 @@ import io.aicache.proxy.config.AicacheConfig;
 import io.aicache.proxy.config.FillConfig;
 import io.aicache.proxy.config.StorageConfig;
 import io.aicache.proxy.config.UpstreamConfig;
+import io.aicache.proxy.connect.ProxyServer;
 import io.aicache.proxy.fill.FillSettings;
 import io.aicache.proxy.fill.Fills;
 import io.aicache.proxy.observe.AccessLog;
 import io.aicache.proxy.observe.Metrics;
 import io.aicache.proxy.observe.OpsEndpoints;
 import io.aicache.proxy.observe.Readiness;
+import io.aicache.proxy.observe.RequestRecord;
 import io.aicache.proxy.oci.OciApi;
 import io.aicache.proxy.oci.ManifestGraph;
 import io.aicache.proxy.oci.PinnedImages;
@@ -34,6 +38,8 @@ import io.aicache.proxy.oci.UpstreamSelector;
 import io.aicache.proxy.prefetch.Prefetcher;
 import io.aicache.proxy.server.RegistryServer;
 import io.aicache.proxy.server.RequestRouter;
+import io.aicache.proxy.tls.CertificateAuthority;
+import io.aicache.proxy.tls.ReloadingServerContext;
 import io.aicache.storage.BlobStore;
 import io.aicache.storage.HotTier;
 import io.aicache.upstream.UpstreamClients;
@@ -56,6 +62,8 @@ public final class Aicache implements AutoCloseable {
     private final Metrics metrics;
     private final RegistryServer server;
     private final Prefetcher prefetcher;
+    /** The HTTPS proxy listener, or {@code null} when it is off. */
+    private final ProxyServer proxy;
 
     private Aicache(AicacheConfig config, Supplier<AicacheConfig> source) throws InterruptedException {
         StorageConfig storage = config.storage();
@@ -94,11 +102,24 @@ public final class Aicache implements AutoCloseable {
             AdminApi admin = new AdminApi(AdminToken.resolve(config.admin().token(), storage.dataDir()), store, hotTier,
                     oci, pins, prefetcher, new ConfigReload(config, source, pins), metrics::snapshot,
                     name -> clients.byName(name).isPresent(), storageExecutor, new CacheInventory(store, graph));
-            RequestRouter router = new RequestRouter(oci, ops, admin, request -> {
+            Consumer<RequestRecord> observer = request -> {
                 metrics.request(request);
                 accessLog.record(request);
-            });
-            server = new RegistryServer(config.server().address(), config.server().ioThreads(), router);
+            };
+            RequestRouter router = new RequestRouter(oci, ops, admin, observer);
+            ReloadingServerContext tls = config.server().tls().enabled()
+                    ? ReloadingServerContext.start(config.server().tls(), timer) : null;
+            CertificateAuthority ca = config.proxy().enabled()
+                    ? CertificateAuthority.of(config.proxy().ca(), storage.dataDir()) : null;
+            server = new RegistryServer(config.server().address(), config.server().ioThreads(), router, tls);
+            try {
+                proxy = ca == null ? null : new ProxyServer(config.proxy(), config.server().ioThreads(), ca,
+                        new ProxyServer.Services(oci, upstream.registries(), upstream.connectTimeout(),
+                                upstream.firstByteTimeout(), observer));
+            } catch (RuntimeException | InterruptedException e) {
+                server.close();
+                throw e;
+            }
         } catch (RuntimeException | InterruptedException e) {
             shutdownExecutors();
             store.close();
@@ -143,8 +164,16 @@ public final class Aicache implements AutoCloseable {
         return server.localAddress();
     }
 
+    /** The HTTPS proxy listener's address, when it is on. */
+    public Optional<InetSocketAddress> proxyAddress() {
+        return Optional.ofNullable(proxy).map(ProxyServer::localAddress);
+    }
+
     @Override
     public void close() {
+        if (proxy != null) {
+            proxy.close();
+        }
         server.close();
         fills.stopAll();
         shutdownExecutors();

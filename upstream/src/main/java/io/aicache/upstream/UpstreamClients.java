@@ -24,16 +24,22 @@ public final class UpstreamClients {
      */
     public UpstreamClients(Collection<UpstreamRegistry> registries, Executor executor, Duration connectTimeout,
                            Duration firstByteTimeout, int failuresToMarkDown, Duration downFor, boolean offline) {
-        HttpClient http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(connectTimeout)
-                .executor(executor)
-                .build();
+        HttpClient shared = newClient(executor, connectTimeout).build();
         for (UpstreamRegistry registry : registries) {
+            // A registry with a CA of its own gets a client of its own: trust is per client.
+            HttpClient http = registry.caFile().isEmpty() ? shared
+                    : newClient(executor, connectTimeout).sslContext(TrustedCas.context(registry.caFile().get())).build();
             byName.put(registry.name(), new RegistryClient(registry, http, firstByteTimeout,
                     offline ? UpstreamHealth.offline() : new UpstreamHealth(failuresToMarkDown, downFor, Clock.systemUTC())));
         }
+    }
+
+    private static HttpClient.Builder newClient(Executor executor, Duration connectTimeout) {
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(connectTimeout)
+                .executor(executor);
     }
 
     /** Every configured upstream's client, in configuration order. */

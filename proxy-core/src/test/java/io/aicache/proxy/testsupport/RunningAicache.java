@@ -2,6 +2,7 @@ package io.aicache.proxy.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -65,6 +66,11 @@ public final class RunningAicache implements AutoCloseable {
     /** The running instance's prefetcher (the admin API and the CLI drive the same one). */
     public io.aicache.proxy.prefetch.Prefetcher prefetcher() {
         return aicache.prefetcher();
+    }
+
+    /** The HTTPS proxy listener's address; fails when the proxy is off. */
+    public InetSocketAddress proxyAddress() {
+        return aicache.proxyAddress().orElseThrow(() -> new IllegalStateException("the proxy listener is off"));
     }
 
     public Path dataDir() {
@@ -233,6 +239,13 @@ public final class RunningAicache implements AutoCloseable {
             if (defaultRegistry == null) {
                 defaultRegistry = name;
             }
+            return this;
+        }
+
+        /** Adds an upstream registry reached over HTTPS whose certificate is signed by the CA in {@code caFile}. */
+        public Builder upstreamTrusting(String name, URI endpoint, Path caFile) {
+            upstream(name, endpoint);
+            registries.get(registries.size() - 1).put("caFile", caFile.toString());
             return this;
         }
 
