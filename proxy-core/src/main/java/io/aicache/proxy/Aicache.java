@@ -14,10 +14,12 @@ import java.util.stream.Collectors;
 
 import io.aicache.proxy.config.AicacheConfig;
 import io.aicache.proxy.config.FillConfig;
+import io.aicache.proxy.config.HelmConfig;
 import io.aicache.proxy.config.StorageConfig;
 import io.aicache.proxy.config.UpstreamConfig;
 import io.aicache.proxy.fill.FillSettings;
 import io.aicache.proxy.fill.Fills;
+import io.aicache.proxy.helm.HelmApi;
 import io.aicache.proxy.observe.AccessLog;
 import io.aicache.proxy.observe.Metrics;
 import io.aicache.proxy.observe.OpsEndpoints;
@@ -28,7 +30,9 @@ import io.aicache.proxy.oci.UpstreamSelector;
 import io.aicache.proxy.server.RegistryServer;
 import io.aicache.proxy.server.RequestRouter;
 import io.aicache.storage.BlobStore;
+import io.aicache.storage.HelmIndexFiles;
 import io.aicache.storage.HotTier;
+import io.aicache.upstream.ChartRepositories;
 import io.aicache.upstream.UpstreamClients;
 
 /**
@@ -80,8 +84,9 @@ public final class Aicache implements AutoCloseable {
                     upstream.offline(), metrics);
             OpsEndpoints ops = new OpsEndpoints(metrics,
                     new Readiness(store, storage.dataDir(), storage.minFreeSpace().bytes(), clients.all()));
+            HelmApi helm = helmApi(config, storageExecutor, metrics);
             AccessLog accessLog = new AccessLog();
-            RequestRouter router = new RequestRouter(oci, ops, request -> {
+            RequestRouter router = new RequestRouter(oci, helm, ops, request -> {
                 metrics.request(request);
                 accessLog.record(request);
             });
@@ -91,6 +96,17 @@ public final class Aicache implements AutoCloseable {
             store.close();
             throw e;
         }
+    }
+
+    /** Classic chart repositories: their own upstream clients, charts kept in the blob store. */
+    private HelmApi helmApi(AicacheConfig config, ExecutorService storageExecutor, Metrics metrics) {
+        UpstreamConfig upstream = config.upstream();
+        ChartRepositories repositories = new ChartRepositories(
+                config.helm().repositories().stream().map(HelmConfig.Repository::toChartRepository).toList(),
+                upstreamExecutor, upstream.connectTimeout(), upstream.firstByteTimeout(),
+                upstream.markDownAfter(), upstream.markDownFor(), upstream.offline());
+        return new HelmApi(repositories, store, new HelmIndexFiles(config.storage().dataDir().resolve("helm")),
+                storageExecutor, config.helm(), metrics);
     }
 
     private void publishStorage() {

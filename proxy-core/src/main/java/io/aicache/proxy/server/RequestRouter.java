@@ -5,6 +5,7 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.aicache.proxy.helm.HelmApi;
 import io.aicache.proxy.http.ErrorCode;
 import io.aicache.proxy.http.Exchange;
 import io.aicache.proxy.http.RegistryException;
@@ -19,6 +20,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 
 /**
  * Sends each request to the API it addresses: {@code /v2/...} to the OCI Distribution API,
+ * {@code /helm/...} to the chart repositories,
  * {@code /metrics}, {@code /healthz} and {@code /readyz} to the operations endpoints. Any
  * refusal, and any failure of aicache's own, is answered with the spec's JSON error.
  */
@@ -28,11 +30,13 @@ public final class RequestRouter extends SimpleChannelInboundHandler<FullHttpReq
     private static final Logger LOG = LoggerFactory.getLogger(RequestRouter.class);
 
     private final OciApi oci;
+    private final HelmApi helm;
     private final OpsEndpoints ops;
     private final Consumer<RequestRecord> observer;
 
-    public RequestRouter(OciApi oci, OpsEndpoints ops, Consumer<RequestRecord> observer) {
+    public RequestRouter(OciApi oci, HelmApi helm, OpsEndpoints ops, Consumer<RequestRecord> observer) {
         this.oci = oci;
+        this.helm = helm;
         this.ops = ops;
         this.observer = observer;
     }
@@ -48,6 +52,8 @@ public final class RequestRouter extends SimpleChannelInboundHandler<FullHttpReq
             String uri = request.uri();
             if (uri.equals("/v2") || uri.startsWith("/v2/") || uri.startsWith("/v2?")) {
                 oci.handle(exchange, request);
+            } else if (exchange.requestPath().startsWith(HelmApi.PREFIX)) {
+                helm.handle(exchange, request);
             } else if (!ops.handle(exchange, request)) {
                 throw new RegistryException(ErrorCode.UNSUPPORTED, HttpResponseStatus.NOT_FOUND,
                         "no endpoint at " + exchange.requestPath() + "; the registry API is under /v2/");
