@@ -48,9 +48,9 @@ class HelmChartRepositoryE2ETest {
     @BeforeEach
     void start() throws IOException {
         repository = Files.createDirectories(tempDir.resolve("repository"));
-        Helm webapp = Helm.create().withName("webapp").withDir(Files.createDirectories(tempDir.resolve("src"))).call();
-        webapp.packageIt().withDestination(repository).call();
-        packaged = repository.resolve("webapp-0.1.0.tgz");
+        Helm chart = Helm.create().withName("aicache-e2e-app").withDir(Files.createDirectories(tempDir.resolve("src"))).call();
+        chart.packageIt().withDestination(repository).call();
+        packaged = repository.resolve("aicache-e2e-app-0.1.0.tgz");
         writeIndex(TestBlobs.hexOf(TestBlobs.digestOf(Files.readAllBytes(packaged))));
         nginx = NginxProcess.serving(repository);
         aicache = RunningAicache.builder().upstream("registry.test", URI.create("http://127.0.0.1:9"))
@@ -58,21 +58,21 @@ class HelmChartRepositoryE2ETest {
                 .start();
     }
 
-    /** The repository's index.yaml, as {@code helm repo index} writes it, listing webapp with {@code digest}. */
+    /** The repository's index.yaml, as {@code helm repo index} writes it, listing aicache-e2e-app with {@code digest}. */
     private void writeIndex(String digest) throws IOException {
         Files.writeString(repository.resolve("index.yaml"), """
                 apiVersion: v1
                 entries:
-                  webapp:
+                  aicache-e2e-app:
                   - apiVersion: v2
                     appVersion: "1.16.0"
                     created: "2026-11-24T10:00:00Z"
                     description: A Helm chart for Kubernetes
                     digest: "%s"
-                    name: webapp
+                    name: aicache-e2e-app
                     type: application
                     urls:
-                    - webapp-0.1.0.tgz
+                    - aicache-e2e-app-0.1.0.tgz
                     version: 0.1.0
                 generated: "2026-11-24T10:00:00Z"
                 """.formatted(digest));
@@ -80,9 +80,19 @@ class HelmChartRepositoryE2ETest {
 
     @AfterEach
     void stop() throws IOException {
+        // What Helm downloaded: the added repository's index into its cache, the templated chart too,
+        // and dependency update's index of the repository URL (helm-java sets it no cache directory:
+        // the working directory).
         Path helmCache = helmCacheHome().resolve("repository");
         Files.deleteIfExists(helmCache.resolve(repositoryName + "-index.yaml"));
         Files.deleteIfExists(helmCache.resolve(repositoryName + "-charts.txt"));
+        Files.deleteIfExists(helmCache.resolve("aicache-e2e-app-0.1.0.tgz"));
+        if (aicache != null) {
+            String managerKey = "helm-manager-" + TestBlobs.hexOf(TestBlobs.digestOf(
+                    repositoryUrl().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            Files.deleteIfExists(Path.of(managerKey + "-index.yaml"));
+            Files.deleteIfExists(Path.of(managerKey + "-charts.txt"));
+        }
         if (aicache != null) {
             aicache.close();
         }
@@ -112,18 +122,20 @@ class HelmChartRepositoryE2ETest {
 
         for (int pull = 1; pull <= 2; pull++) {
             Path parent = pullAsDependency("parent" + pull);
-            assertArrayEquals(Files.readAllBytes(packaged), Files.readAllBytes(parent.resolve("charts/webapp-0.1.0.tgz")));
+            assertArrayEquals(Files.readAllBytes(packaged), Files.readAllBytes(parent.resolve("charts/aicache-e2e-app-0.1.0.tgz")));
         }
-        Eventually.until("nginx logged the chart GET", () -> count("/webapp-0.1.0.tgz") >= 1);
-        assertEquals(1, count("/webapp-0.1.0.tgz"), "the second pull is served from aicache");
+        Eventually.until("nginx logged the chart GET", () -> count("/aicache-e2e-app-0.1.0.tgz") >= 1);
+        assertEquals(1, count("/aicache-e2e-app-0.1.0.tgz"), "the second pull is served from aicache");
         assertEquals(1, aicache.metric("aicache_cache_answers_total", "route", "helm_chart", "tier", "disk"));
 
-        String manifests = Helm.template(repositoryName + "/webapp").withRepositoryConfig(repositoryConfig)
+        String manifests = Helm.template(repositoryName + "/aicache-e2e-app").withRepositoryConfig(repositoryConfig)
                 .withName("release").call();
 
         assertTrue(manifests.contains("kind: Deployment"), manifests);
-        assertTrue(manifests.contains("name: release-webapp"), manifests);
-        assertEquals(1, count("/webapp-0.1.0.tgz"), "templating the chart needed nothing more from upstream");
+        assertTrue(manifests.contains("name: release-aicache-e2e-app"), manifests);
+        assertEquals(1, count("/aicache-e2e-app-0.1.0.tgz"), "templating the chart needed nothing more from upstream");
+        assertEquals(2, aicache.metric("aicache_cache_answers_total", "route", "helm_chart", "tier", "disk"),
+                "the chart Helm templated came from aicache");
     }
 
     @Test
@@ -133,7 +145,7 @@ class HelmChartRepositoryE2ETest {
         assertThrows(IllegalStateException.class, () -> pullAsDependency("parent"));
 
         assertFalse(Files.exists(aicache.blobFile(TestBlobs.digestOf(Files.readAllBytes(packaged)))));
-        assertEquals(1, count("/webapp-0.1.0.tgz"));
+        assertEquals(1, count("/aicache-e2e-app-0.1.0.tgz"));
     }
 
     /**
@@ -149,7 +161,7 @@ class HelmChartRepositoryE2ETest {
                 name: %s
                 version: 0.1.0
                 dependencies:
-                - name: webapp
+                - name: aicache-e2e-app
                   version: 0.1.0
                   repository: "%s"
                 """.formatted(parentName, repositoryUrl()));
