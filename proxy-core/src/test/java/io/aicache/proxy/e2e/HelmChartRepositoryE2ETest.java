@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import com.marcnuri.helm.Helm;
 
 import io.aicache.proxy.testsupport.Eventually;
+import io.aicache.proxy.testsupport.HelmCache;
 import io.aicache.proxy.testsupport.NginxProcess;
 import io.aicache.proxy.testsupport.RunningAicache;
 import io.aicache.proxy.testsupport.TestBlobs;
@@ -83,7 +84,7 @@ class HelmChartRepositoryE2ETest {
         // What Helm downloaded: the added repository's index into its cache, the templated chart too,
         // and dependency update's index of the repository URL (helm-java sets it no cache directory:
         // the working directory).
-        Path helmCache = helmCacheHome().resolve("repository");
+        Path helmCache = HelmCache.home().resolve("repository");
         Files.deleteIfExists(helmCache.resolve(repositoryName + "-index.yaml"));
         Files.deleteIfExists(helmCache.resolve(repositoryName + "-charts.txt"));
         Files.deleteIfExists(helmCache.resolve("aicache-e2e-app-0.1.0.tgz"));
@@ -99,14 +100,6 @@ class HelmChartRepositoryE2ETest {
         if (nginx != null) {
             nginx.close();
         }
-    }
-
-    /** Where Helm keeps downloaded indexes: $HELM_CACHE_HOME, else $XDG_CACHE_HOME/helm, else ~/.cache/helm. */
-    private static Path helmCacheHome() {
-        String helm = System.getenv("HELM_CACHE_HOME");
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        return helm != null ? Path.of(helm)
-                : xdg != null ? Path.of(xdg, "helm") : Path.of(System.getProperty("user.home"), ".cache", "helm");
     }
 
     private String repositoryUrl() {
