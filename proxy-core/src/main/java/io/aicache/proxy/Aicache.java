@@ -27,6 +27,7 @@ import io.aicache.proxy.observe.Readiness;
 import io.aicache.proxy.oci.OciApi;
 import io.aicache.proxy.oci.PinnedImages;
 import io.aicache.proxy.oci.UpstreamSelector;
+import io.aicache.proxy.prefetch.Prefetcher;
 import io.aicache.proxy.server.RegistryServer;
 import io.aicache.proxy.server.RequestRouter;
 import io.aicache.storage.BlobStore;
@@ -52,6 +53,7 @@ public final class Aicache implements AutoCloseable {
     private final Fills fills;
     private final Metrics metrics;
     private final RegistryServer server;
+    private final Prefetcher prefetcher;
 
     private Aicache(AicacheConfig config) throws InterruptedException {
         StorageConfig storage = config.storage();
@@ -82,6 +84,7 @@ public final class Aicache implements AutoCloseable {
                     .collect(Collectors.toMap(UpstreamConfig.Registry::name, UpstreamConfig.Registry::tagTtl));
             OciApi oci = new OciApi(selector, store, hotTier, fills, storageExecutor, config.manifests(), registryTtls,
                     upstream.offline(), metrics);
+            prefetcher = new Prefetcher(oci, name -> clients.byName(name).isPresent());
             OpsEndpoints ops = new OpsEndpoints(metrics,
                     new Readiness(store, storage.dataDir(), storage.minFreeSpace().bytes(), clients.all()));
             HelmApi helm = helmApi(config, storageExecutor, metrics);
@@ -126,6 +129,11 @@ public final class Aicache implements AutoCloseable {
     /** Starts aicache; the listener is bound when this returns. */
     public static Aicache start(AicacheConfig config) throws InterruptedException {
         return new Aicache(config);
+    }
+
+    /** Warms the cache with whole images, through the same lookups and fills as pulls. */
+    public Prefetcher prefetcher() {
+        return prefetcher;
     }
 
     public InetSocketAddress address() {

@@ -62,6 +62,11 @@ public final class RunningAicache implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + aicache.address().getPort() + path);
     }
 
+    /** The running instance's prefetcher (the admin API and the CLI drive the same one). */
+    public io.aicache.proxy.prefetch.Prefetcher prefetcher() {
+        return aicache.prefetcher();
+    }
+
     public Path dataDir() {
         return dataDir;
     }
