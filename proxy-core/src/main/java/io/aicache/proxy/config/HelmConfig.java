@@ -11,17 +11,28 @@ import io.aicache.upstream.ChartRepository;
 import io.aicache.upstream.Credentials;
 
 /**
- * The classic Helm chart repositories aicache mirrors at {@code /helm/<name>/}.
+ * The classic Helm chart repositories aicache mirrors at {@code /helm/<name>/}, and what it
+ * does with the charts pulled through it.
  *
  * @param repositories  the repositories, by name
  * @param indexTtl      how long a kept {@code index.yaml} is served before upstream is asked again
  * @param staleIfError  past its TTL, a kept index is served for this long when upstream cannot answer
  * @param maxChartBytes the largest chart archive accepted from upstream
+ * @param prefetchImages   prefetch the images a chart fetched from upstream refers to
+ * @param prefetchPlatforms the platforms to prefetch ({@code linux/amd64}); empty: every platform
  */
-public record HelmConfig(List<Repository> repositories, Duration indexTtl, Duration staleIfError, DataSize maxChartBytes) {
+public record HelmConfig(List<Repository> repositories, Duration indexTtl, Duration staleIfError, DataSize maxChartBytes,
+                         boolean prefetchImages, List<String> prefetchPlatforms) {
 
     public HelmConfig {
         repositories = repositories == null ? List.of() : List.copyOf(repositories);
+        prefetchPlatforms = prefetchPlatforms == null ? List.of() : List.copyOf(prefetchPlatforms);
+        for (String platform : prefetchPlatforms) {
+            if (!platform.matches("[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?")) {
+                throw new IllegalArgumentException("prefetchPlatforms: '" + platform
+                        + "' is not os/architecture[/variant], such as linux/amd64");
+            }
+        }
         if (indexTtl == null || indexTtl.isNegative() || staleIfError == null || staleIfError.isNegative()) {
             throw new IllegalArgumentException("indexTtl and staleIfError must be durations of 0 or more");
         }

@@ -46,13 +46,23 @@ final class ChartService {
     private final IndexService indexes;
     private final Executor storageExecutor;
     private final long maxChartBytes;
+    private final ChartObserver observer;
     private final InFlight<Fetched> fetches = new InFlight<>();
 
-    ChartService(BlobStore store, IndexService indexes, Executor storageExecutor, long maxChartBytes) {
+    /** Told of every chart archive fetched from upstream and kept (chart-driven prefetch listens). */
+    interface ChartObserver {
+        ChartObserver NONE = (repository, file, archive) -> { };
+
+        void kept(String repository, String file, byte[] archive);
+    }
+
+    ChartService(BlobStore store, IndexService indexes, Executor storageExecutor, long maxChartBytes,
+                 ChartObserver observer) {
         this.store = store;
         this.indexes = indexes;
         this.storageExecutor = storageExecutor;
         this.maxChartBytes = maxChartBytes;
+        this.observer = observer;
     }
 
     void serve(Exchange exchange, ChartRepositoryClient client, String file) {
@@ -118,6 +128,7 @@ final class ChartService {
             if (expected.isEmpty()) {
                 store.index().putHelmCharts(repository, Map.of(file, new HelmChartRecord(record.url(), actual)));
             }
+            observer.kept(repository, file, bytes);
             return Fetched.fromUpstream(bytes);
         }, storageExecutor);
     }

@@ -9,6 +9,7 @@ import io.aicache.proxy.http.ErrorCode;
 import io.aicache.proxy.http.Exchange;
 import io.aicache.proxy.http.RegistryException;
 import io.aicache.proxy.observe.Metrics;
+import io.aicache.proxy.prefetch.Prefetcher;
 import io.aicache.storage.BlobStore;
 import io.aicache.storage.HelmIndexFiles;
 import io.aicache.upstream.ChartRepositories;
@@ -31,12 +32,15 @@ public final class HelmApi {
     private final IndexService indexes;
     private final ChartService charts;
 
+    /** @param prefetcher warms the images of pulled charts when {@code helm.prefetchImages} is on */
     public HelmApi(ChartRepositories repositories, BlobStore store, HelmIndexFiles indexFiles, Executor storageExecutor,
-                   HelmConfig config, Metrics metrics) {
+                   HelmConfig config, Prefetcher prefetcher, Metrics metrics) {
         this.repositories = repositories;
         this.indexes = new IndexService(store.index(), indexFiles, storageExecutor, config.indexTtl(),
                 config.staleIfError(), Clock.systemUTC(), metrics);
-        this.charts = new ChartService(store, indexes, storageExecutor, config.maxChartBytes().bytes());
+        this.charts = new ChartService(store, indexes, storageExecutor, config.maxChartBytes().bytes(),
+                config.prefetchImages() ? new ChartPrefetch(prefetcher, config.prefetchPlatforms(), metrics)
+                        : ChartService.ChartObserver.NONE);
     }
 
     /** Answers one {@code /helm/...} request; throws {@link RegistryException} for refusals. */
