@@ -90,7 +90,9 @@ public final class HelmIndexFiles {
         private boolean closed;
 
         private Pending(String repository, Path temp) throws IOException {
-            super(new LZ4FrameOutputStream(new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16)));
+            // 64 KiB blocks: each reader holds one block decompressed, so many concurrent readers stay cheap.
+            super(new LZ4FrameOutputStream(new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16),
+                    LZ4FrameOutputStream.BLOCKSIZE.SIZE_64KB));
             this.repository = repository;
             this.temp = temp;
         }

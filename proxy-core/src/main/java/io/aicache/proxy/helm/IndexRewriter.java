@@ -19,6 +19,8 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 
+import org.yaml.snakeyaml.LoaderOptions;
+
 import io.aicache.storage.Digest;
 import io.aicache.storage.HelmChartRecord;
 
@@ -33,12 +35,20 @@ final class IndexRewriter {
 
     private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .loaderOptions(unlimitedDocument())
             .build())
             // 1.10 stays 1.10, not 1.1.
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
 
     private IndexRewriter() {
+    }
+
+    /** Index files reach tens of megabytes; SnakeYAML's default cap (3 M code points) is for documents read whole. */
+    private static LoaderOptions unlimitedDocument() {
+        LoaderOptions options = new LoaderOptions();
+        options.setCodePointLimit(Integer.MAX_VALUE);
+        return options;
     }
 
     /**

@@ -169,6 +169,7 @@ final class IndexService {
                 pending.abandon();
             }
             String problem = e instanceof InvalidIndexException ? "is not a chart repository index: " : "could not be read: ";
+            LOG.warn("index.yaml of chart repository {} from {} {}{}", name, repository.indexUri(), problem, e.getMessage());
             throw new UpstreamException("index.yaml of chart repository " + name + " " + problem + e.getMessage(), e);
         }
     }

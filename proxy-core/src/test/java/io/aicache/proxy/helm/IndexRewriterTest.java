@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -83,6 +84,24 @@ class IndexRewriterTest {
         String rewritten = rewriteToText("entries:\n  a:\n  - name: a\n    appVersion: 1.10\n    urls: [a-1.tgz]\n");
 
         assertTrue(rewritten.contains("appVersion: 1.10\n"), rewritten);
+    }
+
+    @Test
+    void rewritesIndexesOfManyMegabytes() throws IOException {
+        StringBuilder index = new StringBuilder("apiVersion: v1\nentries:\n");
+        int charts = 0;
+        while (index.length() < 5_000_000) {
+            index.append("  chart").append(charts).append(":\n  - name: chart").append(charts)
+                    .append("\n    description: ").append("x".repeat(200)).append("\n    version: 1.0.0\n    urls: [chart")
+                    .append(charts).append("-1.0.0.tgz]\n");
+            charts++;
+        }
+        Map<String, HelmChartRecord> reported = new LinkedHashMap<>();
+
+        IndexRewriter.rewrite(new ByteArrayInputStream(index.toString().getBytes(StandardCharsets.UTF_8)),
+                OutputStream.nullOutputStream(), REPOSITORY, reported::put);
+
+        assertEquals(charts, reported.size());
     }
 
     @Test
