@@ -21,11 +21,13 @@ import io.aicache.proxy.admin.CacheInventory;
 import io.aicache.proxy.admin.ConfigReload;
 import io.aicache.proxy.config.AicacheConfig;
 import io.aicache.proxy.config.FillConfig;
+import io.aicache.proxy.config.HelmConfig;
 import io.aicache.proxy.config.StorageConfig;
 import io.aicache.proxy.config.UpstreamConfig;
 import io.aicache.proxy.connect.ProxyServer;
 import io.aicache.proxy.fill.FillSettings;
 import io.aicache.proxy.fill.Fills;
+import io.aicache.proxy.helm.HelmApi;
 import io.aicache.proxy.observe.AccessLog;
 import io.aicache.proxy.observe.Metrics;
 import io.aicache.proxy.observe.OpsEndpoints;
@@ -41,7 +43,9 @@ import io.aicache.proxy.server.RequestRouter;
 import io.aicache.proxy.tls.CertificateAuthority;
 import io.aicache.proxy.tls.ReloadingServerContext;
 import io.aicache.storage.BlobStore;
+import io.aicache.storage.HelmIndexFiles;
 import io.aicache.storage.HotTier;
+import io.aicache.upstream.ChartRepositories;
 import io.aicache.upstream.UpstreamClients;
 
 /**
@@ -98,6 +102,7 @@ public final class Aicache implements AutoCloseable {
             prefetcher = new Prefetcher(oci, name -> clients.byName(name).isPresent());
             OpsEndpoints ops = new OpsEndpoints(metrics,
                     new Readiness(store, storage.dataDir(), storage.minFreeSpace().bytes(), clients.all()));
+            HelmApi helm = helmApi(config, storageExecutor, prefetcher, metrics);
             AccessLog accessLog = new AccessLog();
             AdminApi admin = new AdminApi(AdminToken.resolve(config.admin().token(), storage.dataDir()), store, hotTier,
                     oci, pins, prefetcher, new ConfigReload(config, source, pins), metrics::snapshot,
@@ -106,7 +111,7 @@ public final class Aicache implements AutoCloseable {
                 metrics.request(request);
                 accessLog.record(request);
             };
-            RequestRouter router = new RequestRouter(oci, ops, admin, observer);
+            RequestRouter router = new RequestRouter(oci, helm, ops, admin, observer);
             ReloadingServerContext tls = config.server().tls().enabled()
                     ? ReloadingServerContext.start(config.server().tls(), timer) : null;
             CertificateAuthority ca = config.proxy().enabled()
@@ -125,6 +130,17 @@ public final class Aicache implements AutoCloseable {
             store.close();
             throw e;
         }
+    }
+
+    /** Classic chart repositories: their own upstream clients, charts kept in the blob store. */
+    private HelmApi helmApi(AicacheConfig config, ExecutorService storageExecutor, Prefetcher prefetcher, Metrics metrics) {
+        UpstreamConfig upstream = config.upstream();
+        ChartRepositories repositories = new ChartRepositories(
+                config.helm().repositories().stream().map(HelmConfig.Repository::toChartRepository).toList(),
+                upstreamExecutor, upstream.connectTimeout(), upstream.firstByteTimeout(),
+                upstream.markDownAfter(), upstream.markDownFor(), upstream.offline());
+        return new HelmApi(repositories, store, new HelmIndexFiles(config.storage().dataDir().resolve("helm")),
+                storageExecutor, config.helm(), prefetcher, metrics);
     }
 
     private void publishStorage() {

@@ -140,6 +140,12 @@ public final class Metrics {
         return values;
     }
 
+    /** A chart pulled through aicache named an image; {@code outcome}: warmed, partial (some blobs failed) or failed. */
+    public void helmImagePrefetched(String outcome) {
+        Counter.builder("aicache_helm_prefetched_images").description("Images named by pulled charts, prefetched by outcome")
+                .tag("outcome", outcome).register(registry).increment();
+    }
+
     /** Publishes a value read when scraped (active fills, hot-tier weight...). */
     public void gauge(String name, String description, Supplier<Number> value) {
         Gauge.builder(name, value).description(description).register(registry);
