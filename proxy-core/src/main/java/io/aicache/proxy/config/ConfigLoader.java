@@ -104,9 +104,9 @@ public final class ConfigLoader {
     private static void requireSections(AicacheConfig config, String source) {
         if (config.server() == null || config.storage() == null || config.manifests() == null
                 || config.upstream() == null || config.fill() == null || config.logging() == null
-                || config.proxy() == null) {
-            throw new ConfigException(source + ": the sections server, storage, manifests, upstream, fill, logging"
-                    + " and proxy must not be empty");
+                || config.admin() == null || config.proxy() == null || config.helm() == null) {
+            throw new ConfigException(source + ": the sections server, storage, manifests, upstream, fill, logging,"
+                    + " admin, proxy and helm must not be empty");
         }
     }
 

@@ -5,7 +5,9 @@ import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.LongConsumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,6 +76,33 @@ final class BlobService {
         }
         Fill fill = active.orElseGet(() -> fills.join(target.client(), target.repository(), digest));
         new FillFollower(exchange, fill, range, target, () -> serve(exchange, target, digest, range)).start();
+    }
+
+    /**
+     * Makes sure the blob is kept, the way a client's pull would: true when it had to come
+     * from upstream (through its fill, shared with anyone pulling it now), false when it was
+     * kept already. {@code landed} hears how many bytes of a fetched blob are in.
+     */
+    CompletableFuture<Boolean> warm(Target target, Digest digest, LongConsumer landed) {
+        if (store.find(digest).isPresent()) {
+            store.accesses().touched(digest);
+            return CompletableFuture.completedFuture(false);
+        }
+        Fill fill = fills.active(digest).orElseGet(() -> fills.join(target.client(), target.repository(), digest));
+        CompletableFuture<Boolean> done = new CompletableFuture<>();
+        Runnable follower = () -> {
+            if (fill.isComplete()) {
+                done.complete(true);
+            } else if (fill.isFailed()) {
+                done.completeExceptionally(fill.failure());
+            } else {
+                landed.accept(fill.landed());
+            }
+        };
+        fill.addListener(follower);
+        follower.run();
+        done.whenComplete((fetched, failure) -> fill.removeListener(follower));
+        return done;
     }
 
     /** A small blob (a config) from the hot tier: no index lookup, no file. */

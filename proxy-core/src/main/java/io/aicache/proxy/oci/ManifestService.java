@@ -68,10 +68,7 @@ final class ManifestService {
 
     void serve(Exchange exchange, Target target, String reference) {
         List<String> accepted = MediaTypes.accepted(exchange.requestHeaderValues(HttpHeaderNames.ACCEPT));
-        CompletableFuture<Answer> answer = Digest.looksLikeDigest(reference)
-                ? byDigest(target, References.requireDigest(reference), accepted)
-                : byTag(target, References.requireTag(reference), accepted);
-        answer.whenComplete((found, failure) -> exchange.onLoop(() -> {
+        answer(target, reference, accepted).whenComplete((found, failure) -> exchange.onLoop(() -> {
             if (failure != null) {
                 exchange.sendError(UpstreamFailures.toRegistryException(failure, ErrorCode.MANIFEST_UNKNOWN, target,
                         "manifest " + reference));
@@ -86,6 +83,25 @@ final class ManifestService {
                 send(exchange, found);
             }
         }));
+    }
+
+    /**
+     * The manifest {@code reference} names, in any media type, looked up and kept exactly as a
+     * client's pull would (tag TTLs, revalidation and stale answers included).
+     */
+    CompletableFuture<Manifest> resolve(Target target, String reference) {
+        return answer(target, reference, MediaTypes.ALL_MANIFESTS).thenApply(found -> {
+            if (!found.tier().equals("upstream")) {
+                store.accesses().touched(found.manifest().digest());
+            }
+            return found.manifest();
+        });
+    }
+
+    private CompletableFuture<Answer> answer(Target target, String reference, List<String> accepted) {
+        return Digest.looksLikeDigest(reference)
+                ? byDigest(target, References.requireDigest(reference), accepted)
+                : byTag(target, References.requireTag(reference), accepted);
     }
 
     private CompletableFuture<Answer> byDigest(Target target, Digest digest, List<String> accepted) {

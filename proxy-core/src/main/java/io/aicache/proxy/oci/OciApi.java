@@ -6,7 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.LongConsumer;
 
 import io.aicache.proxy.config.ManifestsConfig;
 import io.aicache.proxy.fill.Fills;
@@ -16,6 +18,7 @@ import io.aicache.proxy.http.Exchange;
 import io.aicache.proxy.http.RegistryException;
 import io.aicache.proxy.observe.Metrics;
 import io.aicache.storage.BlobStore;
+import io.aicache.storage.Digest;
 import io.aicache.storage.HotTier;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -48,6 +51,24 @@ public final class OciApi {
                 metrics);
         this.blobs = new BlobService(store, hotTier, storageExecutor, fills, metrics);
         this.listings = new ListingService(store, storageExecutor, manifestsConfig.tagTtl(), clock);
+    }
+
+    /** The upstream repository an image name ({@code registry/repository}) is pulled from. */
+    public Target target(String registry, String repository) {
+        return selector.select(repository, registry);
+    }
+
+    /** The manifest {@code reference} names, kept as a client's pull would keep it. */
+    public CompletableFuture<Manifest> manifest(Target target, String reference) {
+        return manifests.resolve(target, reference);
+    }
+
+    /**
+     * Makes sure a blob is kept, as a client's pull would: true when it was fetched from
+     * upstream, false when it was kept already; {@code landed} hears the bytes in so far.
+     */
+    public CompletableFuture<Boolean> warmBlob(Target target, Digest digest, LongConsumer landed) {
+        return blobs.warm(target, digest, landed);
     }
 
     /** Answers one {@code /v2/...} request; throws {@link RegistryException} for refusals. */

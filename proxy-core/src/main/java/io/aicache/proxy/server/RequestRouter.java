@@ -2,6 +2,8 @@ package io.aicache.proxy.server;
 
 import java.util.function.Consumer;
 
+import io.aicache.proxy.admin.AdminApi;
+import io.aicache.proxy.helm.HelmApi;
 import io.aicache.proxy.http.ErrorCode;
 import io.aicache.proxy.http.Exchange;
 import io.aicache.proxy.http.RegistryException;
@@ -14,25 +16,32 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 
 /**
  * Sends each request to the API it addresses: {@code /v2/...} to the OCI Distribution API,
- * {@code /metrics}, {@code /healthz} and {@code /readyz} to the operations endpoints.
+ * {@code /helm/...} to the chart repositories, {@code /metrics}, {@code /healthz} and
+ * {@code /readyz} to the operations endpoints, and {@code /admin/...} to the admin API.
  */
 @ChannelHandler.Sharable
 public final class RequestRouter extends ExchangeHandler {
 
     private final OciApi oci;
+    private final HelmApi helm;
     private final OpsEndpoints ops;
+    private final AdminApi admin;
 
-    public RequestRouter(OciApi oci, OpsEndpoints ops, Consumer<RequestRecord> observer) {
+    public RequestRouter(OciApi oci, HelmApi helm, OpsEndpoints ops, AdminApi admin, Consumer<RequestRecord> observer) {
         super(observer);
         this.oci = oci;
+        this.helm = helm;
         this.ops = ops;
+        this.admin = admin;
     }
 
     @Override
     protected void dispatch(Exchange exchange, FullHttpRequest request) {
         if (isRegistryApi(request.uri())) {
             oci.handle(exchange, request);
-        } else if (!ops.handle(exchange, request)) {
+        } else if (exchange.requestPath().startsWith(HelmApi.PREFIX)) {
+            helm.handle(exchange, request);
+        } else if (!ops.handle(exchange, request) && !admin.handle(exchange, request)) {
             throw new RegistryException(ErrorCode.UNSUPPORTED, HttpResponseStatus.NOT_FOUND,
                     "no endpoint at " + exchange.requestPath() + "; the registry API is under /v2/");
         }
