@@ -24,7 +24,16 @@ final class FillFollower implements Runnable {
     private final ByteRange range;
     private final Target target;
     private final Runnable servedFromStore;
+    /**
+     * Once an answer has begun, less than this is not sent on its own while more is coming: a
+     * reader that keeps up with a fill would otherwise be woken, and send, every few kilobytes.
+     */
+    private static final long MIN_WRITE = 256 * 1024;
+
     private final AtomicBoolean scheduled = new AtomicBoolean();
+    /** The fill's landed mark worth waking this reader for; written on the client's loop, read by the fill's thread. */
+    private volatile long wakeAt;
+    private boolean sentAny;
     private SharedFile file;
     private long position;
     /** Exclusive end of the answer's bytes; -1 while the size is unknown (chunked answer). */
@@ -90,6 +99,9 @@ final class FillFollower implements Runnable {
     /** Called by the fill (on its writer's thread) when it made progress. */
     @Override
     public void run() {
+        if (fill.landed() < wakeAt && !fill.isComplete() && !fill.isFailed()) {
+            return;
+        }
         if (scheduled.compareAndSet(false, true)) {
             exchange.onLoop(() -> {
                 scheduled.set(false);
@@ -124,9 +136,12 @@ final class FillFollower implements Runnable {
         long answerEnd = end >= 0 ? end : (complete ? fill.size() : Long.MAX_VALUE);
         // The last byte waits for the digest check: a body cut short is the only way to say "wrong".
         long limit = complete ? answerEnd : Math.min(fill.landed(), answerEnd - 1);
-        if (position < limit) {
+        if (position < limit && (complete || !sentAny || limit - position >= MIN_WRITE || limit == answerEnd - 1)) {
             long count = limit - position;
             writing = true;
+            sentAny = true;
+            // The write's completion pumps again; progress meanwhile need not wake this reader.
+            wakeAt = Long.MAX_VALUE;
             exchange.write(slice(count)).addListener((ChannelFutureListener) f -> {
                 writing = false;
                 if (f.isSuccess()) {
@@ -139,6 +154,11 @@ final class FillFollower implements Runnable {
             });
         } else if (complete && position >= answerEnd) {
             finish(true);
+        } else {
+            long next = Math.min(position + MIN_WRITE, answerEnd - 1);
+            // With all but the last byte sent, only the fill's end is worth waking for.
+            wakeAt = next > position ? next : Long.MAX_VALUE;
+            run();
         }
     }
 
