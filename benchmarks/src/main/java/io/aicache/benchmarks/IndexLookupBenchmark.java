@@ -1,12 +1,9 @@
 package io.aicache.benchmarks;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -39,7 +36,7 @@ public class IndexLookupBenchmark {
 
     @Setup(Level.Trial)
     public void fill() throws IOException {
-        directory = Files.createTempDirectory("aicache-jmh-index");
+        directory = TemporaryDirectory.create("aicache-jmh-index");
         index = CacheIndex.open(directory, 64L << 20);
         present = new Digest[blobs];
         absent = new Digest[1024];
@@ -65,8 +62,6 @@ public class IndexLookupBenchmark {
     @TearDown(Level.Trial)
     public void close() throws IOException {
         index.close();
-        try (Stream<Path> files = Files.walk(directory)) {
-            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        }
+        TemporaryDirectory.delete(directory);
     }
 }

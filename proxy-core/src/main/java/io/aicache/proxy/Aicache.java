@@ -1,6 +1,7 @@
 package io.aicache.proxy;
 
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,7 @@ import io.aicache.proxy.connect.ProxyServer;
 import io.aicache.proxy.fill.FillSettings;
 import io.aicache.proxy.fill.Fills;
 import io.aicache.proxy.helm.HelmApi;
+import io.aicache.proxy.gc.GarbageCollector;
 import io.aicache.proxy.observe.AccessLog;
 import io.aicache.proxy.observe.Metrics;
 import io.aicache.proxy.observe.OpsEndpoints;
@@ -46,6 +48,7 @@ import io.aicache.storage.BlobStore;
 import io.aicache.storage.HelmIndexFiles;
 import io.aicache.storage.HotTier;
 import io.aicache.upstream.ChartRepositories;
+import io.aicache.storage.Scrubber;
 import io.aicache.upstream.UpstreamClients;
 
 /**
@@ -68,6 +71,7 @@ public final class Aicache implements AutoCloseable {
     private final Prefetcher prefetcher;
     /** The HTTPS proxy listener, or {@code null} when it is off. */
     private final ProxyServer proxy;
+    private final GarbageCollector garbageCollector;
 
     private Aicache(AicacheConfig config, Supplier<AicacheConfig> source) throws InterruptedException {
         StorageConfig storage = config.storage();
@@ -92,7 +96,9 @@ public final class Aicache implements AutoCloseable {
             ManifestGraph graph = new ManifestGraph(store);
             PinnedImages pins = new PinnedImages(storage.pinned(), selector, store, graph);
             store.retain(pins::snapshot);
+            garbageCollector = startGarbageCollector(storage.gc(), pins);
             publishStorage();
+            startScrub(storage.scrub());
             timer.scheduleWithFixedDelay(() -> storageExecutor.execute(store.accesses()::flush),
                     ACCESS_FLUSH_SECONDS, ACCESS_FLUSH_SECONDS, TimeUnit.SECONDS);
             Map<String, Duration> registryTtls = upstream.registries().stream().filter(r -> r.tagTtl() != null)
@@ -105,7 +111,7 @@ public final class Aicache implements AutoCloseable {
             HelmApi helm = helmApi(config, storageExecutor, prefetcher, metrics);
             AccessLog accessLog = new AccessLog();
             AdminApi admin = new AdminApi(AdminToken.resolve(config.admin().token(), storage.dataDir()), store, hotTier,
-                    oci, pins, prefetcher, new ConfigReload(config, source, pins), metrics::snapshot,
+                    oci, pins, prefetcher, garbageCollector, new ConfigReload(config, source, pins), metrics::snapshot,
                     name -> clients.byName(name).isPresent(), storageExecutor, new CacheInventory(store, graph));
             Consumer<RequestRecord> observer = request -> {
                 metrics.request(request);
@@ -148,6 +154,34 @@ public final class Aicache implements AutoCloseable {
         metrics.gauge("aicache_storage_reserved_bytes", "Bytes reserved by fills under way", () -> store.usage().reservedBytes());
         metrics.gauge("aicache_storage_budget_bytes", "The disk budget (0: unlimited)", () -> store.usage().maxBytes());
         metrics.gauge("aicache_storage_evictions", "Blobs evicted since start", store::evictions);
+        metrics.gauge("aicache_storage_pass_through", "1 while the disk is short of storage.minFreeSpace: misses are not kept",
+                () -> store.shortOfSpace() ? 1 : 0);
+    }
+
+    /** Re-hashes kept blobs on the storage executor, a second's worth of the configured rate at a time. */
+    private void startScrub(StorageConfig.ScrubConfig scrub) {
+        if (scrub.bytesPerSecond().bytes() == 0) {
+            return;
+        }
+        Scrubber scrubber = new Scrubber(store, scrub.bytesPerSecond().bytes());
+        timer.scheduleWithFixedDelay(() -> storageExecutor.execute(scrubber::tick), 1, 1, TimeUnit.SECONDS);
+        metrics.gauge("aicache_storage_scrubbed_bytes", "Bytes of kept blobs re-hashed by the scrub", scrubber::scrubbedBytes);
+        metrics.gauge("aicache_storage_scrub_dropped", "Blobs the scrub found missing or damaged and dropped",
+                scrubber::dropped);
+    }
+
+    private GarbageCollector startGarbageCollector(StorageConfig.GcConfig gc, PinnedImages pins) {
+        GarbageCollector collector = new GarbageCollector(store, pins, gc.minAge(), gc.tagRetention(), Clock.systemUTC());
+        if (!gc.interval().isZero()) {
+            timer.scheduleWithFixedDelay(() -> storageExecutor.execute(() -> collector.collect(false)),
+                    gc.interval().toMillis(), gc.interval().toMillis(), TimeUnit.MILLISECONDS);
+        }
+        return collector;
+    }
+
+    /** Collects what no cached image references (for the admin API and the CLI). */
+    public GarbageCollector garbageCollector() {
+        return garbageCollector;
     }
 
     private void publishHotTier(HotTier hotTier) {

@@ -38,6 +38,7 @@ public final class BlobStore implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(BlobStore.class);
 
+    private final Path dataDir;
     private final Path blobsDir;
     private final Path partialDir;
     private final CacheIndex index;
@@ -45,7 +46,6 @@ public final class BlobStore implements AutoCloseable {
     private final DiskBudget budget;
     private final AccessTracker accesses;
     private final Evictor evictor;
-    private final AtomicLong usedBytes = new AtomicLong();
     private final AtomicLong reservedBytes = new AtomicLong();
     private final AtomicBoolean evictionScheduled = new AtomicBoolean();
     private final AtomicLong evicted = new AtomicLong();
@@ -55,6 +55,7 @@ public final class BlobStore implements AutoCloseable {
     private BlobStore(Path dataDir, long indexCacheBytes, Executor housekeeping, DiskBudget budget) throws IOException {
         this.housekeeping = housekeeping;
         this.budget = budget;
+        this.dataDir = dataDir;
         this.blobsDir = Files.createDirectories(dataDir.resolve("blobs"));
         this.partialDir = Files.createDirectories(dataDir.resolve("partial"));
         this.index = CacheIndex.open(dataDir.resolve("index"), indexCacheBytes);
@@ -82,7 +83,6 @@ public final class BlobStore implements AutoCloseable {
             throw new StorageException("cannot create the data directory " + dataDir + ": " + e.getMessage(), e);
         }
         store.reconcileFills();
-        store.index.forEachBlob(blob -> store.usedBytes.addAndGet(blob.size()));
         return store;
     }
 
@@ -113,7 +113,23 @@ public final class BlobStore implements AutoCloseable {
 
     /** Bytes kept, bytes reserved by fills under way, and the budget. */
     public Usage usage() {
-        return new Usage(usedBytes.get(), reservedBytes.get(), budget.maxBytes());
+        return new Usage(index.blobBytes(), reservedBytes.get(), budget.maxBytes());
+    }
+
+    /**
+     * Whether the data directory's disk has less free space than the budget's minimum: then
+     * nothing new should be kept (a fill would fail or starve the index of room).
+     */
+    public boolean shortOfSpace() {
+        if (budget.minFreeBytes() == 0) {
+            return false;
+        }
+        try {
+            return Files.getFileStore(dataDir).getUsableSpace() < budget.minFreeBytes();
+        } catch (IOException e) {
+            LOG.warn("cannot read the free space of {}: {}", dataDir, e.getMessage());
+            return true;
+        }
     }
 
     /** @param maxBytes 0 when unlimited */
@@ -132,7 +148,7 @@ public final class BlobStore implements AutoCloseable {
         }
         Path file = blobPath(digest);
         try {
-            if (Files.size(file) == record.get().size()) {
+            if (Files.size(file) == record.get().storedSize()) {
                 return Optional.of(new StoredBlob(record.get(), file));
             }
             LOG.warn("blob {} has the wrong size on disk; dropping it so it is fetched again", digest);
@@ -187,7 +203,9 @@ public final class BlobStore implements AutoCloseable {
 
     /**
      * Makes a verified fill a complete blob: sync, rename into {@code blobs/}, then index.
-     * The caller has checked the digest over every byte.
+     * The caller has checked the digest over every byte. A small blob that compresses well is
+     * stored compressed instead (readers of the fill keep the partial file open, so they are
+     * not disturbed).
      */
     public BlobRecord commit(PartialBlob partial, long size, String mediaType) {
         Digest digest = partial.digest();
@@ -196,21 +214,31 @@ public final class BlobStore implements AutoCloseable {
             partial.close();
             Path target = blobPath(digest);
             Files.createDirectories(target.getParent());
-            moveAtomically(partial.file(), target);
-            BlobRecord record = new BlobRecord(digest, size, mediaType, System.currentTimeMillis());
-            boolean replaced = index.blob(digest).isPresent();
+            byte[] compressed = BlobCompression.mayCompress(size) ? compressedFill(partial, size, mediaType) : null;
+            BlobRecord record;
+            if (compressed == null) {
+                moveAtomically(partial.file(), target);
+                record = new BlobRecord(digest, size, mediaType, System.currentTimeMillis());
+            } else {
+                writeDurably(digest, compressed, target);
+                Files.delete(partial.file());
+                record = new BlobRecord(digest, size, mediaType, System.currentTimeMillis(), BlobRecord.Encoding.LZ4,
+                        compressed.length);
+            }
             index.putBlob(record);
             index.deleteFill(digest);
             reservedBytes.addAndGet(-Math.max(partial.size(), 0));
-            if (!replaced) {
-                usedBytes.addAndGet(size);
-            }
             evictLaterIfOverBudget();
             return record;
         } catch (IOException e) {
             abandon(partial);
             throw new StorageException("cannot commit blob " + digest + ": " + e.getMessage(), e);
         }
+    }
+
+    private static byte[] compressedFill(PartialBlob partial, long size, String mediaType) throws IOException {
+        byte[] bytes = Files.readAllBytes(partial.file());
+        return bytes.length == size ? BlobCompression.compressIfWorthIt(bytes, mediaType) : null;
     }
 
     /** Drops a fill that failed: nothing of it is kept. */
@@ -235,37 +263,52 @@ public final class BlobStore implements AutoCloseable {
         }
     }
 
-    /** Stores a small object whose digest the caller verified (a manifest), durably. */
+    /**
+     * Stores a small object whose digest the caller verified (a manifest), durably; LZ4-compressed
+     * when that saves at least a fifth.
+     */
     public BlobRecord putSmall(Digest digest, byte[] bytes, String mediaType) {
-        Path temp = partialPath(digest).resolveSibling(digest.hex() + ".small");
+        byte[] compressed = BlobCompression.compressIfWorthIt(bytes, mediaType);
         try {
-            Files.write(temp, bytes, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                    StandardOpenOption.WRITE, StandardOpenOption.SYNC);
             Path target = blobPath(digest);
             Files.createDirectories(target.getParent());
-            moveAtomically(temp, target);
+            writeDurably(digest, compressed == null ? bytes : compressed, target);
         } catch (IOException e) {
             throw new StorageException("cannot store " + digest + ": " + e.getMessage(), e);
         }
-        BlobRecord record = new BlobRecord(digest, bytes.length, mediaType, System.currentTimeMillis());
-        boolean replaced = index.blob(digest).isPresent();
+        long now = System.currentTimeMillis();
+        BlobRecord record = compressed == null ? new BlobRecord(digest, bytes.length, mediaType, now)
+                : new BlobRecord(digest, bytes.length, mediaType, now, BlobRecord.Encoding.LZ4, compressed.length);
         index.putBlob(record);
-        if (!replaced) {
-            usedBytes.addAndGet(bytes.length);
-        }
         evictLaterIfOverBudget();
         return record;
     }
 
-    /** Reads a small stored object whole; empty when its file vanished (the entry is dropped). */
+    /** Synced bytes renamed into place, so the file is either whole or absent. */
+    private void writeDurably(Digest digest, byte[] bytes, Path target) throws IOException {
+        Path temp = partialPath(digest).resolveSibling(digest.hex() + ".small");
+        Files.write(temp, bytes, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE, StandardOpenOption.SYNC);
+        moveAtomically(temp, target);
+    }
+
+    /**
+     * Reads a small stored object whole, decompressed; empty when its file vanished or is
+     * damaged (the entry is dropped).
+     */
     public Optional<byte[]> readSmall(StoredBlob blob) {
+        BlobRecord record = blob.record();
         try {
             byte[] bytes = Files.readAllBytes(blob.file());
-            if (bytes.length == blob.record().size()) {
-                return Optional.of(bytes);
+            if (bytes.length == record.storedSize()) {
+                return Optional.of(record.compressed() ? BlobCompression.decompress(bytes, record.size()) : bytes);
             }
         } catch (IOException e) {
             LOG.warn("cannot read {}: {}", blob.file(), e.getMessage());
+        } catch (IllegalArgumentException e) {
+            LOG.warn("blob {} is damaged on disk ({}); dropping it so it is fetched again", record.digest(), e.getMessage());
+            drop(record);
+            return Optional.empty();
         }
         forgetIfBroken(blob.record().digest());
         return Optional.empty();
@@ -295,7 +338,7 @@ public final class BlobStore implements AutoCloseable {
         Optional<BlobRecord> record = index.blob(digest);
         Path file = blobPath(digest);
         try {
-            if (record.isEmpty() || Files.size(file) == record.get().size()) {
+            if (record.isEmpty() || Files.size(file) == record.get().storedSize()) {
                 return;
             }
         } catch (IOException missingOrUnreadable) {
@@ -304,10 +347,22 @@ public final class BlobStore implements AutoCloseable {
         drop(record.get());
     }
 
+    /**
+     * Removes a blob (its entry and file) unless it is being read or its record changed since
+     * the caller looked (a new fill put another copy in place, or it went already); true when
+     * it was removed.
+     */
+    public boolean removeIfUnchanged(BlobRecord seen) {
+        if (leases.containsKey(seen.digest()) || index.blob(seen.digest()).filter(seen::equals).isEmpty()) {
+            return false;
+        }
+        drop(seen);
+        return true;
+    }
+
     /** Removes a blob's entry and file and stops counting its bytes. */
     private void drop(BlobRecord blob) {
         index.deleteBlob(blob.digest());
-        usedBytes.addAndGet(-blob.size());
         try {
             Files.deleteIfExists(blobPath(blob.digest()));
         } catch (IOException e) {
@@ -317,18 +372,18 @@ public final class BlobStore implements AutoCloseable {
 
     /** Makes room for a fill of {@code bytes} before it starts, so the budget holds while it lands. */
     private void reserve(long bytes) {
-        long wanted = reservedBytes.addAndGet(bytes) + usedBytes.get();
+        long wanted = reservedBytes.addAndGet(bytes) + index.blobBytes();
         if (budget.limited() && wanted > budget.maxBytes()) {
             evict(wanted - budget.low());
         }
     }
 
     private void evictLaterIfOverBudget() {
-        if (budget.limited() && usedBytes.get() + reservedBytes.get() > budget.high()
+        if (budget.limited() && index.blobBytes() + reservedBytes.get() > budget.high()
                 && evictionScheduled.compareAndSet(false, true)) {
             housekeeping.execute(() -> {
                 evictionScheduled.set(false);
-                long over = usedBytes.get() + reservedBytes.get() - budget.low();
+                long over = index.blobBytes() + reservedBytes.get() - budget.low();
                 if (over > 0) {
                     evict(over);
                 }
@@ -344,7 +399,7 @@ public final class BlobStore implements AutoCloseable {
         if (!chosen.isEmpty()) {
             evicted.addAndGet(chosen.size());
             LOG.info("evicted {} blobs ({} bytes) to stay within the {} byte budget", chosen.size(),
-                    chosen.stream().mapToLong(BlobRecord::size).sum(), budget.maxBytes());
+                    chosen.stream().mapToLong(BlobRecord::storedSize).sum(), budget.maxBytes());
         }
     }
 

@@ -34,9 +34,9 @@ final class Evictor {
     List<BlobRecord> choose(long toFree, Predicate<Digest> keep) {
         accesses.flush();
         List<Candidate> candidates = new ArrayList<>();
-        index.forEachBlob(blob -> {
+        index.forEachBlobWithAccess((blob, recorded) -> {
             if (!keep.test(blob.digest())) {
-                AccessRecord access = index.access(blob.digest()).orElse(new AccessRecord(blob.storedAtMillis(), 0));
+                AccessRecord access = recorded == null ? new AccessRecord(blob.storedAtMillis(), 0) : recorded;
                 long lastUse = Math.max(access.lastAccessMillis(), blob.storedAtMillis());
                 long bonus = (63 - Long.numberOfLeadingZeros(access.hits() + 1)) * FREQUENCY_BONUS_MILLIS;
                 candidates.add(new Candidate(blob, lastUse + bonus));
@@ -50,7 +50,7 @@ final class Evictor {
                 break;
             }
             chosen.add(candidate.blob());
-            found += candidate.blob().size();
+            found += candidate.blob().storedSize();
         }
         if (found < toFree) {
             LOG.warn("only {} of {} bytes can be freed: the rest is pinned, being read or being filled", found, toFree);

@@ -14,17 +14,22 @@ import java.util.HexFormat;
 public final class RecordCodec {
 
     static final byte VERSION_1 = 1;
+    /** Blob records with their encoding and stored size; version 1 blobs are stored as is. */
+    static final byte VERSION_2 = 2;
     private static final byte SHA256_ID = 1;
     private static final byte SHA512_ID = 2;
 
     private RecordCodec() {
     }
 
+    /** On the hit path: one allocation, no parser objects (the hex was validated by {@link Digest}). */
     public static byte[] digestKey(Digest digest) {
-        byte[] hash = HexFormat.of().parseHex(digest.hex());
-        byte[] key = new byte[hash.length + 1];
+        String hex = digest.hex();
+        byte[] key = new byte[hex.length() / 2 + 1];
         key[0] = digest.algorithm().equals("sha256") ? SHA256_ID : SHA512_ID;
-        System.arraycopy(hash, 0, key, 1, hash.length);
+        for (int i = 1, c = 0; i < key.length; i++, c += 2) {
+            key[i] = (byte) (Character.digit(hex.charAt(c), 16) << 4 | Character.digit(hex.charAt(c + 1), 16));
+        }
         return key;
     }
 
@@ -39,17 +44,35 @@ public final class RecordCodec {
 
     public static byte[] encodeBlob(BlobRecord blob) {
         byte[] mediaType = utf8(blob.mediaType());
-        ByteBuffer out = ByteBuffer.allocate(1 + 8 + 8 + 2 + mediaType.length);
-        out.put(VERSION_1).putLong(blob.size()).putLong(blob.storedAtMillis());
+        ByteBuffer out = ByteBuffer.allocate(1 + 8 + 8 + 1 + 8 + 2 + mediaType.length);
+        out.put(VERSION_2).putLong(blob.size()).putLong(blob.storedAtMillis())
+                .put((byte) blob.encoding().ordinal()).putLong(blob.storedSize());
         putShortString(out, mediaType);
         return out.array();
     }
 
     public static BlobRecord decodeBlob(Digest digest, byte[] value) {
-        ByteBuffer in = versioned(value);
+        ByteBuffer in = ByteBuffer.wrap(value);
+        byte version = in.get();
+        if (version != VERSION_1 && version != VERSION_2) {
+            throw new IllegalArgumentException("unknown blob record format version " + version);
+        }
         long size = in.getLong();
         long storedAt = in.getLong();
-        return new BlobRecord(digest, size, getShortString(in), storedAt);
+        if (version == VERSION_1) {
+            return new BlobRecord(digest, size, getShortString(in), storedAt);
+        }
+        BlobRecord.Encoding encoding = encodingOf(in.get());
+        long storedSize = in.getLong();
+        return new BlobRecord(digest, size, getShortString(in), storedAt, encoding, storedSize);
+    }
+
+    private static BlobRecord.Encoding encodingOf(byte id) {
+        BlobRecord.Encoding[] known = BlobRecord.Encoding.values();
+        if (id < 0 || id >= known.length) {
+            throw new IllegalArgumentException("unknown blob encoding " + id);
+        }
+        return known[id];
     }
 
     public static byte[] encodeTag(TagRecord tag) {

@@ -103,6 +103,78 @@ class BlobStoreTest {
         }
     }
 
+    @Test
+    void compressibleObjectsAreStoredCompressedAndReadBackWhole() throws IOException {
+        byte[] manifest = "{\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\"}]}\n"
+                .repeat(200).getBytes(StandardCharsets.UTF_8);
+        Digest digest = Digest.sha256Of(manifest);
+        try (BlobStore store = BlobStore.open(dataDir, INDEX_CACHE)) {
+            store.putSmall(digest, manifest, "application/vnd.oci.image.manifest.v1+json");
+            StoredBlob blob = store.find(digest).orElseThrow();
+
+            assertEquals(BlobRecord.Encoding.LZ4, blob.record().encoding());
+            assertEquals(manifest.length, blob.record().size());
+            assertTrue(Files.size(blob.file()) < manifest.length / 5, "the file holds the compressed bytes");
+            assertEquals(Files.size(blob.file()), store.usage().usedBytes(), "the budget counts what is on disk");
+            assertArrayEquals(manifest, store.readSmall(blob).orElseThrow());
+        }
+    }
+
+    @Test
+    void committedFillThatCompressesWellIsStoredCompressed() throws IOException {
+        byte[] tar = "an uncompressed tar layer with repeated content\n".repeat(5000).getBytes(StandardCharsets.UTF_8);
+        Digest digest = Digest.sha256Of(tar);
+        try (BlobStore store = BlobStore.open(dataDir, INDEX_CACHE)) {
+            PartialBlob partial = store.beginFill(digest, tar.length, 64 * 1024);
+            partial.write(ByteBuffer.wrap(tar), 0);
+            store.commit(partial, tar.length, "application/octet-stream");
+
+            StoredBlob blob = store.find(digest).orElseThrow();
+            assertTrue(blob.record().compressed());
+            assertTrue(Files.size(blob.file()) < tar.length / 5);
+            assertArrayEquals(tar, store.readSmall(blob).orElseThrow());
+            assertEquals(0, countFiles(dataDir.resolve("partial")));
+        }
+    }
+
+    @Test
+    void incompressibleAndAlreadyCompressedObjectsAreStoredAsTheyAre() throws IOException {
+        byte[] random = new byte[100_000];
+        new java.util.Random(5).nextBytes(random);
+        byte[] gzipped = new byte[100_000];
+        gzipped[0] = 0x1f;
+        gzipped[1] = (byte) 0x8b;
+        try (BlobStore store = BlobStore.open(dataDir, INDEX_CACHE)) {
+            for (byte[] bytes : new byte[][] {random, gzipped}) {
+                Digest digest = Digest.sha256Of(bytes);
+                store.putSmall(digest, bytes, "application/octet-stream");
+                StoredBlob blob = store.find(digest).orElseThrow();
+                assertEquals(BlobRecord.Encoding.IDENTITY, blob.record().encoding());
+                assertArrayEquals(bytes, Files.readAllBytes(blob.file()));
+            }
+            byte[] zeros = new byte[100_000];
+            Digest layer = Digest.sha256Of(zeros);
+            store.putSmall(layer, zeros, "application/vnd.oci.image.layer.v1.tar+zstd");
+            assertArrayEquals(zeros, Files.readAllBytes(store.find(layer).orElseThrow().file()),
+                    "a layer whose media type says it is compressed is kept as it is");
+        }
+    }
+
+    @Test
+    void damagedCompressedFileIsDroppedSoItIsFetchedAgain() throws IOException {
+        byte[] config = "{\"architecture\":\"amd64\",\"os\":\"linux\"}".repeat(100).getBytes(StandardCharsets.UTF_8);
+        Digest digest = Digest.sha256Of(config);
+        try (BlobStore store = BlobStore.open(dataDir, INDEX_CACHE)) {
+            store.putSmall(digest, config, "application/vnd.oci.image.config.v1+json");
+            StoredBlob blob = store.find(digest).orElseThrow();
+            Files.write(blob.file(), new byte[(int) Files.size(blob.file())]);
+
+            assertTrue(store.readSmall(blob).isEmpty());
+            assertTrue(store.index().blob(digest).isEmpty());
+            assertEquals(0, store.usage().usedBytes());
+        }
+    }
+
     private static long countFiles(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             return files.count();

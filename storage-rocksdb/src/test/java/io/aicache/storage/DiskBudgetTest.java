@@ -86,9 +86,9 @@ class DiskBudgetTest {
     private static List<Digest> putBlobs(BlobStore store, int count, int seed) {
         List<Digest> digests = new ArrayList<>();
         for (int i = 0; i < count; i++) {
+            // Random bytes: stored as they are, so each costs exactly BLOB on disk.
             byte[] bytes = new byte[BLOB];
-            bytes[0] = (byte) i;
-            bytes[1] = (byte) seed;
+            new java.util.Random(seed * 1000L + i).nextBytes(bytes);
             Digest digest = Digest.sha256Of(bytes);
             store.putSmall(digest, bytes, "application/octet-stream");
             digests.add(digest);

@@ -46,6 +46,21 @@ class RecordCodecTest {
     }
 
     @Test
+    void blobRecordsSayHowTheirFileHoldsThem() {
+        BlobRecord compressed = new BlobRecord(DIGEST, 5000, "application/vnd.oci.image.config.v1+json", 9L,
+                BlobRecord.Encoding.LZ4, 1200);
+        assertEquals(compressed, RecordCodec.decodeBlob(DIGEST, RecordCodec.encodeBlob(compressed)));
+    }
+
+    @Test
+    void readsVersionOneBlobRecordsAsStoredAsIs() {
+        byte[] mediaType = "application/octet-stream".getBytes(StandardCharsets.UTF_8);
+        byte[] version1 = java.nio.ByteBuffer.allocate(1 + 8 + 8 + 2 + mediaType.length)
+                .put((byte) 1).putLong(42).putLong(7).putShort((short) mediaType.length).put(mediaType).array();
+        assertEquals(new BlobRecord(DIGEST, 42, "application/octet-stream", 7), RecordCodec.decodeBlob(DIGEST, version1));
+    }
+
+    @Test
     void refusesRecordsOfAnUnknownVersion() {
         byte[] encoded = RecordCodec.encodeBlob(new BlobRecord(DIGEST, 1, "application/octet-stream", 0));
         encoded[0] = 99;

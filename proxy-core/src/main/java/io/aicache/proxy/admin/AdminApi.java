@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.aicache.proxy.config.ConfigException;
+import io.aicache.proxy.gc.GarbageCollector;
 import io.aicache.proxy.http.ErrorCode;
 import io.aicache.proxy.http.Exchange;
 import io.aicache.proxy.http.RegistryException;
@@ -46,6 +47,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
  * POST   /admin/pins      {"image":...}    pins an image
  * DELETE /admin/pins?image=IMAGE           unpins it
  * POST   /admin/prefetch  {"images":[...],"platforms":[...]}   streams progress as JSON lines
+ * POST   /admin/gc        {"dryRun":true}  garbage collection, or what it would remove
  * POST   /admin/reload                     reads the configuration again
  * </pre>
  */
@@ -61,6 +63,7 @@ public final class AdminApi {
     private final OciApi oci;
     private final PinnedImages pins;
     private final Prefetcher prefetcher;
+    private final GarbageCollector garbageCollector;
     private final ConfigReload reload;
     private final Supplier<Map<String, Object>> stats;
     private final Predicate<String> isConfiguredRegistry;
@@ -68,7 +71,8 @@ public final class AdminApi {
     private final CacheInventory inventory;
 
     public AdminApi(AdminToken token, BlobStore store, HotTier hotTier, OciApi oci, PinnedImages pins,
-                    Prefetcher prefetcher, ConfigReload reload, Supplier<Map<String, Object>> stats,
+                    Prefetcher prefetcher, GarbageCollector garbageCollector, ConfigReload reload,
+                    Supplier<Map<String, Object>> stats,
                     Predicate<String> isConfiguredRegistry, Executor storageExecutor, CacheInventory inventory) {
         this.token = token;
         this.store = store;
@@ -76,6 +80,7 @@ public final class AdminApi {
         this.oci = oci;
         this.pins = pins;
         this.prefetcher = prefetcher;
+        this.garbageCollector = garbageCollector;
         this.reload = reload;
         this.stats = stats;
         this.isConfiguredRegistry = isConfiguredRegistry;
@@ -111,6 +116,10 @@ public final class AdminApi {
             }
             case "DELETE pins" -> later(exchange, () -> unpin(required(uri, "image")));
             case "POST prefetch" -> prefetch(exchange, body(request));
+            case "POST gc" -> {
+                boolean dryRun = flag(body(request), "dryRun");
+                later(exchange, () -> garbageCollector.collect(dryRun));
+            }
             case "POST reload" -> later(exchange, this::reloadConfiguration);
             default -> throw new RegistryException(ErrorCode.UNSUPPORTED, HttpResponseStatus.NOT_FOUND,
                     "no admin endpoint " + method + " " + path);
@@ -236,6 +245,18 @@ public final class AdminApi {
                     "the request body needs \"" + field + "\" as a string");
         }
         return value.asText();
+    }
+
+    private static boolean flag(JsonNode body, String field) {
+        JsonNode value = body.path(field);
+        if (value.isMissingNode() || value.isNull()) {
+            return false;
+        }
+        if (!value.isBoolean()) {
+            throw new RegistryException(ErrorCode.UNSUPPORTED, HttpResponseStatus.BAD_REQUEST,
+                    "\"" + field + "\" must be true or false");
+        }
+        return value.asBoolean();
     }
 
     private static List<String> strings(JsonNode body, String field) {

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "aicache", mixinStandardHelpOptions = true, version = "aicache 0.1.0",
         description = "A pull-through cache for container images.",
         subcommands = {ServeCommand.class, PrefetchCommand.class, LsCommand.class, RmCommand.class, PinCommand.class,
-                UnpinCommand.class, StatsCommand.class, ReloadCommand.class, ConfigCommand.class, ClientConfigCommand.class,
+                UnpinCommand.class, GcCommand.class, StatsCommand.class, ReloadCommand.class, ConfigCommand.class, ClientConfigCommand.class,
                 CaCommand.class})
 public final class AicacheCommand implements Runnable {
 

@@ -1,6 +1,7 @@
 package io.aicache.proxy.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 import io.aicache.storage.DiskBudget;
@@ -11,17 +12,19 @@ import io.aicache.storage.DiskBudget;
  * @param dataDir        blobs, partial fills and the index live here
  * @param chunkSize      fills are planned and recorded in chunks of this size
  * @param storageThreads the bounded executor for disk writes, fsync and index writes
- * @param indexCache     RocksDB's block cache
+ * @param indexCache     memory for the index: blob records for the hit path and RocksDB's block cache
  * @param hotTier        manifests and small blobs kept in memory
- * @param minFreeSpace   below this much free space on the data directory's disk, aicache is not ready
+ * @param minFreeSpace   below this much free space on the data directory's disk, misses pass through unkept
  * @param maxSize        the disk budget for kept blobs; 0 means unlimited
  * @param highWatermark  eviction starts above this fraction of maxSize
  * @param lowWatermark   and stops at this fraction
  * @param pinned         images ({@code registry/repository:tag}) never evicted, with everything they reference
+ * @param scrub          the background re-hashing of kept blobs
+ * @param gc             garbage collection of what no cached image references
  */
 public record StorageConfig(Path dataDir, DataSize chunkSize, int storageThreads, DataSize indexCache,
                             HotTierConfig hotTier, DataSize minFreeSpace, DataSize maxSize, double highWatermark,
-                            double lowWatermark, List<String> pinned) {
+                            double lowWatermark, List<String> pinned, ScrubConfig scrub, GcConfig gc) {
 
     public StorageConfig {
         if (dataDir == null) {
@@ -30,13 +33,13 @@ public record StorageConfig(Path dataDir, DataSize chunkSize, int storageThreads
         if (chunkSize.bytes() < 64 * 1024 || chunkSize.bytes() > 1L << 30) {
             throw new IllegalArgumentException("chunkSize must be between 64KiB and 1GiB, got " + chunkSize);
         }
-        if (hotTier == null || minFreeSpace == null) {
-            throw new IllegalArgumentException("hotTier and minFreeSpace are required");
+        if (hotTier == null || minFreeSpace == null || scrub == null || gc == null) {
+            throw new IllegalArgumentException("hotTier, minFreeSpace, scrub and gc are required");
         }
         if (maxSize == null) {
             throw new IllegalArgumentException("maxSize is required (0 for unlimited)");
         }
-        budget(maxSize, highWatermark, lowWatermark);
+        budget(maxSize, highWatermark, lowWatermark, minFreeSpace);
         pinned = pinned == null ? List.of() : List.copyOf(pinned);
         if (storageThreads < 1) {
             throw new IllegalArgumentException("storageThreads must be at least 1, got " + storageThreads);
@@ -45,11 +48,36 @@ public record StorageConfig(Path dataDir, DataSize chunkSize, int storageThreads
 
     /** The disk budget eviction keeps. */
     public DiskBudget budget() {
-        return budget(maxSize, highWatermark, lowWatermark);
+        return budget(maxSize, highWatermark, lowWatermark, minFreeSpace);
     }
 
-    private static DiskBudget budget(DataSize maxSize, double high, double low) {
-        return new DiskBudget(maxSize.bytes(), high, low);
+    private static DiskBudget budget(DataSize maxSize, double high, double low, DataSize minFree) {
+        return new DiskBudget(maxSize.bytes(), high, low, minFree.bytes());
+    }
+
+    /** @param bytesPerSecond how fast kept blobs are read back and re-hashed; 0 turns the scrub off */
+    public record ScrubConfig(DataSize bytesPerSecond) {
+        public ScrubConfig {
+            if (bytesPerSecond == null) {
+                throw new IllegalArgumentException("bytesPerSecond is required (0 for off)");
+            }
+        }
+    }
+
+    /**
+     * @param minAge       blobs unused for less than this are never collected
+     * @param tagRetention tags upstream has not confirmed for longer are dropped; 0 keeps them
+     * @param interval     how often a collection runs by itself; 0 only on request
+     */
+    public record GcConfig(Duration minAge, Duration tagRetention, Duration interval) {
+        public GcConfig {
+            if (minAge == null || tagRetention == null || interval == null) {
+                throw new IllegalArgumentException("minAge, tagRetention and interval are required");
+            }
+            if (minAge.isNegative() || tagRetention.isNegative() || interval.isNegative()) {
+                throw new IllegalArgumentException("gc durations must not be negative");
+            }
+        }
     }
 
     /** @param maxBytes total weight of the hot tier; @param maxObjectBytes larger objects are not kept in memory */

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.aicache.storage.StorageException;
 import io.aicache.upstream.ContentRange;
+import io.aicache.upstream.DiscardedBody;
 import io.aicache.upstream.UpstreamException;
 import io.aicache.upstream.UpstreamRequest;
 import io.aicache.upstream.UpstreamResponse;
@@ -139,19 +140,19 @@ final class ChunkDownload {
             if (response.status() == 206) {
                 ContentRange range = ContentRange.parse(response.header("Content-Range").orElse(null)).orElse(null);
                 if (range == null || range.first() != from || (probe && range.total() < 0)) {
-                    response.body().subscribe(Cancelling.INSTANCE);
+                    response.body().subscribe(DiscardedBody.INSTANCE);
                     failed(new UpstreamException("upstream answered range from " + from + " with Content-Range "
                             + response.header("Content-Range").orElse("(none)")));
                     return;
                 }
                 if (probe && !plan(range.total(), true)) {
-                    response.body().subscribe(Cancelling.INSTANCE);
+                    response.body().subscribe(DiscardedBody.INSTANCE);
                     end();
                     return;
                 }
             } else if (response.status() == 200) {
                 if (probe && !plan(response.contentLength().orElse(-1), false)) {
-                    response.body().subscribe(Cancelling.INSTANCE);
+                    response.body().subscribe(DiscardedBody.INSTANCE);
                     end();
                     return;
                 }
@@ -314,28 +315,6 @@ final class ChunkDownload {
                 then(() -> failed(new UpstreamException("upstream sent nothing for "
                         + job.settings().idleTimeout().toSeconds() + "s")));
             }
-        }
-    }
-
-    /** Takes a body nobody will read and cancels it, so its connection is let go. */
-    enum Cancelling implements Flow.Subscriber<List<ByteBuffer>> {
-        INSTANCE;
-
-        @Override
-        public void onSubscribe(Flow.Subscription subscription) {
-            subscription.cancel();
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> item) {
-        }
-
-        @Override
-        public void onError(Throwable throwable) {
-        }
-
-        @Override
-        public void onComplete() {
         }
     }
 }

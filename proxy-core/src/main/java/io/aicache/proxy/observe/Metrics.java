@@ -112,6 +112,12 @@ public final class Metrics {
                 .tag("outcome", outcome).register(registry).increment();
     }
 
+    /** A miss answered straight from upstream, unkept, because the disk is short of room. */
+    public void passThroughPull() {
+        Counter.builder("aicache_storage_pass_through_pulls").description("Misses served from upstream without being kept (disk short of room)")
+                .register(registry).increment();
+    }
+
     public void staleServed(String upstream) {
         Counter.builder("aicache_stale_answers").description("Tags served past their TTL because upstream could not answer")
                 .tag("registry", upstream).register(registry).increment();

@@ -11,8 +11,9 @@ import io.aicache.storage.BlobStore;
 import io.aicache.upstream.RegistryClient;
 
 /**
- * Whether aicache can serve pulls: the index answers, the data directory is writable with
- * room to spare, and at least one upstream is up or something is kept to serve.
+ * Whether aicache can serve pulls: the index answers, the data directory is writable, and at
+ * least one upstream is up or something is kept to serve. A disk short of room does not make
+ * aicache unready (misses pass through without being kept); the disk check says so.
  */
 public final class Readiness {
 
@@ -55,7 +56,9 @@ public final class Readiness {
             if (!Files.isWritable(dataDir)) {
                 return new Check(false, dataDir + " is not writable");
             }
-            return new Check(free >= minFreeBytes, (free >> 20) + " MiB free, " + (minFreeBytes >> 20) + " MiB needed");
+            String room = (free >> 20) + " MiB free, " + (minFreeBytes >> 20) + " MiB needed";
+            return new Check(true, free >= minFreeBytes ? room
+                    : room + ": pass-through, misses are served from upstream without being kept");
         } catch (IOException e) {
             return new Check(false, "cannot read free space of " + dataDir + ": " + e.getMessage());
         }

@@ -56,16 +56,30 @@ final class BlobService {
     void serve(Exchange exchange, Target target, Digest digest, ByteRange range) {
         byte[] hot = hotTier.get(digest);
         if (hot != null) {
-            sendFromMemory(exchange, digest, hot, range);
+            sendFromMemory(exchange, "memory", digest, hot, range);
             return;
         }
         Optional<StoredBlob> stored = store.find(digest);
+        if (stored.isPresent() && stored.get().record().compressed()) {
+            sendDecompressed(exchange, target, stored.get(), range);
+            return;
+        }
         if (stored.isPresent() && sendStored(exchange, stored.get(), range)) {
             return;
         }
+        serveMiss(exchange, target, digest, range);
+    }
+
+    /** Not kept (or its file is unusable): from the blob's fill, or a HEAD from upstream. */
+    private void serveMiss(Exchange exchange, Target target, Digest digest, ByteRange range) {
         Optional<Fill> active = fills.active(digest);
         if (exchange.isHead() && active.isEmpty()) {
             headFromUpstream(exchange, target, digest);
+            return;
+        }
+        if (active.isEmpty() && store.shortOfSpace()) {
+            metrics.passThroughPull();
+            PassThrough.serve(exchange, target, digest, range);
             return;
         }
         if (active.isPresent()) {
@@ -105,13 +119,32 @@ final class BlobService {
         return done;
     }
 
-    /** A small blob (a config) from the hot tier: no index lookup, no file. */
-    private void sendFromMemory(Exchange exchange, Digest digest, byte[] bytes, ByteRange range) {
+    /**
+     * A small blob kept LZ4-compressed: read and decompressed off the event loop, then served from
+     * memory (ranges included) and kept in the hot tier. A damaged file is dropped and fetched again.
+     */
+    private void sendDecompressed(Exchange exchange, Target target, StoredBlob blob, ByteRange range) {
+        Digest digest = blob.record().digest();
+        storageExecutor.execute(() -> {
+            Optional<byte[]> bytes = store.readSmall(blob);
+            exchange.onLoop(() -> {
+                if (bytes.isEmpty()) {
+                    serveMiss(exchange, target, digest, range);
+                    return;
+                }
+                hotTier.offer(digest, bytes.get());
+                sendFromMemory(exchange, "disk", digest, bytes.get(), range);
+            });
+        });
+    }
+
+    /** A small blob (a config) from memory: no file is sent. */
+    private void sendFromMemory(Exchange exchange, String tier, Digest digest, byte[] bytes, ByteRange range) {
         long[] selected = selectOrRefuse(exchange, bytes.length, range);
         if (range != null && selected == null) {
             return;
         }
-        exchange.tier("memory");
+        exchange.tier(tier);
         store.accesses().touched(digest);
         exchange.write(BlobHeaders.head(exchange, digest, bytes.length, selected));
         if (!exchange.isHead()) {

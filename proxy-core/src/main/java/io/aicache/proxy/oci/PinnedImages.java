@@ -92,6 +92,11 @@ public final class PinnedImages {
         return resolve(image).isPresent();
     }
 
+    /** Whether a pin names the tag kept under {@code tagKey} ({@code registry/repository:tag}). */
+    public boolean pinsTag(String tagKey) {
+        return list().stream().map(pin -> root(pin.image()).tagKey).anyMatch(tagKey::equals);
+    }
+
     /** What is pinned now, as a test; resolves the pins once. */
     public Predicate<Digest> snapshot() {
         Set<Digest> pinned = new HashSet<>();

@@ -150,6 +150,27 @@ class AdminCommandsTest {
     }
 
     @Test
+    void gcListsOnADryRunThenRemovesWhatNoKeptImageReferences() throws InterruptedException {
+        aicache.restartWith("storage.gc.minAge", "0s");
+        SeededImage kept = SeededImage.seed(upstream, REPO, "1.0", List.of("linux/amd64"), 1, 2048, 0);
+        SeededImage dropped = SeededImage.seed(upstream, REPO, "2.0", List.of("linux/amd64"), 2, 2048, 0);
+        assertEquals(0, aicache("prefetch", IMAGE, "registry.test/org/app:2.0").exitCode());
+        assertEquals(0, aicache("rm", "registry.test/org/app:2.0").exitCode());
+
+        Cli.Result dryRun = aicache("gc", "--dry-run");
+
+        assertEquals(0, dryRun.exitCode(), dryRun.err());
+        assertTrue(dryRun.out().contains("dry run: would remove 4 blobs"), dryRun.out());
+        dropped.blobs("linux/amd64").keySet().forEach(digest -> assertTrue(Files.exists(aicache.blobFile(digest))));
+
+        Cli.Result gc = aicache("gc");
+
+        assertTrue(gc.out().contains("removed 4 blobs"), gc.out());
+        dropped.blobs("linux/amd64").keySet().forEach(digest -> assertFalse(Files.exists(aicache.blobFile(digest))));
+        kept.blobs("linux/amd64").keySet().forEach(digest -> assertTrue(Files.exists(aicache.blobFile(digest))));
+    }
+
+    @Test
     void saysWhyWhenItCannotTalkToTheCache() {
         Cli.Result wrongToken = Cli.run("stats", "--server", aicache.uri("/").toString(), "--token", "wrong");
         assertEquals(1, wrongToken.exitCode());

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -326,6 +327,43 @@ class BlobPullThroughTest {
         HttpResponse<byte[]> response = client.get(blobUri(digest), "Range", "bytes=300000-400000");
 
         assertPartial(response, blob, 300_000, 400_000);
+    }
+
+    @Test
+    void keepsACompressibleBlobCompressedAndServesItByteExactWholeAndInRanges() throws Exception {
+        byte[] blob = "usr/share/doc/aicache/README: an uncompressed layer's file list\n".repeat(5000)
+                .getBytes(StandardCharsets.UTF_8);
+        String digest = upstream.addBlob(REPO, blob);
+
+        assertPartial(client.get(blobUri(digest), "Range", "bytes=1000-50999"), blob, 1000, 50999);
+        assertWhole(blob, client.get(blobUri(digest)));
+        Eventually.until("the blob is kept", () -> Files.exists(aicache.blobFile(digest)));
+        assertTrue(Files.size(aicache.blobFile(digest)) <= blob.length * 4L / 5,
+                "kept compressed: " + Files.size(aicache.blobFile(digest)) + " of " + blob.length + " bytes");
+        int upstreamGets = upstream.blobRequests("GET", REPO, digest);
+
+        aicache.restart();
+        assertPartial(client.get(blobUri(digest), "Range", "bytes=60000-"), blob, 60000, blob.length - 1);
+        assertWhole(blob, client.get(blobUri(digest)));
+        assertEquals(200, client.head(blobUri(digest)).statusCode());
+        assertEquals(upstreamGets, upstream.blobRequests("GET", REPO, digest), "hits are served from the kept file");
+    }
+
+    @Test
+    void keepsAnIncompressibleBlobAsItIs() throws Exception {
+        byte[] blob = TestBlobs.random(300_000, 19);
+        String digest = upstream.addBlob(REPO, blob);
+
+        assertWhole(blob, client.get(blobUri(digest)));
+
+        Eventually.until("the blob is kept", () -> Files.exists(aicache.blobFile(digest)));
+        assertArrayEquals(blob, Files.readAllBytes(aicache.blobFile(digest)));
+    }
+
+    private static void assertWhole(byte[] expected, HttpResponse<byte[]> response) {
+        assertEquals(200, response.statusCode());
+        assertEquals(Long.toString(expected.length), response.headers().firstValue("Content-Length").orElseThrow());
+        assertArrayEquals(expected, response.body());
     }
 
     private static void assertPartial(HttpResponse<byte[]> response, byte[] blob, int first, int last) {

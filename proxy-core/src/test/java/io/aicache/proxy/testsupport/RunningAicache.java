@@ -24,6 +24,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.aicache.proxy.Aicache;
 import io.aicache.proxy.config.AicacheConfig;
 import io.aicache.proxy.config.ConfigLoader;
+import io.aicache.proxy.gc.GarbageCollector;
 import io.aicache.storage.CacheIndex;
 import io.aicache.storage.TagRecord;
 
@@ -127,6 +128,11 @@ public final class RunningAicache implements AutoCloseable {
             }
         }
         return sum;
+    }
+
+    /** The running instance's garbage collector. */
+    public GarbageCollector garbageCollector() {
+        return aicache.garbageCollector();
     }
 
     /** Stops aicache and starts it again on the same data directory, reading the settings as they stand. */
