@@ -82,14 +82,15 @@ final class BlobService {
             PassThrough.serve(exchange, target, digest, range);
             return;
         }
-        if (active.isPresent()) {
+        // Asked of the join, not of the check above: two readers can both find no fill and race to start it.
+        Fills.Joined joined = fills.join(target.client(), target.repository(), digest);
+        if (joined.shared()) {
             exchange.tier("fill");
             metrics.coalescedReader();
         } else {
             exchange.tier("upstream");
         }
-        Fill fill = active.orElseGet(() -> fills.join(target.client(), target.repository(), digest));
-        new FillFollower(exchange, fill, range, target, () -> serve(exchange, target, digest, range)).start();
+        new FillFollower(exchange, joined.fill(), range, target, () -> serve(exchange, target, digest, range)).start();
     }
 
     /**
@@ -102,7 +103,7 @@ final class BlobService {
             store.accesses().touched(digest);
             return CompletableFuture.completedFuture(false);
         }
-        Fill fill = fills.active(digest).orElseGet(() -> fills.join(target.client(), target.repository(), digest));
+        Fill fill = fills.join(target.client(), target.repository(), digest).fill();
         CompletableFuture<Boolean> done = new CompletableFuture<>();
         Runnable follower = () -> {
             if (fill.isComplete()) {
