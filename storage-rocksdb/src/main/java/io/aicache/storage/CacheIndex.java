@@ -52,6 +52,7 @@ public final class CacheIndex implements AutoCloseable {
     private final ColumnFamilyHandle fills;
     private final ColumnFamilyHandle responses;
     private final ColumnFamilyHandle access;
+    private final ColumnFamilyHandle settings;
     private final ColumnFamilyHandle helm;
     private final WriteOptions lazyWrite;
 
@@ -84,6 +85,7 @@ public final class CacheIndex implements AutoCloseable {
         fills = handles.get(3);
         responses = handles.get(4);
         access = handles.get(5);
+        settings = handles.get(0);
         helm = handles.get(6);
     }
 
@@ -155,6 +157,28 @@ public final class CacheIndex implements AutoCloseable {
 
     public void putTag(String key, TagRecord tag) {
         put(tags, utf8(key), RecordCodec.encodeTag(tag), syncWrite);
+    }
+
+    public void deleteTag(String key) {
+        delete(tags, utf8(key));
+    }
+
+    /** Calls {@code visitor} for every kept tag, by key ({@code registry/repository:tag}), in key order. */
+    public void forEachTag(BiConsumer<String, TagRecord> visitor) {
+        try (RocksIterator it = db.newIterator(tags)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                visitor.accept(new String(it.key(), StandardCharsets.UTF_8), RecordCodec.decodeTag(it.value()));
+            }
+        }
+    }
+
+    /** A small named value aicache keeps across restarts (runtime pins), if set. */
+    public Optional<byte[]> setting(String name) {
+        return Optional.ofNullable(get(settings, utf8("setting:" + name)));
+    }
+
+    public void putSetting(String name, byte[] value) {
+        put(settings, utf8("setting:" + name), value, syncWrite);
     }
 
     public Optional<StoredResponse> response(String key) {

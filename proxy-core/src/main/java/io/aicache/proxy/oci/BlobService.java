@@ -17,6 +17,7 @@ import io.aicache.proxy.fill.Fills;
 import io.aicache.proxy.http.ByteRange;
 import io.aicache.proxy.http.ErrorCode;
 import io.aicache.proxy.http.Exchange;
+import io.aicache.proxy.http.FileChunks;
 import io.aicache.proxy.http.RegistryException;
 import io.aicache.proxy.observe.Metrics;
 import io.aicache.storage.BlobStore;
@@ -30,7 +31,7 @@ import io.netty.channel.DefaultFileRegion;
 import io.netty.handler.codec.http.DefaultHttpContent;
 
 /**
- * {@code GET} and {@code HEAD} of blobs: from disk when kept (zero-copy), else from the
+ * {@code GET} and {@code HEAD} of blobs: from disk when kept (zero-copy on plain sockets), else from the
  * blob's fill, which every concurrent reader shares. A {@code HEAD} of a blob that is not
  * kept asks upstream for its size and fetches nothing.
  */
@@ -157,7 +158,9 @@ final class BlobService {
             long start = selected == null ? 0 : selected[0];
             long count = selected == null ? size : selected[1] - selected[0] + 1;
             BlobStore.Lease lease = store.lease(blob.record().digest());
-            exchange.write(new DefaultFileRegion(channel, start, count)).addListener(f -> {
+            Object body = exchange.canSendFileRegion() ? new DefaultFileRegion(channel, start, count)
+                    : new FileChunks(channel, start, count, () -> closeQuietly(channel));
+            exchange.write(body).addListener(f -> {
                 lease.close();
                 exchange.sent(f.isSuccess() ? count : 0);
             });

@@ -8,6 +8,7 @@ import io.aicache.proxy.fill.SharedFile;
 import io.aicache.proxy.http.ByteRange;
 import io.aicache.proxy.http.ErrorCode;
 import io.aicache.proxy.http.Exchange;
+import io.aicache.proxy.http.FileChunks;
 import io.netty.channel.ChannelFutureListener;
 
 /**
@@ -126,7 +127,7 @@ final class FillFollower implements Runnable {
         if (position < limit) {
             long count = limit - position;
             writing = true;
-            exchange.write(new FileSlice(file, position, count)).addListener((ChannelFutureListener) f -> {
+            exchange.write(slice(count)).addListener((ChannelFutureListener) f -> {
                 writing = false;
                 if (f.isSuccess()) {
                     position += count;
@@ -139,6 +140,15 @@ final class FillFollower implements Runnable {
         } else if (complete && position >= answerEnd) {
             finish(true);
         }
+    }
+
+    /** The next {@code count} bytes of the file; each holds its own reference to it. */
+    private Object slice(long count) {
+        if (exchange.canSendFileRegion()) {
+            return new FileSlice(file, position, count);
+        }
+        file.retain();
+        return new FileChunks(file.channel(), position, count, file::release);
     }
 
     private void finish(boolean answered) {

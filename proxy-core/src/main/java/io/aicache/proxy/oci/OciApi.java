@@ -82,6 +82,18 @@ public final class OciApi {
 
     /** Answers one {@code /v2/...} request; throws {@link RegistryException} for refusals. */
     public void handle(Exchange exchange, FullHttpRequest request) {
+        handle(exchange, request, null);
+    }
+
+    /**
+     * Answers one {@code /v2/...} request for {@code registry}, whatever the request names: the
+     * CONNECT proxy knows the registry from the host the client connected to.
+     */
+    public void handleFor(String registry, Exchange exchange, FullHttpRequest request) {
+        handle(exchange, request, registry);
+    }
+
+    private void handle(Exchange exchange, FullHttpRequest request, String registry) {
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         OciRoute route = OciRoute.parse(uri.path());
         HttpMethod method = request.method();
@@ -98,8 +110,8 @@ public final class OciApi {
         }
         Map<String, List<String>> parameters = uri.parameters();
         String namespace = parameters.getOrDefault("ns", List.of()).stream().findFirst().orElse(null);
-        Target target = selector.select(route.name(), namespace);
-        if (namespace != null) {
+        Target target = selector.select(route.name(), registry != null ? registry : namespace);
+        if (namespace != null && registry == null) {
             exchange.echoNamespace(namespace);
         }
         exchange.describe(routeName, target.registryName(),
