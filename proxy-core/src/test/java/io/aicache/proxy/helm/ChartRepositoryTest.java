@@ -211,6 +211,22 @@ class ChartRepositoryTest {
     }
 
     @Test
+    void refusesAChartLargerThanTheLimitAndKeepsNothing() {
+        publish(WEB, sha256Hex(WEB));
+        RunningAicache aicache = RunningAicache.builder().upstream("registry.test", URI.create("http://127.0.0.1:9"))
+                .set("helm.repositories", List.of(Map.of("name", "stable", "url", upstream.endpoint() + "/stable")))
+                .set("helm.maxChartBytes", "16KiB")
+                .start();
+        started.add(aicache);
+
+        HttpResponse<byte[]> response = client.get(aicache.uri("/helm/stable/charts/web-1.0.0.tgz"));
+
+        assertEquals(502, response.statusCode());
+        assertTrue(ErrorBody.of(response).message().contains("helm.maxChartBytes"), ErrorBody.of(response).message());
+        assertFalse(Files.exists(aicache.blobFile(TestBlobs.digestOf(WEB))));
+    }
+
+    @Test
     void answersBadRequestsWithJsonErrors() {
         publish(WEB, sha256Hex(WEB));
         RunningAicache aicache = aicache();
