@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import io.aicache.proxy.http.ErrorCode;
 import io.aicache.proxy.http.Exchange;
 import io.aicache.proxy.http.RegistryException;
+import io.aicache.proxy.http.StreamChunks;
 import io.aicache.proxy.observe.Metrics;
 import io.aicache.proxy.oci.InFlight;
 import io.aicache.storage.CacheIndex;
@@ -33,7 +34,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.stream.ChunkedStream;
 
 /**
  * {@code GET} and {@code HEAD} of a chart repository's {@code index.yaml}. The index is fetched
@@ -49,7 +49,6 @@ final class IndexService {
     /** Classifies refresh failures: those a retry could mend are the ones a stale index may cover. */
     private static final RetryPolicy TRANSIENT = new RetryPolicy(1, Duration.ZERO, Duration.ZERO);
     private static final int CHART_BATCH = 1000;
-    private static final int SEND_CHUNK = 64 * 1024;
     static final String CONTENT_TYPE = "application/x-yaml";
 
     private final CacheIndex index;
@@ -203,7 +202,7 @@ final class IndexService {
         exchange.write(head);
         if (content != null) {
             long size = record.size();
-            exchange.write(new ChunkedStream(content, SEND_CHUNK))
+            exchange.write(new StreamChunks(content, size))
                     .addListener(f -> exchange.sent(f.isSuccess() ? size : 0));
         }
         exchange.end();
