@@ -123,6 +123,29 @@ class ChartRepositoryTest {
     }
 
     @Test
+    void sendsTheKeptGzipCopyToClientsThatAcceptGzip() throws IOException {
+        publish(WEB, sha256Hex(WEB));
+        RunningAicache aicache = aicache();
+        byte[] identity = client.get(aicache.uri("/helm/stable/index.yaml")).body();
+
+        HttpResponse<byte[]> gzipped = client.get(aicache.uri("/helm/stable/index.yaml"), "Accept-Encoding", "br, gzip");
+
+        assertEquals(200, gzipped.statusCode());
+        assertEquals("gzip", gzipped.headers().firstValue("Content-Encoding").orElseThrow());
+        assertEquals("accept-encoding", gzipped.headers().firstValue("Vary").orElseThrow().toLowerCase(java.util.Locale.ROOT));
+        try (java.util.zip.GZIPInputStream in = new java.util.zip.GZIPInputStream(
+                new java.io.ByteArrayInputStream(gzipped.body()))) {
+            assertArrayEquals(identity, in.readAllBytes());
+        }
+        String etag = gzipped.headers().firstValue("ETag").orElseThrow();
+        assertEquals(304, client.get(aicache.uri("/helm/stable/index.yaml"), "Accept-Encoding", "gzip",
+                "If-None-Match", etag).statusCode());
+        HttpResponse<byte[]> refused = client.get(aicache.uri("/helm/stable/index.yaml"), "Accept-Encoding", "gzip;q=0");
+        assertTrue(refused.headers().firstValue("Content-Encoding").isEmpty());
+        assertArrayEquals(identity, refused.body());
+    }
+
+    @Test
     void fetchesEachChartOnceByRelativeOrAbsoluteUrlAndKeepsIt() throws InterruptedException {
         publish(WEB, sha256Hex(WEB));
         RunningAicache aicache = aicache();
