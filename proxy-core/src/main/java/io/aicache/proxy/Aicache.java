@@ -120,7 +120,7 @@ public final class Aicache implements AutoCloseable {
             try {
                 proxy = ca == null ? null : new ProxyServer(config.proxy(), config.server().ioThreads(), ca,
                         new ProxyServer.Services(oci, upstream.registries(), upstream.connectTimeout(),
-                                upstream.firstByteTimeout(), observer));
+                                upstream.firstByteTimeout(), observer, metrics));
             } catch (RuntimeException | InterruptedException e) {
                 server.close();
                 throw e;

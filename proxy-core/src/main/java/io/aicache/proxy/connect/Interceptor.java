@@ -4,6 +4,7 @@ import java.util.function.Function;
 
 import io.aicache.proxy.server.AlpnHandler;
 import io.aicache.proxy.tls.MintedCertificates;
+import io.aicache.proxy.tls.TlsProvider;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -31,7 +32,7 @@ final class Interceptor {
         ChannelHandler handler = application.apply(target);
         ProxyAnswers.established(ctx).addListener((ChannelFutureListener) answered -> {
             if (answered.isSuccess()) {
-                ProxyPipeline.afterConnect(ctx.pipeline(), context.newHandler(ctx.alloc()), new AlpnHandler(handler));
+                ProxyPipeline.afterConnect(ctx.pipeline(), TlsProvider.newHandler(context, ctx.alloc()), new AlpnHandler(handler));
                 ctx.channel().config().setAutoRead(true);
             }
         });

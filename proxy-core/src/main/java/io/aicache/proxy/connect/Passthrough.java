@@ -61,7 +61,9 @@ final class Passthrough {
     }
 
     private static HttpClient.Builder newClient(Duration connectTimeout) {
-        return HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(connectTimeout);
+        // HTTP/1.1 as for the registries themselves: no h2c upgrade attempt on an http:// endpoint.
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(connectTimeout);
     }
 
     /** @param registry the configured registry the host is, or {@code null} */

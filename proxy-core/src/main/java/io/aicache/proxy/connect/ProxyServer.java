@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import io.aicache.proxy.config.ProxyConfig;
 import io.aicache.proxy.config.UpstreamConfig;
+import io.aicache.proxy.observe.Metrics;
 import io.aicache.proxy.observe.RequestRecord;
 import io.aicache.proxy.oci.OciApi;
 import io.aicache.proxy.server.Listener;
@@ -35,7 +36,7 @@ public final class ProxyServer implements AutoCloseable {
 
     /** What the proxy serves with: the cache, the upstream settings and the request observer. */
     public record Services(OciApi oci, List<UpstreamConfig.Registry> registries, Duration connectTimeout,
-                           Duration firstByteTimeout, Consumer<RequestRecord> observer) {
+                           Duration firstByteTimeout, Consumer<RequestRecord> observer, Metrics metrics) {
     }
 
     public ProxyServer(ProxyConfig config, int ioThreads, CertificateAuthority ca, Services services)
@@ -51,9 +52,9 @@ public final class ProxyServer implements AutoCloseable {
         Interceptor interceptor = new Interceptor(new MintedCertificates(ca), target -> new InterceptedRequests(target,
                 policy.registryFor(target.host()).orElse(null), services.oci(), passthrough, services.observer()));
         Tunnels tunnels = new Tunnels(new AddressPolicy(config.allowPrivateAddresses()), resolver,
-                transport.socketChannel(), (int) services.connectTimeout().toMillis());
+                transport.socketChannel(), (int) services.connectTimeout().toMillis(), services.metrics());
         ConnectHandler connect = new ConnectHandler(new ProxyCredentials(config.username(), config.password()),
-                policy, interceptor, tunnels);
+                policy, interceptor, tunnels, services.metrics());
         try {
             this.listener = new Listener(config.address(), ioThreads, new ProxyPipeline(connect));
         } catch (RuntimeException | InterruptedException e) {

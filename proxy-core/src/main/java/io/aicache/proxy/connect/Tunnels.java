@@ -10,6 +10,7 @@ import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.aicache.proxy.observe.Metrics;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -32,12 +33,15 @@ final class Tunnels {
     private final Executor resolver;
     private final Class<? extends Channel> socketChannel;
     private final int connectTimeoutMillis;
+    private final Metrics metrics;
 
-    Tunnels(AddressPolicy addresses, Executor resolver, Class<? extends Channel> socketChannel, int connectTimeoutMillis) {
+    Tunnels(AddressPolicy addresses, Executor resolver, Class<? extends Channel> socketChannel, int connectTimeoutMillis,
+            Metrics metrics) {
         this.addresses = addresses;
         this.resolver = resolver;
         this.socketChannel = socketChannel;
         this.connectTimeoutMillis = connectTimeoutMillis;
+        this.metrics = metrics;
     }
 
     void open(ChannelHandlerContext ctx, ConnectTarget target) {
@@ -46,8 +50,10 @@ final class Tunnels {
                 ctx.executor().execute(() -> {
                     Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
                     if (cause instanceof RefusedTarget refused) {
+                        metrics.proxyConnect("refused");
                         ProxyAnswers.refuse(ctx, HttpResponseStatus.FORBIDDEN, refused.getMessage());
                     } else if (cause != null) {
+                        metrics.proxyConnect("unreachable");
                         ProxyAnswers.refuse(ctx, HttpResponseStatus.BAD_GATEWAY, "cannot resolve " + target.host());
                     } else {
                         connect(ctx, target, address);
@@ -83,10 +89,12 @@ final class Tunnels {
         inbound.closeFuture().addListener(f -> connecting.channel().close());
         connecting.addListener((ChannelFutureListener) connected -> {
             if (!connected.isSuccess()) {
+                metrics.proxyConnect("unreachable");
                 LOG.debug("tunnel to {} ({}) failed: {}", target, address, connected.cause().toString());
                 ProxyAnswers.refuse(ctx, HttpResponseStatus.BAD_GATEWAY, "cannot connect to " + target);
                 return;
             }
+            metrics.proxyConnect("tunnel");
             Channel outbound = connected.channel();
             outbound.pipeline().addLast(new Relay(inbound));
             ProxyAnswers.established(ctx).addListener((ChannelFutureListener) answered -> {

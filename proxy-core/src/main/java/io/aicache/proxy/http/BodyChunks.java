@@ -10,22 +10,22 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.stream.ChunkedInput;
 
 /**
- * A body of known length as content chunks of 64 KiB. {@code ChunkedWriteHandler} reads the
+ * A body of known length as content chunks. {@code ChunkedWriteHandler} reads the
  * next chunk only when the connection can take it, so memory holds one chunk per connection,
  * whatever the body's size; the chunks are not the answer's last content, the caller ends the
  * answer. Subclasses say where the bytes come from and what closing lets go of.
  */
 abstract class BodyChunks implements ChunkedInput<HttpContent> {
 
-    /** Large enough for few trips through the pipeline, small enough to keep one per connection. */
-    private static final int CHUNK = 64 * 1024;
-
+    private final int chunk;
     private final long length;
     private long sent;
     private boolean closed;
 
-    BodyChunks(long length) {
+    /** @param chunk the most bytes per chunk: few trips through the pipeline, yet one chunk per connection is cheap */
+    BodyChunks(long length, int chunk) {
         this.length = length;
+        this.chunk = chunk;
     }
 
     /**
@@ -61,7 +61,7 @@ abstract class BodyChunks implements ChunkedInput<HttpContent> {
         if (isEndOfInput()) {
             return null;
         }
-        int size = (int) Math.min(CHUNK, length - sent);
+        int size = (int) Math.min(chunk, length - sent);
         ByteBuf buffer = allocator.ioBuffer(size);
         try {
             while (buffer.writerIndex() < size) {

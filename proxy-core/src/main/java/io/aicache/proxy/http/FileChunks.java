@@ -12,13 +12,16 @@ import io.netty.buffer.ByteBuf;
  */
 public final class FileChunks extends BodyChunks {
 
+    /** Large enough for few trips through the pipeline and the TLS engine, small enough to keep one per connection. */
+    private static final int CHUNK = 256 * 1024;
+
     private final FileChannel file;
     private final long start;
     private final Runnable onClose;
 
     /** @param onClose lets go of the file (closes it, or drops a reference to a shared one) */
     public FileChunks(FileChannel file, long position, long count, Runnable onClose) {
-        super(count);
+        super(count, CHUNK);
         this.file = file;
         this.start = position;
         this.onClose = onClose;

@@ -8,10 +8,13 @@ import io.netty.buffer.ByteBuf;
 /** A stream of known length as body chunks (a kept file decompressed as it is read); closing closes the stream. */
 public final class StreamChunks extends BodyChunks {
 
+    /** One LZ4 block of a kept index decompressed. */
+    private static final int CHUNK = 64 * 1024;
+
     private final InputStream in;
 
     public StreamChunks(InputStream in, long length) {
-        super(length);
+        super(length, CHUNK);
         this.in = in;
     }
 

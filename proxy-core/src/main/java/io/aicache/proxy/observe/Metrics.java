@@ -103,6 +103,15 @@ public final class Metrics {
                 .register(registry).increment();
     }
 
+    /**
+     * One CONNECT to the proxy listener and what became of it: intercept, tunnel, refused (by
+     * the host, port or address rules), unreachable, unauthorized or malformed.
+     */
+    public void proxyConnect(String outcome) {
+        Counter.builder("aicache_proxy_connects").description("CONNECT requests to the proxy listener, by outcome")
+                .tag("outcome", outcome).register(registry).increment();
+    }
+
     public void staleServed(String upstream) {
         Counter.builder("aicache_stale_answers").description("Tags served past their TTL because upstream could not answer")
                 .tag("registry", upstream).register(registry).increment();

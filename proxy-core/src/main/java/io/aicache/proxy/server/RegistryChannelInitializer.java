@@ -1,6 +1,7 @@
 package io.aicache.proxy.server;
 
 import io.aicache.proxy.tls.ReloadingServerContext;
+import io.aicache.proxy.tls.TlsProvider;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
@@ -26,7 +27,7 @@ final class RegistryChannelInitializer extends ChannelInitializer<SocketChannel>
             HttpPipeline.http1(channel.pipeline(), application);
         } else {
             channel.pipeline()
-                    .addLast("tls", tls.current().newHandler(channel.alloc()))
+                    .addLast("tls", TlsProvider.newHandler(tls.current(), channel.alloc()))
                     .addLast("alpn", new AlpnHandler(application));
         }
     }

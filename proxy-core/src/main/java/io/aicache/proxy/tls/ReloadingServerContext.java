@@ -57,8 +57,9 @@ public final class ReloadingServerContext {
             if (now.equals(stamps)) {
                 return;
             }
-            current = build();
+            // Taken before building: a file that cannot be used is tried again when it changes, not every check.
             stamps = now;
+            current = build();
             LOG.info("TLS certificate reloaded from {}", certFile);
         } catch (IOException | RuntimeException e) {
             LOG.warn("TLS certificate in {} changed but cannot be used, keeping the one in use: {}", certFile, e.getMessage());

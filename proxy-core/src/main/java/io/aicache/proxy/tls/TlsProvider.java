@@ -9,12 +9,14 @@ import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http2.Http2SecurityUtil;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 
@@ -27,6 +29,7 @@ public final class TlsProvider {
 
     private static final Logger LOG = LoggerFactory.getLogger(TlsProvider.class);
     private static final SslProvider PROVIDER = choose();
+    private static final int WRAP_DATA_SIZE = 256 * 1024;
 
     private TlsProvider() {
     }
@@ -45,6 +48,17 @@ public final class TlsProvider {
                         ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
                         ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1))
                 .build();
+    }
+
+    /**
+     * A handler for one connection. Each wrap takes up to a whole chunk of a file body and
+     * makes many TLS records of it in one call, instead of one call, one buffer and one
+     * promise per 16 KiB record: most of the CPU a TLS answer costs besides the cipher.
+     */
+    public static SslHandler newHandler(SslContext context, ByteBufAllocator allocator) {
+        SslHandler handler = context.newHandler(allocator);
+        handler.setWrapDataSize(WRAP_DATA_SIZE);
+        return handler;
     }
 
     private static SslProvider choose() {

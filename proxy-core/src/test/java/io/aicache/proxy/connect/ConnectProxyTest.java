@@ -70,6 +70,7 @@ class ConnectProxyTest {
                     .getPeerCertificates()[0]).getSubjectAlternativeNames().iterator().next().get(1));
         }
         assertEquals(1, upstream.blobRequests("GET", REPO, digest), "the second pull came from the cache");
+        assertEquals(2, aicache.metric("aicache_proxy_connects_total", "outcome", "intercept"));
     }
 
     @Test
@@ -95,6 +96,7 @@ class ConnectProxyTest {
             assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
         }
         assertEquals(1, upstream.requests("GET", "/v2/"), "the request reached the upstream unchanged");
+        assertEquals(1, aicache.metric("aicache_proxy_connects_total", "outcome", "tunnel"));
     }
 
     @Test
@@ -117,6 +119,7 @@ class ConnectProxyTest {
             assertEquals(403, refused.status());
             assertTrue(refused.body().contains("port 22"), refused.body());
         }
+        assertEquals(2, aicache.metric("aicache_proxy_connects_total", "outcome", "refused"));
     }
 
     @Test

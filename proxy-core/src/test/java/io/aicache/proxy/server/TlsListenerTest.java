@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.cert.Certificate;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 
 import javax.net.ssl.SSLContext;
@@ -90,6 +91,21 @@ class TlsListenerTest {
     }
 
     @Test
+    void http2ClientGetsARangeOfAKeptBlob() throws Exception {
+        byte[] blob = TestBlobs.random(BLOB_SIZE, 42);
+        String digest = upstream.addBlob(REPO, blob);
+        HttpClient client = client(HttpClient.Version.HTTP_2, pki.clientContext());
+        get(client, "/v2/" + REPO + "/blobs/" + digest);
+
+        URI uri = URI.create("https://127.0.0.1:" + aicache.uri("/").getPort() + "/v2/" + REPO + "/blobs/" + digest);
+        HttpResponse<byte[]> range = client.send(HttpRequest.newBuilder(uri).header("Range", "bytes=1000000-1999999")
+                .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofByteArray());
+
+        assertEquals(206, range.statusCode());
+        assertArrayEquals(Arrays.copyOfRange(blob, 1_000_000, 2_000_000), range.body());
+    }
+
+    @Test
     void http2ClientGetsManyBlobsOnOneConnection() throws Exception {
         HttpClient client = client(HttpClient.Version.HTTP_2, pki.clientContext());
         for (int i = 0; i < 4; i++) {
@@ -117,6 +133,18 @@ class TlsListenerTest {
                 throw new IllegalStateException(e);
             }
         });
+    }
+
+    @Test
+    void aCertificateFileThatCannotBeReadKeepsTheOneInUse() throws Exception {
+        Files.writeString(pki.certFile(), "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n");
+        // Several checks pass over the broken file (checkEvery is 100ms).
+        Thread.sleep(500);
+
+        HttpResponse<byte[]> response = get(client(HttpClient.Version.HTTP_1_1, pki.clientContext()), "/v2/");
+
+        assertEquals(200, response.statusCode());
+        assertEquals(pki.serverCertificate(), response.sslSession().orElseThrow().getPeerCertificates()[0]);
     }
 
     private static void copy(Path from, Path to) {
