@@ -108,7 +108,7 @@ public final class Aicache implements AutoCloseable {
             prefetcher = new Prefetcher(oci, name -> clients.byName(name).isPresent());
             OpsEndpoints ops = new OpsEndpoints(metrics,
                     new Readiness(store, storage.dataDir(), storage.minFreeSpace().bytes(), clients.all()));
-            HelmApi helm = helmApi(config, storageExecutor, prefetcher, metrics);
+            HelmApi helm = helmApi(config, storageExecutor, prefetcher, oci, metrics);
             AccessLog accessLog = new AccessLog();
             AdminApi admin = new AdminApi(AdminToken.resolve(config.admin().token(), storage.dataDir()), store, hotTier,
                     oci, pins, prefetcher, garbageCollector, new ConfigReload(config, source, pins), metrics::snapshot,
@@ -139,14 +139,15 @@ public final class Aicache implements AutoCloseable {
     }
 
     /** Classic chart repositories: their own upstream clients, charts kept in the blob store. */
-    private HelmApi helmApi(AicacheConfig config, ExecutorService storageExecutor, Prefetcher prefetcher, Metrics metrics) {
+    private HelmApi helmApi(AicacheConfig config, ExecutorService storageExecutor, Prefetcher prefetcher, OciApi oci,
+                            Metrics metrics) {
         UpstreamConfig upstream = config.upstream();
         ChartRepositories repositories = new ChartRepositories(
                 config.helm().repositories().stream().map(HelmConfig.Repository::toChartRepository).toList(),
                 upstreamExecutor, upstream.connectTimeout(), upstream.firstByteTimeout(),
                 upstream.markDownAfter(), upstream.markDownFor(), upstream.offline());
         return new HelmApi(repositories, store, new HelmIndexFiles(config.storage().dataDir().resolve("helm")),
-                storageExecutor, config.helm(), prefetcher, metrics);
+                storageExecutor, config.helm(), prefetcher, oci, metrics);
     }
 
     private void publishStorage() {

@@ -2,7 +2,6 @@ package io.aicache.storage;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,6 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Optional;
+import java.util.zip.GZIPOutputStream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,15 +23,19 @@ import net.jpountz.lz4.LZ4FrameInputStream;
 import net.jpountz.lz4.LZ4FrameOutputStream;
 
 /**
- * Kept chart repository indexes, LZ4-compressed (index files reach tens of megabytes and
- * compress several times over): {@code <dir>/<repository>-<sha256 of the content>.yaml.lz4}.
- * A new copy is written to a temporary file, synced and renamed into place; a reader that
- * opened an older copy keeps reading it after it is replaced.
+ * Kept chart repository indexes (index files reach tens of megabytes and compress several
+ * times over), in two encodings of the same content:
+ * {@code <dir>/<repository>-<sha256 of the content>.yaml.lz4}, decompressed as it is served to
+ * clients that take the index as it is, and {@code .yaml.gz}, sent as it is (with
+ * {@code sendfile}) to clients that accept gzip, as Helm does. A new copy is written to
+ * temporary files, synced and renamed into place; a reader that opened an older copy keeps
+ * reading it after it is replaced.
  */
 public final class HelmIndexFiles {
 
     private static final Logger LOG = LoggerFactory.getLogger(HelmIndexFiles.class);
-    private static final String SUFFIX = ".yaml.lz4";
+    private static final String LZ4 = ".yaml.lz4";
+    private static final String GZIP = ".yaml.gz";
 
     private final Path dir;
 
@@ -49,27 +55,36 @@ public final class HelmIndexFiles {
 
     /** Starts a new copy of {@code repository}'s index; write the uncompressed content to it. */
     public Pending begin(String repository) throws IOException {
-        Path temp = Files.createTempFile(dir, repository + ".new-", ".partial");
-        return new Pending(repository, temp);
+        Path lz4 = Files.createTempFile(dir, repository + ".new-", LZ4 + ".partial");
+        Path gzip = Files.createTempFile(dir, repository + ".new-", GZIP + ".partial");
+        return new Pending(repository, lz4, gzip);
     }
 
     /** Whether the copy with content {@code contentSha256} is kept. */
     public boolean exists(String repository, String contentSha256) {
-        return Files.isRegularFile(path(repository, contentSha256));
+        return Files.isRegularFile(path(repository, contentSha256, LZ4));
     }
 
     /** The kept copy's content, decompressed as it is read. */
     public InputStream open(String repository, String contentSha256) throws IOException {
-        return new LZ4FrameInputStream(new BufferedInputStream(Files.newInputStream(path(repository, contentSha256)), 1 << 16));
+        return new LZ4FrameInputStream(new BufferedInputStream(
+                Files.newInputStream(path(repository, contentSha256, LZ4)), 1 << 16));
+    }
+
+    /** The kept copy gzip-encoded, to send as it is; empty when it is not there. */
+    public Optional<Path> gzipped(String repository, String contentSha256) {
+        Path file = path(repository, contentSha256, GZIP);
+        return Files.isRegularFile(file) ? Optional.of(file) : Optional.empty();
     }
 
     /** Deletes {@code repository}'s copies other than {@code keepSha256} (readers that have them open keep reading). */
     public void deleteOthers(String repository, String keepSha256) {
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, repository + "-*" + SUFFIX)) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, repository + "-*.yaml.*")) {
             for (Path file : files) {
                 String name = file.getFileName().toString();
-                String sha = name.substring(repository.length() + 1, name.length() - SUFFIX.length());
-                if (sha.matches("[0-9a-f]{64}") && !sha.equals(keepSha256)) {
+                String rest = name.substring(repository.length() + 1);
+                boolean ours = rest.matches("[0-9a-f]{64}\\.yaml\\.(lz4|gz)");
+                if (ours && !rest.startsWith(keepSha256 + ".")) {
                     Files.deleteIfExists(file);
                 }
             }
@@ -78,38 +93,54 @@ public final class HelmIndexFiles {
         }
     }
 
-    private Path path(String repository, String contentSha256) {
-        return dir.resolve(repository + "-" + contentSha256 + SUFFIX);
+    private Path path(String repository, String contentSha256, String suffix) {
+        return dir.resolve(repository + "-" + contentSha256 + suffix);
     }
 
-    /** A copy being written: compressed on the way to a temporary file; {@link #commit} puts it in place. */
-    public final class Pending extends FilterOutputStream {
+    /** A copy being written: compressed both ways on the way to temporary files; {@link #commit} puts it in place. */
+    public final class Pending extends OutputStream {
 
         private final String repository;
-        private final Path temp;
+        private final Path lz4File;
+        private final Path gzipFile;
+        private final OutputStream lz4;
+        private final OutputStream gzip;
         private boolean closed;
 
-        private Pending(String repository, Path temp) throws IOException {
-            // 64 KiB blocks: each reader holds one block decompressed, so many concurrent readers stay cheap.
-            super(new LZ4FrameOutputStream(new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16),
-                    LZ4FrameOutputStream.BLOCKSIZE.SIZE_64KB));
+        private Pending(String repository, Path lz4File, Path gzipFile) throws IOException {
             this.repository = repository;
-            this.temp = temp;
+            this.lz4File = lz4File;
+            this.gzipFile = gzipFile;
+            // 64 KiB blocks: each reader holds one block decompressed, so many concurrent readers stay cheap.
+            this.lz4 = new LZ4FrameOutputStream(new BufferedOutputStream(Files.newOutputStream(lz4File), 1 << 16),
+                    LZ4FrameOutputStream.BLOCKSIZE.SIZE_64KB);
+            this.gzip = new GZIPOutputStream(new BufferedOutputStream(Files.newOutputStream(gzipFile), 1 << 16), 1 << 16);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            lz4.write(b);
+            gzip.write(b);
         }
 
         @Override
         public void write(byte[] bytes, int offset, int length) throws IOException {
-            out.write(bytes, offset, length);
+            lz4.write(bytes, offset, length);
+            gzip.write(bytes, offset, length);
         }
 
-        /** Finishes the copy of content {@code contentSha256}: sync, then rename into place. */
+        /** Finishes the copy of content {@code contentSha256}: sync, then rename into place (the gzip copy first). */
         public void commit(String contentSha256) throws IOException {
             close();
-            try (FileChannel written = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                written.force(true);
+            for (Path file : List.of(gzipFile, lz4File)) {
+                try (FileChannel written = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                    written.force(true);
+                }
             }
             try {
-                Files.move(temp, path(repository, contentSha256), StandardCopyOption.ATOMIC_MOVE,
+                Files.move(gzipFile, path(repository, contentSha256, GZIP), StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
+                Files.move(lz4File, path(repository, contentSha256, LZ4), StandardCopyOption.ATOMIC_MOVE,
                         StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 throw new IOException("the data directory must support atomic renames", e);
@@ -120,9 +151,10 @@ public final class HelmIndexFiles {
         public void abandon() {
             try {
                 close();
-                Files.deleteIfExists(temp);
+                Files.deleteIfExists(lz4File);
+                Files.deleteIfExists(gzipFile);
             } catch (IOException e) {
-                LOG.warn("cannot delete {}: {}", temp, e.getMessage());
+                LOG.warn("cannot delete {} or {}: {}", lz4File, gzipFile, e.getMessage());
             }
         }
 
@@ -130,7 +162,11 @@ public final class HelmIndexFiles {
         public void close() throws IOException {
             if (!closed) {
                 closed = true;
-                super.close();
+                try {
+                    lz4.close();
+                } finally {
+                    gzip.close();
+                }
             }
         }
     }

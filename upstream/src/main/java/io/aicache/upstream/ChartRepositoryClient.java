@@ -53,17 +53,16 @@ public final class ChartRepositoryClient {
                 : BodySubscribers.replacing(null));
     }
 
-    /** GETs {@code uri}; a 2xx body is read whole, up to {@code maxBodyBytes} (a larger declared one is an error). */
+    /** GETs {@code uri}; a 2xx body is read whole, up to {@code maxBodyBytes} (more is a {@link BodyTooLargeException}). */
     public CompletableFuture<UpstreamResponse<byte[]>> fetch(URI uri, long maxBodyBytes) {
         return send(uri, Map.of(), info -> {
             if (info.statusCode() < 200 || info.statusCode() >= 300) {
                 return BodySubscribers.replacing(null);
             }
-            long declared = info.headers().firstValueAsLong("Content-Length").orElse(0);
-            if (declared > maxBodyBytes) {
-                throw new UpstreamException("upstream body of " + declared + " bytes exceeds the limit of " + maxBodyBytes);
+            if (info.headers().firstValueAsLong("Content-Length").orElse(0) > maxBodyBytes) {
+                throw new BodyTooLargeException(maxBodyBytes);
             }
-            return BodySubscribers.ofByteArray();
+            return new LimitedBody(maxBodyBytes);
         });
     }
 

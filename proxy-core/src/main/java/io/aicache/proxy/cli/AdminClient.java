@@ -43,6 +43,15 @@ final class AdminClient {
         return json(send(request(path).POST(HttpRequest.BodyPublishers.ofString(body.toString()))));
     }
 
+    /** GETs {@code path} (relative to the server, as {@code helm/<repo>/index.yaml}) and returns the body as it is. */
+    byte[] download(String path) {
+        HttpResponse<byte[]> response = call(request(path).GET(), HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() / 100 != 2) {
+            throw failure(response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
+        }
+        return response.body();
+    }
+
     /** Posts {@code body} and hands each JSON line of the streamed answer to {@code onLine} as it arrives. */
     void stream(String path, JsonNode body, Consumer<JsonNode> onLine) {
         HttpResponse<InputStream> response = call(request(path).POST(HttpRequest.BodyPublishers.ofString(body.toString())),

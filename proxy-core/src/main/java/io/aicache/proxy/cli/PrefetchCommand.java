@@ -35,6 +35,11 @@ final class PrefetchCommand extends AdminCommand {
             description = "A Kubernetes manifest file: fetch the images of its containers.")
     List<Path> manifests = new ArrayList<>();
 
+    @Option(names = "--chart", paramLabel = "REPO/CHART[@VERSION]",
+            description = "A chart in one of aicache's chart repositories (helm.repositories): fetch the images its"
+                    + " values and templates name (default version: the newest release).")
+    List<String> charts = new ArrayList<>();
+
     @Option(names = "--from-cluster", description = "Fetch the images the pods of a running cluster use (via kubeconfig).")
     boolean fromCluster;
 
@@ -49,11 +54,12 @@ final class PrefetchCommand extends AdminCommand {
         Set<String> wanted = new LinkedHashSet<>(images);
         files.forEach(file -> wanted.addAll(ImageSources.fromFile(file)));
         manifests.forEach(file -> wanted.addAll(ImageSources.fromKubernetesManifest(file)));
+        charts.forEach(chart -> wanted.addAll(ChartSource.images(client, chart)));
         if (fromCluster) {
             wanted.addAll(KubernetesCluster.connect(kubeconfig).podImages(namespace));
         }
         if (wanted.isEmpty()) {
-            err().println("aicache: no images to prefetch: name some, or use --file, --from-manifest or --from-cluster");
+            err().println("aicache: no images to prefetch: name some, or use --file, --from-manifest, --from-cluster or --chart");
             return 1;
         }
         ObjectNode body = JSON.createObjectNode();

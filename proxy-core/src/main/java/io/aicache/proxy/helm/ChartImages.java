@@ -37,7 +37,7 @@ import io.aicache.proxy.prefetch.ImageReference;
  * written in full, the way Docker reads them ({@code nginx:1.25} is
  * {@code docker.io/library/nginx:1.25}).
  */
-final class ChartImages {
+public final class ChartImages {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
@@ -51,7 +51,7 @@ final class ChartImages {
     }
 
     /** The images of the gzipped chart archive {@code archive}, in the order they were found. */
-    static Set<String> of(byte[] archive) throws IOException {
+    public static Set<String> of(byte[] archive) throws IOException {
         Map<String, byte[]> values = new LinkedHashMap<>();
         Map<String, String> appVersions = new HashMap<>();
         Set<String> images = new LinkedHashSet<>();

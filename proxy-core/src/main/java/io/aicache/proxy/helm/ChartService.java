@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import io.aicache.proxy.http.ErrorCode;
 import io.aicache.proxy.http.Exchange;
+import io.aicache.proxy.http.FileChunks;
 import io.aicache.proxy.http.RegistryException;
 import io.aicache.proxy.oci.InFlight;
 import io.aicache.storage.BlobStore;
@@ -158,20 +159,26 @@ final class ChartService {
         head.headers().set(HttpHeaderNames.CONTENT_TYPE, CHART_TYPE).set(HttpHeaderNames.CONTENT_LENGTH, size);
         exchange.write(head);
         if (exchange.isHead()) {
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // read-only
-            }
+            closeQuietly(channel);
         } else {
             BlobStore.Lease lease = store.lease(blob.record().digest());
-            exchange.write(new DefaultFileRegion(channel, 0, size)).addListener(f -> {
+            Object body = exchange.canSendFileRegion() ? new DefaultFileRegion(channel, 0, size)
+                    : new FileChunks(channel, 0, size, () -> closeQuietly(channel));
+            exchange.write(body).addListener(f -> {
                 lease.close();
                 exchange.sent(f.isSuccess() ? size : 0);
             });
         }
         exchange.end();
         return true;
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // read-only
+        }
     }
 
     /** A chart kept on disk, or bytes just fetched from upstream. */

@@ -9,6 +9,7 @@ import io.aicache.proxy.http.ErrorCode;
 import io.aicache.proxy.http.Exchange;
 import io.aicache.proxy.http.RegistryException;
 import io.aicache.proxy.observe.Metrics;
+import io.aicache.proxy.oci.OciApi;
 import io.aicache.proxy.prefetch.Prefetcher;
 import io.aicache.storage.BlobStore;
 import io.aicache.storage.HelmIndexFiles;
@@ -32,15 +33,21 @@ public final class HelmApi {
     private final IndexService indexes;
     private final ChartService charts;
 
-    /** @param prefetcher warms the images of pulled charts when {@code helm.prefetchImages} is on */
+    /**
+     * @param prefetcher warms the images of pulled charts when {@code helm.prefetchImages} is on
+     * @param oci        where charts in OCI registries are pulled, told to report them for prefetch
+     */
     public HelmApi(ChartRepositories repositories, BlobStore store, HelmIndexFiles indexFiles, Executor storageExecutor,
-                   HelmConfig config, Prefetcher prefetcher, Metrics metrics) {
+                   HelmConfig config, Prefetcher prefetcher, OciApi oci, Metrics metrics) {
         this.repositories = repositories;
         this.indexes = new IndexService(store.index(), indexFiles, storageExecutor, config.indexTtl(),
                 config.staleIfError(), Clock.systemUTC(), metrics);
-        this.charts = new ChartService(store, indexes, storageExecutor, config.maxChartBytes().bytes(),
-                config.prefetchImages() ? new ChartPrefetch(prefetcher, config.prefetchPlatforms(), metrics)
-                        : ChartService.ChartObserver.NONE);
+        ChartService.ChartObserver prefetch = ChartService.ChartObserver.NONE;
+        if (config.prefetchImages()) {
+            prefetch = new ChartPrefetch(prefetcher, config.prefetchPlatforms(), metrics);
+            oci.onManifestKept(new OciChartPrefetch(oci, store, prefetch, config.maxChartBytes().bytes()));
+        }
+        this.charts = new ChartService(store, indexes, storageExecutor, config.maxChartBytes().bytes(), prefetch);
     }
 
     /** Answers one {@code /helm/...} request; throws {@link RegistryException} for refusals. */

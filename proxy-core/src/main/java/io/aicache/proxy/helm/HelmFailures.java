@@ -7,6 +7,7 @@ import java.util.Map;
 import io.aicache.proxy.http.ErrorCode;
 import io.aicache.proxy.http.RegistryException;
 import io.aicache.proxy.oci.InFlight;
+import io.aicache.upstream.BodyTooLargeException;
 import io.aicache.upstream.UpstreamDownException;
 import io.aicache.upstream.UpstreamStatusException;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -23,6 +24,12 @@ final class HelmFailures {
             return registryException;
         }
         String where = what + " of chart repository " + repository;
+        for (Throwable inner = cause; inner != null; inner = inner.getCause()) {
+            if (inner instanceof BodyTooLargeException) {
+                return new RegistryException(ErrorCode.UNKNOWN, "upstream's " + where + " is larger than aicache accepts"
+                        + " (helm.maxChartBytes): " + inner.getMessage());
+            }
+        }
         if (cause instanceof UpstreamStatusException status) {
             return switch (status.status()) {
                 case 404, 410 -> new RegistryException(ErrorCode.BLOB_UNKNOWN, "upstream has no " + where);

@@ -61,7 +61,7 @@ final class IndexRewriter {
     static void rewrite(InputStream in, OutputStream out, URI repositoryUrl, BiConsumer<String, HelmChartRecord> charts)
             throws IOException {
         ChartFileNames names = new ChartFileNames();
-        try (JsonParser parser = YAML.createParser(in); JsonGenerator generator = YAML.createGenerator(out)) {
+        try (JsonParser parser = yamlParser(in); JsonGenerator generator = YAML.createGenerator(out)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new InvalidIndexException("the index is not a YAML mapping");
             }
@@ -80,6 +80,11 @@ final class IndexRewriter {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new InvalidIndexException("the index is not valid YAML: " + e.getOriginalMessage());
         }
+    }
+
+    /** A streaming parser of index YAML: floats kept exact, no cap on the document's size. */
+    static JsonParser yamlParser(InputStream in) throws IOException {
+        return YAML.createParser(in);
     }
 
     private static void rewriteEntries(JsonParser parser, JsonGenerator generator, URI repositoryUrl,

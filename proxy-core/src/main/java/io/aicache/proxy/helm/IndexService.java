@@ -13,9 +13,7 @@ import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.aicache.proxy.http.ErrorCode;
 import io.aicache.proxy.http.Exchange;
-import io.aicache.proxy.http.RegistryException;
 import io.aicache.proxy.observe.Metrics;
 import io.aicache.proxy.oci.InFlight;
 import io.aicache.storage.CacheIndex;
@@ -29,11 +27,6 @@ import io.aicache.upstream.UpstreamDownException;
 import io.aicache.upstream.UpstreamException;
 import io.aicache.upstream.UpstreamResponse;
 import io.aicache.upstream.UpstreamStatusException;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.stream.ChunkedStream;
 
 /**
  * {@code GET} and {@code HEAD} of a chart repository's {@code index.yaml}. The index is fetched
@@ -49,8 +42,6 @@ final class IndexService {
     /** Classifies refresh failures: those a retry could mend are the ones a stale index may cover. */
     private static final RetryPolicy TRANSIENT = new RetryPolicy(1, Duration.ZERO, Duration.ZERO);
     private static final int CHART_BATCH = 1000;
-    private static final int SEND_CHUNK = 64 * 1024;
-    static final String CONTENT_TYPE = "application/x-yaml";
 
     private final CacheIndex index;
     private final HelmIndexFiles files;
@@ -59,12 +50,14 @@ final class IndexService {
     private final Duration staleIfError;
     private final Clock clock;
     private final Metrics metrics;
+    private final IndexSender sender;
     private final InFlight<HelmIndexRecord> refreshes = new InFlight<>();
 
     IndexService(CacheIndex index, HelmIndexFiles files, Executor storageExecutor, Duration ttl, Duration staleIfError,
                  Clock clock, Metrics metrics) {
         this.index = index;
         this.files = files;
+        this.sender = new IndexSender(files);
         this.storageExecutor = storageExecutor;
         this.ttl = ttl;
         this.staleIfError = staleIfError;
@@ -79,7 +72,7 @@ final class IndexService {
                 exchange.sendError(HelmFailures.toRegistryException(failure, repository, "index.yaml"));
             } else {
                 exchange.tier(answer.tier());
-                send(exchange, repository, answer);
+                sender.send(exchange, repository, answer);
             }
         }));
     }
@@ -172,46 +165,6 @@ final class IndexService {
             LOG.warn("index.yaml of chart repository {} from {} {}{}", name, repository.indexUri(), problem, e.getMessage());
             throw new UpstreamException("index.yaml of chart repository " + name + " " + problem + e.getMessage(), e);
         }
-    }
-
-    private void send(Exchange exchange, String repository, Answer answer) {
-        HelmIndexRecord record = answer.record();
-        String etag = "\"" + record.contentSha256() + "\"";
-        HttpResponseStatus status = exchange.requestHeaderValues(HttpHeaderNames.IF_NONE_MATCH).stream()
-                .anyMatch(value -> value.contains(etag)) ? HttpResponseStatus.NOT_MODIFIED : HttpResponseStatus.OK;
-        InputStream content = null;
-        if (status.equals(HttpResponseStatus.OK) && !exchange.isHead()) {
-            try {
-                content = files.open(repository, record.contentSha256());
-            } catch (IOException e) {
-                // Replaced by a newer copy between the lookup and now: the client asks again and gets that one.
-                exchange.sendError(new RegistryException(ErrorCode.UNAVAILABLE,
-                        "the index of chart repository " + repository + " was being replaced; try again"));
-                return;
-            }
-        }
-        HttpResponse head = exchange.newResponse(status);
-        HttpHeaders headers = head.headers()
-                .set(HttpHeaderNames.CONTENT_TYPE, CONTENT_TYPE)
-                .set(HttpHeaderNames.ETAG, etag)
-                .set(HttpHeaderNames.CONTENT_LENGTH, status.equals(HttpResponseStatus.OK) ? record.size() : 0);
-        if (answer.staleAge() != null) {
-            long seconds = answer.staleAge().toSeconds();
-            headers.set(HttpHeaderNames.AGE, seconds).set(HttpHeaderNames.WARNING, "110 aicache \"Response is stale: "
-                    + "index last confirmed upstream " + seconds + "s ago; " + shorten(answer.reason()) + "\"");
-        }
-        exchange.write(head);
-        if (content != null) {
-            long size = record.size();
-            exchange.write(new ChunkedStream(content, SEND_CHUNK))
-                    .addListener(f -> exchange.sent(f.isSuccess() ? size : 0));
-        }
-        exchange.end();
-    }
-
-    private static String shorten(String reason) {
-        String text = reason == null ? "" : reason.replace('"', '\'').replaceAll("\\p{Cntrl}", " ");
-        return text.length() <= 200 ? text : text.substring(0, 200);
     }
 
     /** An index to send, where it came from, and when it is served stale, how old it is and why. */

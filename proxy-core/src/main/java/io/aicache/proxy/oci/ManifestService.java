@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +51,7 @@ final class ManifestService {
     private final Metrics metrics;
     private final Map<String, Duration> registryTtls;
     private final InFlight<Answer> revalidations = new InFlight<>();
+    private volatile BiConsumer<Target, Manifest> onKept = (target, manifest) -> { };
 
     /** @param registryTtls tag TTLs of the registries that set their own */
     ManifestService(BlobStore store, HotTier hotTier, Executor storageExecutor, ManifestFetcher fetcher,
@@ -186,8 +188,14 @@ final class ManifestService {
                 store.index().putTag(target.key() + ":" + reference, new TagRecord(manifest.digest(),
                         manifest.mediaType(), manifest.bytes().length, clock.millis()));
             }
+            onKept.accept(target, manifest);
             return Answer.of(manifest, "upstream");
         }, storageExecutor);
+    }
+
+    /** Tells {@code listener} (on the storage executor) of every manifest fetched from upstream and kept. */
+    void onKept(BiConsumer<Target, Manifest> listener) {
+        this.onKept = listener;
     }
 
     private static void send(Exchange exchange, Answer answer) {

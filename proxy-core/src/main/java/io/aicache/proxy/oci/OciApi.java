@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
 import java.util.function.LongConsumer;
 
 import io.aicache.proxy.config.ManifestsConfig;
@@ -69,6 +70,14 @@ public final class OciApi {
      */
     public CompletableFuture<Boolean> warmBlob(Target target, Digest digest, LongConsumer landed) {
         return blobs.warm(target, digest, landed);
+    }
+
+    /**
+     * Tells {@code listener} of every manifest fetched from upstream and kept (once per manifest,
+     * on the storage executor): chart-driven prefetch learns of OCI charts this way.
+     */
+    public void onManifestKept(BiConsumer<Target, Manifest> listener) {
+        manifests.onKept(listener);
     }
 
     /** Answers one {@code /v2/...} request; throws {@link RegistryException} for refusals. */

@@ -87,6 +87,30 @@ class ChartPrefetchTest {
     }
 
     @Test
+    void prefetchesTheImagesOfAChartPulledFromAnOciRegistry() {
+        SeededImage app = SeededImage.seed(registry, "org/app", "3.0", List.of("linux/amd64"), 2, 20_000, 0);
+        byte[] chart = chartNaming("image: registry.test/org/app:3.0\n", "{{ .Values.image }}");
+        String config = registry.addBlob("charts/web", "{\"name\":\"web\",\"version\":\"0.1.0\"}"
+                .getBytes(StandardCharsets.UTF_8));
+        String content = registry.addBlob("charts/web", chart);
+        byte[] manifest = ("{\"schemaVersion\":2,\"mediaType\":\"" + TestBlobs.OCI_MANIFEST + "\","
+                + "\"config\":{\"mediaType\":\"" + OciChartPrefetch.CHART_CONFIG + "\",\"digest\":\"" + config
+                + "\",\"size\":37},\"layers\":[{\"mediaType\":\"" + OciChartPrefetch.CHART_CONTENT + "\",\"digest\":\""
+                + content + "\",\"size\":" + chart.length + "}]}").getBytes(StandardCharsets.UTF_8);
+        registry.addManifest("charts/web", "0.1.0", TestBlobs.OCI_MANIFEST, manifest);
+        aicache = start(true);
+
+        assertEquals(200, client.get(aicache.uri("/v2/registry.test/charts/web/manifests/0.1.0"),
+                "Accept", TestBlobs.OCI_MANIFEST).statusCode());
+
+        Eventually.until("the OCI chart's image was prefetched",
+                () -> aicache.metric("aicache_helm_prefetched_images_total", "outcome", "warmed") >= 1);
+        app.blobs("linux/amd64").keySet().forEach(digest -> assertTrue(Files.isRegularFile(aicache.blobFile(digest)), digest));
+        assertArrayEquals(chart, client.get(aicache.uri("/v2/registry.test/charts/web/blobs/" + content)).body());
+        assertEquals(1, registry.blobRequests("GET", "charts/web", content), "Helm's pull of the chart finds it kept");
+    }
+
+    @Test
     void prefetchesNothingUnlessTurnedOn() {
         SeededImage app = SeededImage.seed(registry, "org/app", "1.0", List.of("linux/amd64"), 1, 1000, 0);
         publishChart(chartNaming("image: registry.test/org/app:1.0\n", "registry.test/org/app:1.0"));

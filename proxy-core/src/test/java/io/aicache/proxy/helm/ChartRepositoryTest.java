@@ -123,6 +123,29 @@ class ChartRepositoryTest {
     }
 
     @Test
+    void sendsTheKeptGzipCopyToClientsThatAcceptGzip() throws IOException {
+        publish(WEB, sha256Hex(WEB));
+        RunningAicache aicache = aicache();
+        byte[] identity = client.get(aicache.uri("/helm/stable/index.yaml")).body();
+
+        HttpResponse<byte[]> gzipped = client.get(aicache.uri("/helm/stable/index.yaml"), "Accept-Encoding", "br, gzip");
+
+        assertEquals(200, gzipped.statusCode());
+        assertEquals("gzip", gzipped.headers().firstValue("Content-Encoding").orElseThrow());
+        assertEquals("accept-encoding", gzipped.headers().firstValue("Vary").orElseThrow().toLowerCase(java.util.Locale.ROOT));
+        try (java.util.zip.GZIPInputStream in = new java.util.zip.GZIPInputStream(
+                new java.io.ByteArrayInputStream(gzipped.body()))) {
+            assertArrayEquals(identity, in.readAllBytes());
+        }
+        String etag = gzipped.headers().firstValue("ETag").orElseThrow();
+        assertEquals(304, client.get(aicache.uri("/helm/stable/index.yaml"), "Accept-Encoding", "gzip",
+                "If-None-Match", etag).statusCode());
+        HttpResponse<byte[]> refused = client.get(aicache.uri("/helm/stable/index.yaml"), "Accept-Encoding", "gzip;q=0");
+        assertTrue(refused.headers().firstValue("Content-Encoding").isEmpty());
+        assertArrayEquals(identity, refused.body());
+    }
+
+    @Test
     void fetchesEachChartOnceByRelativeOrAbsoluteUrlAndKeepsIt() throws InterruptedException {
         publish(WEB, sha256Hex(WEB));
         RunningAicache aicache = aicache();
@@ -208,6 +231,22 @@ class ChartRepositoryTest {
         assertFalse(Files.exists(aicache.blobFile(TestBlobs.digestOf(DB))));
         assertEquals(502, client.get(aicache.uri("/helm/stable/charts/web-1.0.0.tgz")).statusCode());
         assertEquals(2, upstream.gets("/stable/web-1.0.0.tgz"), "a refused chart is asked for again, never served");
+    }
+
+    @Test
+    void refusesAChartLargerThanTheLimitAndKeepsNothing() {
+        publish(WEB, sha256Hex(WEB));
+        RunningAicache aicache = RunningAicache.builder().upstream("registry.test", URI.create("http://127.0.0.1:9"))
+                .set("helm.repositories", List.of(Map.of("name", "stable", "url", upstream.endpoint() + "/stable")))
+                .set("helm.maxChartBytes", "16KiB")
+                .start();
+        started.add(aicache);
+
+        HttpResponse<byte[]> response = client.get(aicache.uri("/helm/stable/charts/web-1.0.0.tgz"));
+
+        assertEquals(502, response.statusCode());
+        assertTrue(ErrorBody.of(response).message().contains("helm.maxChartBytes"), ErrorBody.of(response).message());
+        assertFalse(Files.exists(aicache.blobFile(TestBlobs.digestOf(WEB))));
     }
 
     @Test

@@ -3,8 +3,6 @@ package io.aicache.proxy.testsupport;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -138,7 +136,7 @@ public final class DockerRegistryProcess implements AutoCloseable {
         HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(REQUEST_TIMEOUT);
         HttpClient http = (tls == null ? builder : builder.sslContext(tls.clientContext())).build();
         for (int attempt = 1; ; attempt++) {
-            int port = findFreePort();
+            int port = ChildProcesses.freeLoopbackPort();
             Path logFile = workDir.resolve("registry-" + port + ".log");
             Process process = launch(workDir, port, extraConfig, tls, logFile);
             DockerRegistryProcess registry = new DockerRegistryProcess(workDir, logFile, process, port, http, tls);
@@ -233,12 +231,6 @@ public final class DockerRegistryProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted during GET " + pathAndQuery);
-        }
-    }
-
-    private static int findFreePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 

@@ -3,7 +3,6 @@ package io.aicache.proxy.testsupport;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -46,7 +45,7 @@ public final class NginxProcess implements AutoCloseable {
         Path prefix = Files.createTempDirectory("nginx-");
         try {
             for (int attempt = 1; ; attempt++) {
-                int port = findFreePort();
+                int port = ChildProcesses.freeLoopbackPort();
                 Process process = launch(prefix, root, port);
                 NginxProcess nginx = new NginxProcess(prefix, process, port);
                 if (nginx.awaitListening()) {
@@ -138,12 +137,6 @@ public final class NginxProcess implements AutoCloseable {
             }
         }
         return false;
-    }
-
-    private static int findFreePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
     private static void deleteRecursively(Path root) {
