@@ -81,6 +81,7 @@ final class ChartService {
                     } else if (answer.stored() != null && sendStored(exchange, answer.stored())) {
                         return;
                     } else if (answer.stored() != null) {
+                        // Its file went (evicted) between the lookup and the open: looked up again, it is fetched anew.
                         serve(exchange, client, file);
                     } else {
                         exchange.tier(answer.tier());
@@ -93,16 +94,16 @@ final class ChartService {
     /** The index's record of the file; when none is kept yet, the index is fetched first. */
     private CompletableFuture<HelmChartRecord> chartRecord(ChartRepositoryClient client, String file) {
         String repository = client.repository().name();
-        Optional<HelmChartRecord> known = storeIndexRecord(repository, file);
+        Optional<HelmChartRecord> known = indexedChart(repository, file);
         if (known.isPresent()) {
             return CompletableFuture.completedFuture(known.get());
         }
-        return indexes.current(client).thenApply(answer -> storeIndexRecord(repository, file)
+        return indexes.current(client).thenApply(answer -> indexedChart(repository, file)
                 .orElseThrow(() -> new RegistryException(ErrorCode.BLOB_UNKNOWN, "the index of chart repository "
                         + repository + " lists no chart file " + file)));
     }
 
-    private Optional<HelmChartRecord> storeIndexRecord(String repository, String file) {
+    private Optional<HelmChartRecord> indexedChart(String repository, String file) {
         return store.index().helmChart(repository, file);
     }
 
