@@ -5,32 +5,49 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
+import io.aicache.proxy.admin.AdminApi;
+import io.aicache.proxy.admin.AdminToken;
+import io.aicache.proxy.admin.CacheInventory;
+import io.aicache.proxy.admin.ConfigReload;
 import io.aicache.proxy.config.AicacheConfig;
 import io.aicache.proxy.config.FillConfig;
+import io.aicache.proxy.config.HelmConfig;
 import io.aicache.proxy.config.StorageConfig;
 import io.aicache.proxy.config.UpstreamConfig;
+import io.aicache.proxy.connect.ProxyServer;
 import io.aicache.proxy.fill.FillSettings;
 import io.aicache.proxy.fill.Fills;
+import io.aicache.proxy.helm.HelmApi;
 import io.aicache.proxy.gc.GarbageCollector;
 import io.aicache.proxy.observe.AccessLog;
 import io.aicache.proxy.observe.Metrics;
 import io.aicache.proxy.observe.OpsEndpoints;
 import io.aicache.proxy.observe.Readiness;
+import io.aicache.proxy.observe.RequestRecord;
 import io.aicache.proxy.oci.OciApi;
+import io.aicache.proxy.oci.ManifestGraph;
 import io.aicache.proxy.oci.PinnedImages;
 import io.aicache.proxy.oci.UpstreamSelector;
+import io.aicache.proxy.prefetch.Prefetcher;
 import io.aicache.proxy.server.RegistryServer;
 import io.aicache.proxy.server.RequestRouter;
+import io.aicache.proxy.tls.CertificateAuthority;
+import io.aicache.proxy.tls.ReloadingServerContext;
 import io.aicache.storage.BlobStore;
+import io.aicache.storage.HelmIndexFiles;
 import io.aicache.storage.HotTier;
+import io.aicache.upstream.ChartRepositories;
 import io.aicache.storage.Scrubber;
 import io.aicache.upstream.UpstreamClients;
 
@@ -51,9 +68,12 @@ public final class Aicache implements AutoCloseable {
     private final Fills fills;
     private final Metrics metrics;
     private final RegistryServer server;
+    private final Prefetcher prefetcher;
+    /** The HTTPS proxy listener, or {@code null} when it is off. */
+    private final ProxyServer proxy;
     private final GarbageCollector garbageCollector;
 
-    private Aicache(AicacheConfig config) throws InterruptedException {
+    private Aicache(AicacheConfig config, Supplier<AicacheConfig> source) throws InterruptedException {
         StorageConfig storage = config.storage();
         UpstreamConfig upstream = config.upstream();
         storageExecutor = Executors.newFixedThreadPool(storage.storageThreads(), named("aicache-storage"));
@@ -73,7 +93,8 @@ public final class Aicache implements AutoCloseable {
                     config.fill().whenUnread() == FillConfig.WhenUnread.STOP ? config.fill().unreadGrace() : null);
             fills = new Fills(store, storageExecutor, timer, fillSettings, config.fill().maxConnectionsPerHost(), metrics);
             UpstreamSelector selector = new UpstreamSelector(clients, upstream.defaultRegistry());
-            PinnedImages pins = new PinnedImages(storage.pinned(), selector, store);
+            ManifestGraph graph = new ManifestGraph(store);
+            PinnedImages pins = new PinnedImages(storage.pinned(), selector, store, graph);
             store.retain(pins::snapshot);
             garbageCollector = startGarbageCollector(storage.gc(), pins);
             publishStorage();
@@ -84,19 +105,49 @@ public final class Aicache implements AutoCloseable {
                     .collect(Collectors.toMap(UpstreamConfig.Registry::name, UpstreamConfig.Registry::tagTtl));
             OciApi oci = new OciApi(selector, store, hotTier, fills, storageExecutor, config.manifests(), registryTtls,
                     upstream.offline(), metrics);
+            prefetcher = new Prefetcher(oci, name -> clients.byName(name).isPresent());
             OpsEndpoints ops = new OpsEndpoints(metrics,
                     new Readiness(store, storage.dataDir(), storage.minFreeSpace().bytes(), clients.all()));
+            HelmApi helm = helmApi(config, storageExecutor, prefetcher, oci, metrics);
             AccessLog accessLog = new AccessLog();
-            RequestRouter router = new RequestRouter(oci, ops, request -> {
+            AdminApi admin = new AdminApi(AdminToken.resolve(config.admin().token(), storage.dataDir()), store, hotTier,
+                    oci, pins, prefetcher, garbageCollector, new ConfigReload(config, source, pins), metrics::snapshot,
+                    name -> clients.byName(name).isPresent(), storageExecutor, new CacheInventory(store, graph));
+            Consumer<RequestRecord> observer = request -> {
                 metrics.request(request);
                 accessLog.record(request);
-            });
-            server = new RegistryServer(config.server().address(), config.server().ioThreads(), router);
+            };
+            RequestRouter router = new RequestRouter(oci, helm, ops, admin, observer);
+            ReloadingServerContext tls = config.server().tls().enabled()
+                    ? ReloadingServerContext.start(config.server().tls(), timer) : null;
+            CertificateAuthority ca = config.proxy().enabled()
+                    ? CertificateAuthority.of(config.proxy().ca(), storage.dataDir()) : null;
+            server = new RegistryServer(config.server().address(), config.server().ioThreads(), router, tls);
+            try {
+                proxy = ca == null ? null : new ProxyServer(config.proxy(), config.server().ioThreads(), ca,
+                        new ProxyServer.Services(oci, upstream.registries(), upstream.connectTimeout(),
+                                upstream.firstByteTimeout(), observer, metrics));
+            } catch (RuntimeException | InterruptedException e) {
+                server.close();
+                throw e;
+            }
         } catch (RuntimeException | InterruptedException e) {
             shutdownExecutors();
             store.close();
             throw e;
         }
+    }
+
+    /** Classic chart repositories: their own upstream clients, charts kept in the blob store. */
+    private HelmApi helmApi(AicacheConfig config, ExecutorService storageExecutor, Prefetcher prefetcher, OciApi oci,
+                            Metrics metrics) {
+        UpstreamConfig upstream = config.upstream();
+        ChartRepositories repositories = new ChartRepositories(
+                config.helm().repositories().stream().map(HelmConfig.Repository::toChartRepository).toList(),
+                upstreamExecutor, upstream.connectTimeout(), upstream.firstByteTimeout(),
+                upstream.markDownAfter(), upstream.markDownFor(), upstream.offline());
+        return new HelmApi(repositories, store, new HelmIndexFiles(config.storage().dataDir().resolve("helm")),
+                storageExecutor, config.helm(), prefetcher, oci, metrics);
     }
 
     private void publishStorage() {
@@ -141,17 +192,39 @@ public final class Aicache implements AutoCloseable {
         metrics.gauge("aicache_hot_tier_evictions", "Objects the hot tier let go", () -> hotTier.stats().evictions());
     }
 
-    /** Starts aicache; the listener is bound when this returns. */
+    /** Starts aicache; the listener is bound when this returns. A reload applies {@code config} again. */
     public static Aicache start(AicacheConfig config) throws InterruptedException {
-        return new Aicache(config);
+        return new Aicache(config, () -> config);
+    }
+
+    /**
+     * Starts aicache; the listener is bound when this returns.
+     *
+     * @param source reads the configuration again when the admin API is asked to reload it
+     */
+    public static Aicache start(AicacheConfig config, Supplier<AicacheConfig> source) throws InterruptedException {
+        return new Aicache(config, source);
+    }
+
+    /** Warms the cache with whole images, through the same lookups and fills as pulls. */
+    public Prefetcher prefetcher() {
+        return prefetcher;
     }
 
     public InetSocketAddress address() {
         return server.localAddress();
     }
 
+    /** The HTTPS proxy listener's address, when it is on. */
+    public Optional<InetSocketAddress> proxyAddress() {
+        return Optional.ofNullable(proxy).map(ProxyServer::localAddress);
+    }
+
     @Override
     public void close() {
+        if (proxy != null) {
+            proxy.close();
+        }
         server.close();
         fills.stopAll();
         shutdownExecutors();

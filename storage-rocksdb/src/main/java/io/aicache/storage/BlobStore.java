@@ -314,6 +314,25 @@ public final class BlobStore implements AutoCloseable {
         return Optional.empty();
     }
 
+    /** What {@link #remove} did. */
+    public enum Removal { REMOVED, NOT_KEPT, IN_USE }
+
+    /**
+     * Removes a kept blob on request (an operator's purge): its entry and file go, unless a
+     * reader is sending it or a fill is writing it now.
+     */
+    public synchronized Removal remove(Digest digest) {
+        if (leases.containsKey(digest) || index.fill(digest).isPresent()) {
+            return Removal.IN_USE;
+        }
+        Optional<BlobRecord> record = index.blob(digest);
+        if (record.isEmpty()) {
+            return Removal.NOT_KEPT;
+        }
+        drop(record.get());
+        return Removal.REMOVED;
+    }
+
     /** Drops the blob's entry and file, unless a new fill put a good copy in place meanwhile. */
     private void forgetIfBroken(Digest digest) {
         Optional<BlobRecord> record = index.blob(digest);

@@ -45,6 +45,7 @@ public final class CacheIndex implements AutoCloseable {
     private static final String FILLS = "fills";
     private static final String RESPONSES = "responses";
     private static final String ACCESS = "access";
+    private static final String HELM = "helm";
 
     static {
         RocksDB.loadLibrary();
@@ -69,6 +70,7 @@ public final class CacheIndex implements AutoCloseable {
     private final ColumnFamilyHandle fills;
     private final ColumnFamilyHandle responses;
     private final ColumnFamilyHandle access;
+    private final ColumnFamilyHandle helm;
     private final WriteOptions lazyWrite;
     private final ColumnFamilyHandle meta;
     /** Writes of one blob key are serialised (its old size decides the total), others run in parallel. */
@@ -109,7 +111,7 @@ public final class CacheIndex implements AutoCloseable {
         lazyWrite = new WriteOptions().setSync(false).setDisableWAL(true);
         List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
         for (String name : List.of(new String(RocksDB.DEFAULT_COLUMN_FAMILY, StandardCharsets.UTF_8),
-                BLOBS, TAGS, FILLS, RESPONSES, ACCESS)) {
+                BLOBS, TAGS, FILLS, RESPONSES, ACCESS, HELM)) {
             descriptors.add(new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.UTF_8), columnOptions));
         }
         handles = new ArrayList<>();
@@ -120,6 +122,7 @@ public final class CacheIndex implements AutoCloseable {
         fills = handles.get(3);
         responses = handles.get(4);
         access = handles.get(5);
+        helm = handles.get(6);
         for (int i = 0; i < WRITE_STRIPES; i++) {
             writeStripes[i] = new Object();
         }
@@ -312,13 +315,22 @@ public final class CacheIndex implements AutoCloseable {
         delete(tags, utf8(key));
     }
 
-    /** Calls {@code visitor} for every kept tag ({@code registry/repository:tag} keys). */
+    /** Calls {@code visitor} for every kept tag, by key ({@code registry/repository:tag}), in key order. */
     public void forEachTag(BiConsumer<String, TagRecord> visitor) {
         try (RocksIterator it = db.newIterator(tags)) {
             for (it.seekToFirst(); it.isValid(); it.next()) {
                 visitor.accept(new String(it.key(), StandardCharsets.UTF_8), RecordCodec.decodeTag(it.value()));
             }
         }
+    }
+
+    /** A small named value aicache keeps across restarts (runtime pins), if set. */
+    public Optional<byte[]> setting(String name) {
+        return Optional.ofNullable(get(meta, utf8("setting:" + name)));
+    }
+
+    public void putSetting(String name, byte[] value) {
+        put(meta, utf8("setting:" + name), value, syncWrite);
     }
 
     public Optional<StoredResponse> response(String key) {
@@ -350,6 +362,35 @@ public final class CacheIndex implements AutoCloseable {
                 Digest digest = RecordCodec.digestFromKey(it.key());
                 visitor.accept(digest, RecordCodec.decodeFill(digest, it.value()));
             }
+        }
+    }
+
+    /** What aicache knows of chart repository {@code repository}'s index, if it fetched it. */
+    public Optional<HelmIndexRecord> helmIndex(String repository) {
+        byte[] value = get(helm, HelmRecords.indexKey(repository));
+        return value == null ? Optional.empty() : Optional.of(HelmRecords.decodeIndex(value));
+    }
+
+    /** Synced: written after the kept index file it describes was renamed into place. */
+    public void putHelmIndex(String repository, HelmIndexRecord record) {
+        put(helm, HelmRecords.indexKey(repository), HelmRecords.encodeIndex(record), syncWrite);
+    }
+
+    /** Where chart file {@code file} of {@code repository} lives upstream, as its index last said. */
+    public Optional<HelmChartRecord> helmChart(String repository, String file) {
+        byte[] value = get(helm, HelmRecords.chartKey(repository, file));
+        return value == null ? Optional.empty() : Optional.of(HelmRecords.decodeChart(value));
+    }
+
+    /** Writes chart records of one repository in one batch (an index lists thousands). */
+    public void putHelmCharts(String repository, java.util.Map<String, HelmChartRecord> byFile) {
+        try (org.rocksdb.WriteBatch batch = new org.rocksdb.WriteBatch()) {
+            for (java.util.Map.Entry<String, HelmChartRecord> entry : byFile.entrySet()) {
+                batch.put(helm, HelmRecords.chartKey(repository, entry.getKey()), HelmRecords.encodeChart(entry.getValue()));
+            }
+            db.write(syncWrite, batch);
+        } catch (RocksDBException e) {
+            throw new StorageException("index write failed: " + e.getMessage(), e);
         }
     }
 

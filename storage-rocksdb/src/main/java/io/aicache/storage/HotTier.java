@@ -39,6 +39,11 @@ public final class HotTier {
         }
     }
 
+    /** Forgets an object (it was purged). */
+    public void invalidate(Digest digest) {
+        cache.invalidate(digest);
+    }
+
     /** Hits, misses, evictions and weight so far, for the metrics. */
     public Stats stats() {
         com.github.benmanes.caffeine.cache.stats.CacheStats stats = cache.stats();

@@ -147,11 +147,11 @@ public final class RegistryClient {
         return URI.create(base + request.apiPath() + (request.query() == null ? "" : "?" + request.query()));
     }
 
-    private static boolean isRedirect(int status) {
+    static boolean isRedirect(int status) {
         return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
     }
 
-    private static boolean sameOrigin(URI a, URI b) {
+    static boolean sameOrigin(URI a, URI b) {
         return Objects.equals(a.getScheme(), b.getScheme()) && Objects.equals(a.getHost(), b.getHost())
                 && a.getPort() == b.getPort();
     }

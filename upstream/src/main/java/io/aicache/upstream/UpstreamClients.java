@@ -24,16 +24,31 @@ public final class UpstreamClients {
      */
     public UpstreamClients(Collection<UpstreamRegistry> registries, Executor executor, Duration connectTimeout,
                            Duration firstByteTimeout, int failuresToMarkDown, Duration downFor, boolean offline) {
-        HttpClient http = HttpClient.newBuilder()
+        HttpClient shared = newHttpClient(executor, connectTimeout);
+        for (UpstreamRegistry registry : registries) {
+            // A registry with a CA of its own gets a client of its own: trust is per client.
+            HttpClient http = registry.caFile().isEmpty() ? shared
+                    : newClient(executor, connectTimeout).sslContext(TrustedCas.context(registry.caFile().get())).build();
+            byName.put(registry.name(), new RegistryClient(registry, http, firstByteTimeout,
+                    newHealth(failuresToMarkDown, downFor, offline)));
+        }
+    }
+
+    /** HTTP/1.1 (range GETs spread over connections), redirects followed by the callers themselves. */
+    static HttpClient newHttpClient(Executor executor, Duration connectTimeout) {
+        return newClient(executor, connectTimeout).build();
+    }
+
+    static UpstreamHealth newHealth(int failuresToMarkDown, Duration downFor, boolean offline) {
+        return offline ? UpstreamHealth.offline() : new UpstreamHealth(failuresToMarkDown, downFor, Clock.systemUTC());
+    }
+
+    private static HttpClient.Builder newClient(Executor executor, Duration connectTimeout) {
+        return HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(connectTimeout)
-                .executor(executor)
-                .build();
-        for (UpstreamRegistry registry : registries) {
-            byName.put(registry.name(), new RegistryClient(registry, http, firstByteTimeout,
-                    offline ? UpstreamHealth.offline() : new UpstreamHealth(failuresToMarkDown, downFor, Clock.systemUTC())));
-        }
+                .executor(executor);
     }
 
     /** Every configured upstream's client, in configuration order. */

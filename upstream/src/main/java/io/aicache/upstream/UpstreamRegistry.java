@@ -1,6 +1,7 @@
 package io.aicache.upstream;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.Optional;
 
 /**
@@ -10,8 +11,11 @@ import java.util.Optional;
  * @param endpoint      where aicache reaches it ({@code https://registry-1.docker.io}, {@code http://127.0.0.1:5000})
  * @param credentials   Basic credentials for the registry or its token service, when it needs any
  * @param libraryPrefix whether single-component names get {@code library/} (Docker Hub's official images)
+ * @param caFile        PEM certificates trusted for this registry's TLS besides the JDK's, for registries
+ *                      with a private CA
  */
-public record UpstreamRegistry(String name, URI endpoint, Optional<Credentials> credentials, boolean libraryPrefix) {
+public record UpstreamRegistry(String name, URI endpoint, Optional<Credentials> credentials, boolean libraryPrefix,
+                               Optional<Path> caFile) {
 
     public UpstreamRegistry {
         if (name == null || name.isBlank()) {
@@ -23,6 +27,12 @@ public record UpstreamRegistry(String name, URI endpoint, Optional<Credentials> 
                     + endpoint + "'");
         }
         credentials = credentials == null ? Optional.empty() : credentials;
+        caFile = caFile == null ? Optional.empty() : caFile;
+    }
+
+    /** A registry trusted through the JDK's CAs alone. */
+    public UpstreamRegistry(String name, URI endpoint, Optional<Credentials> credentials, boolean libraryPrefix) {
+        this(name, endpoint, credentials, libraryPrefix, Optional.empty());
     }
 
     /** The repository path upstream knows: Docker Hub's official images live under {@code library/}. */

@@ -27,7 +27,7 @@ final class ServeCommand implements Callable<Integer> {
             return 2;
         }
         LoggingSetup.apply(loaded.logging());
-        Aicache aicache = Aicache.start(loaded);
+        Aicache aicache = Aicache.start(loaded, config::load);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             aicache.close();

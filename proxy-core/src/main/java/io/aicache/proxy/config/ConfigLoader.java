@@ -103,9 +103,10 @@ public final class ConfigLoader {
 
     private static void requireSections(AicacheConfig config, String source) {
         if (config.server() == null || config.storage() == null || config.manifests() == null
-                || config.upstream() == null || config.fill() == null || config.logging() == null) {
-            throw new ConfigException(source + ": the sections server, storage, manifests, upstream, fill and logging"
-                    + " must not be empty");
+                || config.upstream() == null || config.fill() == null || config.logging() == null
+                || config.admin() == null || config.proxy() == null || config.helm() == null) {
+            throw new ConfigException(source + ": the sections server, storage, manifests, upstream, fill, logging,"
+                    + " admin, proxy and helm must not be empty");
         }
     }
 

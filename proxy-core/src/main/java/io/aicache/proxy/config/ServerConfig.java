@@ -7,21 +7,26 @@ import java.net.InetSocketAddress;
  *
  * @param listen    {@code host:port} to bind ({@code 0.0.0.0:5000}, {@code 127.0.0.1:0} for any free port)
  * @param ioThreads event-loop threads; 0 lets Netty choose (twice the cores)
+ * @param tls       HTTPS on the listener
  */
-public record ServerConfig(String listen, int ioThreads) {
+public record ServerConfig(String listen, int ioThreads, TlsConfig tls) {
 
     public ServerConfig {
-        address(listen);
+        parseListen(listen);
         if (ioThreads < 0) {
             throw new IllegalArgumentException("ioThreads must be 0 or more, got " + ioThreads);
+        }
+        if (tls == null) {
+            throw new IllegalArgumentException("tls must not be empty");
         }
     }
 
     public InetSocketAddress address() {
-        return address(listen);
+        return parseListen(listen);
     }
 
-    private static InetSocketAddress address(String listen) {
+    /** {@code host:port} as an address; the host stays unresolved, an empty host means every interface. */
+    static InetSocketAddress parseListen(String listen) {
         int colon = listen == null ? -1 : listen.lastIndexOf(':');
         if (colon < 0) {
             throw new IllegalArgumentException("listen must be host:port, got '" + listen + "'");

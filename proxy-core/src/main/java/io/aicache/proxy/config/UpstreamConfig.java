@@ -1,6 +1,7 @@
 package io.aicache.proxy.config;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -51,9 +52,10 @@ public record UpstreamConfig(String defaultRegistry, Duration connectTimeout, Du
      * @param endpoint      where aicache reaches it
      * @param libraryPrefix whether single-component names get {@code library/}
      * @param tagTtl        this registry's tag TTL in place of {@code manifests.tagTtl}, or {@code null}
+     * @param caFile        PEM CA certificates trusted for this registry besides the JDK's, or {@code null}
      */
     public record Registry(String name, URI endpoint, String username, String password, boolean libraryPrefix,
-                           Duration tagTtl) {
+                           Duration tagTtl, Path caFile) {
         public Registry {
             if (tagTtl != null && tagTtl.isNegative()) {
                 throw new IllegalArgumentException("registry '" + name + "' has a negative tagTtl");
@@ -61,18 +63,18 @@ public record UpstreamConfig(String defaultRegistry, Duration connectTimeout, Du
             if ((username == null) != (password == null)) {
                 throw new IllegalArgumentException("registry '" + name + "' needs both username and password, or neither");
             }
-            toUpstream(name, endpoint, username, password, libraryPrefix);
+            toUpstream(name, endpoint, username, password, libraryPrefix, caFile);
         }
 
         public UpstreamRegistry toUpstream() {
-            return toUpstream(name, endpoint, username, password, libraryPrefix);
+            return toUpstream(name, endpoint, username, password, libraryPrefix, caFile);
         }
 
         private static UpstreamRegistry toUpstream(String name, URI endpoint, String username, String password,
-                                                   boolean libraryPrefix) {
+                                                   boolean libraryPrefix, Path caFile) {
             Optional<Credentials> credentials = username == null ? Optional.empty()
                     : Optional.of(new Credentials(username, password));
-            return new UpstreamRegistry(name, endpoint, credentials, libraryPrefix);
+            return new UpstreamRegistry(name, endpoint, credentials, libraryPrefix, Optional.ofNullable(caFile));
         }
 
         @Override

@@ -36,15 +36,19 @@ public final class Fills {
         return Optional.ofNullable(active.get(digest)).map(FillJob::fill);
     }
 
+    /** A fill, and whether it was under way already ({@code shared}) or was started for this caller. */
+    public record Joined(Fill fill, boolean shared) {
+    }
+
     /** The fill of {@code digest}: the one under way, or a new one fetching from {@code repository} on {@code client}. */
-    public Fill join(RegistryClient client, String repository, Digest digest) {
+    public Joined join(RegistryClient client, String repository, Digest digest) {
         FillJob[] created = new FillJob[1];
         FillJob job = active.computeIfAbsent(digest,
                 d -> created[0] = new FillJob(new Fill(d), client, repository, resources, this::ended));
         if (job == created[0]) {
             job.start();
         }
-        return job.fill();
+        return new Joined(job.fill(), job != created[0]);
     }
 
     /**

@@ -60,7 +60,7 @@ public final class GarbageCollector {
             if (!tagRetention.isZero() && now - tag.validatedAtMillis() > tagRetention.toMillis() && !pins.pinsTag(key)) {
                 expired.add(Map.entry(key, tag));
             } else {
-                graph.collect(tag.digest(), reachable);
+                graph.addClosure(tag.digest(), reachable);
             }
         });
         for (Map.Entry<String, TagRecord> tag : expired) {
@@ -78,7 +78,7 @@ public final class GarbageCollector {
                 youngManifests.add(blob.digest());
             }
         });
-        youngManifests.forEach(manifest -> graph.collect(manifest, reachable));
+        youngManifests.forEach(manifest -> graph.addClosure(manifest, reachable));
         Predicate<Digest> pinned = pins.snapshot();
 
         List<GcReport.Blob> blobs = new ArrayList<>();

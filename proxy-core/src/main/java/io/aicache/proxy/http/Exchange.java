@@ -23,6 +23,8 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.ssl.SslHandler;
 
 /**
  * One request and the answer being made to it, on one connection. The connection reads
@@ -126,6 +128,15 @@ public final class Exchange {
         return response;
     }
 
+    /** Writes the head of a streamed answer made elsewhere (a response passed on from another server). */
+    public ChannelFuture writeHead(HttpResponse head) {
+        status = head.status().code();
+        if (!keepAlive) {
+            head.headers().set(HttpHeaderNames.CONNECTION, "close");
+        }
+        return ctx.writeAndFlush(head);
+    }
+
     /** Sends a whole answer; for HEAD the body is left out but its length kept. */
     public void sendBytes(HttpResponseStatus responseStatus, HttpHeaders headers, byte[] body) {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, responseStatus,
@@ -148,6 +159,14 @@ public final class Exchange {
         }
         tier = null;
         sendBytes(error.status(), headers, ErrorBodies.of(error.code(), error.getMessage()));
+    }
+
+    /**
+     * Whether a file region (sendfile) can carry the body: only on a plain HTTP/1.1 socket. TLS
+     * must encrypt the bytes and an HTTP/2 stream takes frames; those get {@link FileChunks}.
+     */
+    public boolean canSendFileRegion() {
+        return !(ctx.channel() instanceof Http2StreamChannel) && ctx.pipeline().get(SslHandler.class) == null;
     }
 
     /** Writes part of a streamed answer. */

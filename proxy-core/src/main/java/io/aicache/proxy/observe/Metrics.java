@@ -1,13 +1,19 @@
 package io.aicache.proxy.observe;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -97,6 +103,15 @@ public final class Metrics {
                 .register(registry).increment();
     }
 
+    /**
+     * One CONNECT to the proxy listener and what became of it: intercept, tunnel, refused (by
+     * the host, port or address rules), unreachable, unauthorized or malformed.
+     */
+    public void proxyConnect(String outcome) {
+        Counter.builder("aicache_proxy_connects").description("CONNECT requests to the proxy listener, by outcome")
+                .tag("outcome", outcome).register(registry).increment();
+    }
+
     /** A miss answered straight from upstream, unkept, because the disk is short of room. */
     public void passThroughPull() {
         Counter.builder("aicache_storage_pass_through_pulls").description("Misses served from upstream without being kept (disk short of room)")
@@ -106,6 +121,44 @@ public final class Metrics {
     public void staleServed(String upstream) {
         Counter.builder("aicache_stale_answers").description("Tags served past their TTL because upstream could not answer")
                 .tag("registry", upstream).register(registry).increment();
+    }
+
+    /**
+     * aicache's own counters and gauges as they stand: a meter without tags as its value, one
+     * with tags as an object by its tag values ({@code route=blob,status=200}).
+     */
+    public Map<String, Object> snapshot() {
+        Map<String, Object> values = new TreeMap<>();
+        for (Meter meter : registry.getMeters()) {
+            String name = meter.getId().getName();
+            double value;
+            if (meter instanceof Counter counter) {
+                value = counter.count();
+            } else if (meter instanceof Gauge gauge) {
+                value = gauge.value();
+            } else {
+                continue;
+            }
+            if (!name.startsWith("aicache")) {
+                continue;
+            }
+            List<Tag> tags = meter.getId().getTags();
+            if (tags.isEmpty()) {
+                values.put(name, value);
+            } else {
+                String key = tags.stream().map(t -> t.getKey() + "=" + t.getValue()).collect(Collectors.joining(","));
+                @SuppressWarnings("unchecked")
+                Map<String, Double> byTags = (Map<String, Double>) values.computeIfAbsent(name, n -> new TreeMap<String, Double>());
+                byTags.merge(key, value, Double::sum);
+            }
+        }
+        return values;
+    }
+
+    /** A chart pulled through aicache named an image; {@code outcome}: warmed, partial (some blobs failed) or failed. */
+    public void helmImagePrefetched(String outcome) {
+        Counter.builder("aicache_helm_prefetched_images").description("Images named by pulled charts, prefetched by outcome")
+                .tag("outcome", outcome).register(registry).increment();
     }
 
     /** Publishes a value read when scraped (active fills, hot-tier weight...). */

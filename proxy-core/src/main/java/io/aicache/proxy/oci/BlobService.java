@@ -5,7 +5,9 @@ import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.LongConsumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,6 +17,7 @@ import io.aicache.proxy.fill.Fills;
 import io.aicache.proxy.http.ByteRange;
 import io.aicache.proxy.http.ErrorCode;
 import io.aicache.proxy.http.Exchange;
+import io.aicache.proxy.http.FileChunks;
 import io.aicache.proxy.http.RegistryException;
 import io.aicache.proxy.observe.Metrics;
 import io.aicache.storage.BlobStore;
@@ -28,7 +31,7 @@ import io.netty.channel.DefaultFileRegion;
 import io.netty.handler.codec.http.DefaultHttpContent;
 
 /**
- * {@code GET} and {@code HEAD} of blobs: from disk when kept (zero-copy), else from the
+ * {@code GET} and {@code HEAD} of blobs: from disk when kept (zero-copy on plain sockets), else from the
  * blob's fill, which every concurrent reader shares. A {@code HEAD} of a blob that is not
  * kept asks upstream for its size and fetches nothing.
  */
@@ -79,14 +82,42 @@ final class BlobService {
             PassThrough.serve(exchange, target, digest, range);
             return;
         }
-        if (active.isPresent()) {
+        // Asked of the join, not of the check above: two readers can both find no fill and race to start it.
+        Fills.Joined joined = fills.join(target.client(), target.repository(), digest);
+        if (joined.shared()) {
             exchange.tier("fill");
             metrics.coalescedReader();
         } else {
             exchange.tier("upstream");
         }
-        Fill fill = active.orElseGet(() -> fills.join(target.client(), target.repository(), digest));
-        new FillFollower(exchange, fill, range, target, () -> serve(exchange, target, digest, range)).start();
+        new FillFollower(exchange, joined.fill(), range, target, () -> serve(exchange, target, digest, range)).start();
+    }
+
+    /**
+     * Makes sure the blob is kept, the way a client's pull would: true when it had to come
+     * from upstream (through its fill, shared with anyone pulling it now), false when it was
+     * kept already. {@code landed} hears how many bytes of a fetched blob are in.
+     */
+    CompletableFuture<Boolean> warm(Target target, Digest digest, LongConsumer landed) {
+        if (store.find(digest).isPresent()) {
+            store.accesses().touched(digest);
+            return CompletableFuture.completedFuture(false);
+        }
+        Fill fill = fills.join(target.client(), target.repository(), digest).fill();
+        CompletableFuture<Boolean> done = new CompletableFuture<>();
+        Runnable follower = () -> {
+            if (fill.isComplete()) {
+                done.complete(true);
+            } else if (fill.isFailed()) {
+                done.completeExceptionally(fill.failure());
+            } else {
+                landed.accept(fill.landed());
+            }
+        };
+        fill.addListener(follower);
+        follower.run();
+        done.whenComplete((fetched, failure) -> fill.removeListener(follower));
+        return done;
     }
 
     /**
@@ -161,7 +192,9 @@ final class BlobService {
             long start = selected == null ? 0 : selected[0];
             long count = selected == null ? size : selected[1] - selected[0] + 1;
             BlobStore.Lease lease = store.lease(blob.record().digest());
-            exchange.write(new DefaultFileRegion(channel, start, count)).addListener(f -> {
+            Object body = exchange.canSendFileRegion() ? new DefaultFileRegion(channel, start, count)
+                    : new FileChunks(channel, start, count, () -> closeQuietly(channel));
+            exchange.write(body).addListener(f -> {
                 lease.close();
                 exchange.sent(f.isSuccess() ? count : 0);
             });

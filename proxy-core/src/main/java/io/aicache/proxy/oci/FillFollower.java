@@ -8,6 +8,7 @@ import io.aicache.proxy.fill.SharedFile;
 import io.aicache.proxy.http.ByteRange;
 import io.aicache.proxy.http.ErrorCode;
 import io.aicache.proxy.http.Exchange;
+import io.aicache.proxy.http.FileChunks;
 import io.netty.channel.ChannelFutureListener;
 
 /**
@@ -23,7 +24,16 @@ final class FillFollower implements Runnable {
     private final ByteRange range;
     private final Target target;
     private final Runnable servedFromStore;
+    /**
+     * Once an answer has begun, less than this is not sent on its own while more is coming: a
+     * reader that keeps up with a fill would otherwise be woken, and send, every few kilobytes.
+     */
+    private static final long MIN_WRITE = 256 * 1024;
+
     private final AtomicBoolean scheduled = new AtomicBoolean();
+    /** The fill's landed mark worth waking this reader for; written on the client's loop, read by the fill's thread. */
+    private volatile long wakeAt;
+    private boolean sentAny;
     private SharedFile file;
     private long position;
     /** Exclusive end of the answer's bytes; -1 while the size is unknown (chunked answer). */
@@ -89,6 +99,9 @@ final class FillFollower implements Runnable {
     /** Called by the fill (on its writer's thread) when it made progress. */
     @Override
     public void run() {
+        if (fill.landed() < wakeAt && !fill.isComplete() && !fill.isFailed()) {
+            return;
+        }
         if (scheduled.compareAndSet(false, true)) {
             exchange.onLoop(() -> {
                 scheduled.set(false);
@@ -123,10 +136,13 @@ final class FillFollower implements Runnable {
         long answerEnd = end >= 0 ? end : (complete ? fill.size() : Long.MAX_VALUE);
         // The last byte waits for the digest check: a body cut short is the only way to say "wrong".
         long limit = complete ? answerEnd : Math.min(fill.landed(), answerEnd - 1);
-        if (position < limit) {
+        if (position < limit && (complete || !sentAny || limit - position >= MIN_WRITE || limit == answerEnd - 1)) {
             long count = limit - position;
             writing = true;
-            exchange.write(new FileSlice(file, position, count)).addListener((ChannelFutureListener) f -> {
+            sentAny = true;
+            // The write's completion pumps again; progress meanwhile need not wake this reader.
+            wakeAt = Long.MAX_VALUE;
+            exchange.write(slice(count)).addListener((ChannelFutureListener) f -> {
                 writing = false;
                 if (f.isSuccess()) {
                     position += count;
@@ -138,7 +154,21 @@ final class FillFollower implements Runnable {
             });
         } else if (complete && position >= answerEnd) {
             finish(true);
+        } else {
+            long next = Math.min(position + MIN_WRITE, answerEnd - 1);
+            // With all but the last byte sent, only the fill's end is worth waking for.
+            wakeAt = next > position ? next : Long.MAX_VALUE;
+            run();
         }
+    }
+
+    /** The next {@code count} bytes of the file; each holds its own reference to it. */
+    private Object slice(long count) {
+        if (exchange.canSendFileRegion()) {
+            return new FileSlice(file, position, count);
+        }
+        file.retain();
+        return new FileChunks(file.channel(), position, count, file::release);
     }
 
     private void finish(boolean answered) {

@@ -9,12 +9,12 @@ import java.util.function.Supplier;
  * Upstream work shared by everyone who asks for the same thing while it runs: the first caller
  * for a key starts it, later callers get the same result, and the key is free again once it ends.
  */
-final class InFlight<V> {
+public final class InFlight<V> {
 
     private final Map<String, CompletableFuture<V>> running = new ConcurrentHashMap<>();
 
     /** The result of the work under way for {@code key}, or of new work started with {@code start}. */
-    CompletableFuture<V> join(String key, Supplier<CompletableFuture<V>> start) {
+    public CompletableFuture<V> join(String key, Supplier<CompletableFuture<V>> start) {
         CompletableFuture<V> created = new CompletableFuture<>();
         CompletableFuture<V> result = running.putIfAbsent(key, created);
         if (result != null) {
@@ -29,11 +29,16 @@ final class InFlight<V> {
         work.whenComplete((value, failure) -> {
             running.remove(key, created);
             if (failure != null) {
-                created.completeExceptionally(UpstreamFailures.unwrap(failure));
+                created.completeExceptionally(unwrap(failure));
             } else {
                 created.complete(value);
             }
         });
         return created;
+    }
+
+    /** The failure inside the {@code CompletionException}s a future chain wraps it in. */
+    public static Throwable unwrap(Throwable failure) {
+        return UpstreamFailures.unwrap(failure);
     }
 }

@@ -3,5 +3,5 @@ package io.aicache.proxy.oci;
 import io.aicache.storage.Digest;
 
 /** A manifest's bytes as upstream served them, with the digest and media type they go by. */
-record Manifest(Digest digest, String mediaType, byte[] bytes) {
+public record Manifest(Digest digest, String mediaType, byte[] bytes) {
 }

@@ -3,6 +3,7 @@ package io.aicache.proxy.oci;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -17,8 +18,8 @@ import io.aicache.storage.BlobStore;
 import io.aicache.storage.Digest;
 
 /**
- * What kept manifests reference: an index's platform manifests, a manifest's config and
- * layers, followed through whatever of them is kept. Pins and garbage collection both ask it.
+ * What a kept manifest references, read from the store: an index's manifests, and each
+ * manifest's config and layers. Only kept manifests are read; nothing is fetched.
  */
 public final class ManifestGraph {
 
@@ -31,30 +32,44 @@ public final class ManifestGraph {
         this.store = store;
     }
 
-    /** Adds {@code root} and every digest it references, directly or through kept child manifests, to {@code into}. */
-    public void collect(Digest root, Set<Digest> into) {
+    /** {@code root} and every digest reachable from it through kept manifests. */
+    public Set<Digest> closure(Digest root) {
+        Set<Digest> reached = new LinkedHashSet<>();
+        addClosure(root, reached);
+        return reached;
+    }
+
+    /** Adds {@code root} and what it reaches to {@code reached}; digests already there are not walked again. */
+    public void addClosure(Digest root, Set<Digest> reached) {
         Deque<Digest> manifests = new ArrayDeque<>(List.of(root));
         while (!manifests.isEmpty()) {
             Digest manifest = manifests.pop();
-            if (!into.add(manifest)) {
+            if (!reached.add(manifest)) {
                 continue;
             }
-            store.find(manifest).flatMap(store::readSmall).ifPresent(bytes -> {
-                try {
-                    JsonNode json = JSON.readTree(bytes);
-                    digestOf(json.path("config")).ifPresent(into::add);
-                    json.path("layers").forEach(layer -> digestOf(layer).ifPresent(into::add));
-                    json.path("manifests").forEach(child -> digestOf(child).ifPresent(manifests::push));
-                } catch (IOException e) {
-                    LOG.warn("kept manifest {} is not JSON; it references nothing", manifest);
-                }
-            });
+            store.find(manifest).filter(blob -> blob.record().size() <= MAX_MANIFEST_BYTES)
+                    .flatMap(store::readSmall).ifPresent(bytes -> {
+                        try {
+                            JsonNode json = JSON.readTree(bytes);
+                            digestOf(json.path("config")).ifPresent(reached::add);
+                            json.path("layers").forEach(layer -> digestOf(layer).ifPresent(reached::add));
+                            json.path("manifests").forEach(child -> digestOf(child).ifPresent(manifests::push));
+                        } catch (IOException e) {
+                            LOG.debug("kept object {} is not a JSON manifest", manifest);
+                        }
+                    });
         }
     }
 
+    /** Manifests are small; a large blob named as a root is a layer, not worth reading. */
+    private static final long MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+
     private static Optional<Digest> digestOf(JsonNode descriptor) {
+        if (!descriptor.hasNonNull("digest")) {
+            return Optional.empty();
+        }
         try {
-            return descriptor.hasNonNull("digest") ? Optional.of(Digest.parse(descriptor.get("digest").asText())) : Optional.empty();
+            return Optional.of(Digest.parse(descriptor.get("digest").asText()));
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }

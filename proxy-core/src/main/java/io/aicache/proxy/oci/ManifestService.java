@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +51,7 @@ final class ManifestService {
     private final Metrics metrics;
     private final Map<String, Duration> registryTtls;
     private final InFlight<Answer> revalidations = new InFlight<>();
+    private volatile BiConsumer<Target, Manifest> onKept = (target, manifest) -> { };
 
     /** @param registryTtls tag TTLs of the registries that set their own */
     ManifestService(BlobStore store, HotTier hotTier, Executor storageExecutor, ManifestFetcher fetcher,
@@ -68,10 +70,7 @@ final class ManifestService {
 
     void serve(Exchange exchange, Target target, String reference) {
         List<String> accepted = MediaTypes.accepted(exchange.requestHeaderValues(HttpHeaderNames.ACCEPT));
-        CompletableFuture<Answer> answer = Digest.looksLikeDigest(reference)
-                ? byDigest(target, References.requireDigest(reference), accepted)
-                : byTag(target, References.requireTag(reference), accepted);
-        answer.whenComplete((found, failure) -> exchange.onLoop(() -> {
+        answer(target, reference, accepted).whenComplete((found, failure) -> exchange.onLoop(() -> {
             if (failure != null) {
                 exchange.sendError(UpstreamFailures.toRegistryException(failure, ErrorCode.MANIFEST_UNKNOWN, target,
                         "manifest " + reference));
@@ -86,6 +85,25 @@ final class ManifestService {
                 send(exchange, found);
             }
         }));
+    }
+
+    /**
+     * The manifest {@code reference} names, in any media type, looked up and kept exactly as a
+     * client's pull would (tag TTLs, revalidation and stale answers included).
+     */
+    CompletableFuture<Manifest> resolve(Target target, String reference) {
+        return answer(target, reference, MediaTypes.ALL_MANIFESTS).thenApply(found -> {
+            if (!found.tier().equals("upstream")) {
+                store.accesses().touched(found.manifest().digest());
+            }
+            return found.manifest();
+        });
+    }
+
+    private CompletableFuture<Answer> answer(Target target, String reference, List<String> accepted) {
+        return Digest.looksLikeDigest(reference)
+                ? byDigest(target, References.requireDigest(reference), accepted)
+                : byTag(target, References.requireTag(reference), accepted);
     }
 
     private CompletableFuture<Answer> byDigest(Target target, Digest digest, List<String> accepted) {
@@ -170,8 +188,14 @@ final class ManifestService {
                 store.index().putTag(target.key() + ":" + reference, new TagRecord(manifest.digest(),
                         manifest.mediaType(), manifest.bytes().length, clock.millis()));
             }
+            onKept.accept(target, manifest);
             return Answer.of(manifest, "upstream");
         }, storageExecutor);
+    }
+
+    /** Tells {@code listener} (on the storage executor) of every manifest fetched from upstream and kept. */
+    void onKept(BiConsumer<Target, Manifest> listener) {
+        this.onKept = listener;
     }
 
     private static void send(Exchange exchange, Answer answer) {

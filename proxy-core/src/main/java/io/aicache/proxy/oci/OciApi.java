@@ -6,7 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
+import java.util.function.LongConsumer;
 
 import io.aicache.proxy.config.ManifestsConfig;
 import io.aicache.proxy.fill.Fills;
@@ -16,6 +19,7 @@ import io.aicache.proxy.http.Exchange;
 import io.aicache.proxy.http.RegistryException;
 import io.aicache.proxy.observe.Metrics;
 import io.aicache.storage.BlobStore;
+import io.aicache.storage.Digest;
 import io.aicache.storage.HotTier;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -50,8 +54,46 @@ public final class OciApi {
         this.listings = new ListingService(store, storageExecutor, manifestsConfig.tagTtl(), clock);
     }
 
+    /** The upstream repository an image name ({@code registry/repository}) is pulled from. */
+    public Target target(String registry, String repository) {
+        return selector.select(repository, registry);
+    }
+
+    /** The manifest {@code reference} names, kept as a client's pull would keep it. */
+    public CompletableFuture<Manifest> manifest(Target target, String reference) {
+        return manifests.resolve(target, reference);
+    }
+
+    /**
+     * Makes sure a blob is kept, as a client's pull would: true when it was fetched from
+     * upstream, false when it was kept already; {@code landed} hears the bytes in so far.
+     */
+    public CompletableFuture<Boolean> warmBlob(Target target, Digest digest, LongConsumer landed) {
+        return blobs.warm(target, digest, landed);
+    }
+
+    /**
+     * Tells {@code listener} of every manifest fetched from upstream and kept (once per manifest,
+     * on the storage executor): chart-driven prefetch learns of OCI charts this way.
+     */
+    public void onManifestKept(BiConsumer<Target, Manifest> listener) {
+        manifests.onKept(listener);
+    }
+
     /** Answers one {@code /v2/...} request; throws {@link RegistryException} for refusals. */
     public void handle(Exchange exchange, FullHttpRequest request) {
+        handle(exchange, request, null);
+    }
+
+    /**
+     * Answers one {@code /v2/...} request for {@code registry}, whatever the request names: the
+     * CONNECT proxy knows the registry from the host the client connected to.
+     */
+    public void handleFor(String registry, Exchange exchange, FullHttpRequest request) {
+        handle(exchange, request, registry);
+    }
+
+    private void handle(Exchange exchange, FullHttpRequest request, String registry) {
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         OciRoute route = OciRoute.parse(uri.path());
         HttpMethod method = request.method();
@@ -68,8 +110,8 @@ public final class OciApi {
         }
         Map<String, List<String>> parameters = uri.parameters();
         String namespace = parameters.getOrDefault("ns", List.of()).stream().findFirst().orElse(null);
-        Target target = selector.select(route.name(), namespace);
-        if (namespace != null) {
+        Target target = selector.select(route.name(), registry != null ? registry : namespace);
+        if (namespace != null && registry == null) {
             exchange.echoNamespace(namespace);
         }
         exchange.describe(routeName, target.registryName(),

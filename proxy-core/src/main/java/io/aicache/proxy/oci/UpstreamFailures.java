@@ -11,7 +11,7 @@ import io.aicache.upstream.UpstreamStatusException;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
 /** Turns what went wrong upstream into the answer the client gets. */
-final class UpstreamFailures {
+public final class UpstreamFailures {
 
     private UpstreamFailures() {
     }
@@ -32,7 +32,7 @@ final class UpstreamFailures {
                 + " while fetching " + what);
     }
 
-    static Throwable unwrap(Throwable failure) {
+    public static Throwable unwrap(Throwable failure) {
         Throwable cause = failure;
         while (cause instanceof CompletionException && cause.getCause() != null) {
             cause = cause.getCause();

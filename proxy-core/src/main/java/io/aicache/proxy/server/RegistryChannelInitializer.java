@@ -1,33 +1,34 @@
 package io.aicache.proxy.server;
 
+import io.aicache.proxy.tls.ReloadingServerContext;
+import io.aicache.proxy.tls.TlsProvider;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.stream.ChunkedWriteHandler;
 
-/** The registry listener's pipeline, one concern per handler, in the order a request meets them. */
+/**
+ * The registry listener's pipeline: plain HTTP/1.1, or TLS then the protocol ALPN chose.
+ * {@link HttpPipeline} adds the rest, one concern per handler.
+ */
 final class RegistryChannelInitializer extends ChannelInitializer<SocketChannel> {
 
-    private static final int MAX_INITIAL_LINE = 8192;
-    private static final int MAX_HEADER_BYTES = 16384;
-    private static final int MAX_CHUNK = 8192;
-    /** A read-only mirror takes no bodies; this only bounds what a stray one may cost. */
-    private static final int MAX_REQUEST_BODY = 64 * 1024;
-
     private final ChannelHandler application;
+    private final ReloadingServerContext tls;
 
-    RegistryChannelInitializer(ChannelHandler application) {
+    /** @param tls the TLS context, or {@code null} for plain HTTP */
+    RegistryChannelInitializer(ChannelHandler application, ReloadingServerContext tls) {
         this.application = application;
+        this.tls = tls;
     }
 
     @Override
     protected void initChannel(SocketChannel channel) {
-        channel.pipeline()
-                .addLast("http", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_BYTES, MAX_CHUNK))
-                .addLast("aggregate", new RequestAggregator(MAX_REQUEST_BODY))
-                .addLast("in-order", new OneRequestAtATime())
-                .addLast("stream", new ChunkedWriteHandler())
-                .addLast("oci", application);
+        if (tls == null) {
+            HttpPipeline.http1(channel.pipeline(), application);
+        } else {
+            channel.pipeline()
+                    .addLast("tls", TlsProvider.newHandler(tls.current(), channel.alloc()))
+                    .addLast("alpn", new AlpnHandler(application));
+        }
     }
 }

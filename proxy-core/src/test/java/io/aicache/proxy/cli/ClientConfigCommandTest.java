@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import picocli.CommandLine;
+import io.aicache.proxy.testsupport.Cli;
 
 /** {@code aicache client-config ...} run in-process, its files and output read back as TOML and JSON. */
 class ClientConfigCommandTest {
@@ -36,7 +34,7 @@ class ClientConfigCommandTest {
     @Test
     void containerdWritesOneHostsTomlPerDefaultRegistry() throws IOException {
         Path dir = tempDir.resolve("certs.d");
-        Result result = run("containerd", "--mirror", MIRROR, "--dir", dir.toString());
+        Cli.Result result = run("containerd", "--mirror", MIRROR, "--dir", dir.toString());
 
         assertEquals(0, result.exitCode(), result.err());
         try (Stream<Path> entries = Files.list(dir)) {
@@ -56,7 +54,7 @@ class ClientConfigCommandTest {
         }
         assertTrue(result.err().contains("config_path = \"" + dir + "\""), result.err());
 
-        Result again = run("containerd", "--mirror", "http://other.internal:5000", "--dir", dir.toString());
+        Cli.Result again = run("containerd", "--mirror", "http://other.internal:5000", "--dir", dir.toString());
         assertEquals(0, again.exitCode(), again.err());
         try (Stream<Path> files = Files.list(dir.resolve("ghcr.io"))) {
             assertEquals(List.of("hosts.toml"), files.map(p -> p.getFileName().toString()).toList(), "replaced in place");
@@ -69,7 +67,7 @@ class ClientConfigCommandTest {
     void containerdUsesHostColonPortDirectoriesAndOnlyTheNamedRegistries() throws IOException {
         Path config = writeConfig("registry.corp.example:5000", "ghcr.io");
         Path dir = tempDir.resolve("certs.d");
-        Result result = run("containerd", "--mirror", "https://cache.example:8443/", "--dir", dir.toString(),
+        Cli.Result result = run("containerd", "--mirror", "https://cache.example:8443/", "--dir", dir.toString(),
                 "--config", config.toString(), "--registries", "registry.corp.example:5000",
                 "--ca", tempDir.resolve("ca.pem").toString());
 
@@ -87,7 +85,7 @@ class ClientConfigCommandTest {
     @Test
     void containerdDryRunPrintsAndWritesNothing() {
         Path dir = tempDir.resolve("certs.d");
-        Result result = run("containerd", "--mirror", MIRROR, "--dir", dir.toString(), "--dry-run",
+        Cli.Result result = run("containerd", "--mirror", MIRROR, "--dir", dir.toString(), "--dry-run",
                 "--registries", "quay.io");
 
         assertEquals(0, result.exitCode(), result.err());
@@ -98,12 +96,12 @@ class ClientConfigCommandTest {
 
     @Test
     void containerdRefusesUnknownRegistriesAndACaForPlainHttp() {
-        Result unknown = run("containerd", "--mirror", MIRROR, "--dir", tempDir.toString(), "--registries", "nope.io");
+        Cli.Result unknown = run("containerd", "--mirror", MIRROR, "--dir", tempDir.toString(), "--registries", "nope.io");
         assertEquals(2, unknown.exitCode());
         assertTrue(unknown.err().contains("Invalid value for option '--registries': 'nope.io' is not an upstream registry"),
                 unknown.err());
 
-        Result ca = run("containerd", "--mirror", MIRROR, "--dir", tempDir.toString(), "--ca", "/ca.pem");
+        Cli.Result ca = run("containerd", "--mirror", MIRROR, "--dir", tempDir.toString(), "--ca", "/ca.pem");
         assertEquals(2, ca.exitCode());
         assertTrue(ca.err().contains("Invalid value for option '--ca': '/ca.pem'"), ca.err());
         assertTrue(ca.err().contains("https://"), ca.err());
@@ -111,7 +109,7 @@ class ClientConfigCommandTest {
 
     @Test
     void aMissingConfigFileIsNamed() {
-        Result result = run("containerd", "--mirror", MIRROR, "--dir", tempDir.toString(),
+        Cli.Result result = run("containerd", "--mirror", MIRROR, "--dir", tempDir.toString(),
                 "--config", tempDir.resolve("absent.yaml").toString());
 
         assertEquals(2, result.exitCode());
@@ -124,7 +122,7 @@ class ClientConfigCommandTest {
             "http://aicache:5000#top", "http://a b", ""})
     void badMirrorUrlsAreRefusedWithTheOptionAndValueNamed(String url) throws IOException {
         for (String client : List.of("containerd", "docker", "podman")) {
-            Result result = client.equals("containerd")
+            Cli.Result result = client.equals("containerd")
                     ? run(client, "--mirror", url, "--dir", tempDir.toString())
                     : run(client, "--mirror", url);
             assertEquals(2, result.exitCode(), client + " " + url + ": " + result.out() + result.err());
@@ -138,7 +136,7 @@ class ClientConfigCommandTest {
 
     @Test
     void dockerPrintsTheDaemonJsonFragmentAndSaysItIsForDockerHubOnly() throws IOException {
-        Result result = run("docker", "--mirror", "http://aicache.internal:5000/");
+        Cli.Result result = run("docker", "--mirror", "http://aicache.internal:5000/");
 
         assertEquals(0, result.exitCode(), result.err());
         JsonNode json = new ObjectMapper().readTree(result.out());
@@ -150,7 +148,7 @@ class ClientConfigCommandTest {
 
     @Test
     void podmanPrintsOneRegistryWithAicacheAsMirrorEach() {
-        Result result = run("podman", "--mirror", MIRROR);
+        Cli.Result result = run("podman", "--mirror", MIRROR);
 
         assertEquals(0, result.exitCode(), result.err());
         assertTrue(result.out().contains("CRI-O"), result.out());
@@ -171,7 +169,7 @@ class ClientConfigCommandTest {
     @Test
     void podmanLeavesOutRegistriesWithAPortAndMarksNoHttpsMirrorInsecure() throws IOException {
         Path config = writeConfig("registry.corp.example:5000", "ghcr.io");
-        Result result = run("podman", "--mirror", "https://cache.example", "--config", config.toString());
+        Cli.Result result = run("podman", "--mirror", "https://cache.example", "--config", config.toString());
 
         assertEquals(0, result.exitCode(), result.err());
         List<Toml.Table> tables = Toml.parse(result.out()).arrayTables();
@@ -188,20 +186,11 @@ class ClientConfigCommandTest {
         return Files.writeString(tempDir.resolve("aicache.yaml"), yaml);
     }
 
-    private static Result run(String... clientConfigArgs) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine commandLine = new CommandLine(new AicacheCommand())
-                .setOut(new PrintWriter(out, true))
-                .setErr(new PrintWriter(err, true));
+    private static Cli.Result run(String... clientConfigArgs) {
         String[] args = new String[clientConfigArgs.length + 1];
         args[0] = "client-config";
         System.arraycopy(clientConfigArgs, 0, args, 1, clientConfigArgs.length);
-        int exitCode = commandLine.execute(args);
-        return new Result(exitCode, out.toString(), err.toString());
-    }
-
-    private record Result(int exitCode, String out, String err) {
+        return Cli.run(args);
     }
 
     /**

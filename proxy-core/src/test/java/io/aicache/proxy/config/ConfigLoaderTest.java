@@ -103,4 +103,16 @@ class ConfigLoaderTest {
             assertTrue(error.getMessage().contains(fragment), "'" + error.getMessage() + "' should mention '" + fragment + "'");
         }
     }
+
+    @Test
+    void tlsWithoutCertificateNamesTheKey() {
+        ConfigException e = assertThrows(ConfigException.class, () -> loader.fromYaml("""
+                server:
+                  tls:
+                    enabled: true
+                    keyFile: /etc/aicache/key.pem
+                """, "test"));
+        assertTrue(e.getMessage().contains("server.tls"), e.getMessage());
+        assertTrue(e.getMessage().contains("certFile"), e.getMessage());
+    }
 }

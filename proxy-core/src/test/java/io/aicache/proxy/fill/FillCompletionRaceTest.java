@@ -93,7 +93,7 @@ class FillCompletionRaceTest {
                 Duration.ofSeconds(30), new UpstreamHealth(5, Duration.ofSeconds(30), Clock.systemUTC()));
         Digest blobDigest = Digest.parse(digest);
 
-        Fill fill = fills.join(client, REPO, blobDigest);
+        Fill fill = fills.join(client, REPO, blobDigest).fill();
         assertTrue(second.awaitHeld(1, Duration.ofSeconds(30)), "chunk 1 is under way");
         Eventually.until("chunk 0 has landed while chunk 1 is held", () -> store.index().fill(blobDigest)
                 .map(record -> record.landedChunks().get(0)).orElse(false));

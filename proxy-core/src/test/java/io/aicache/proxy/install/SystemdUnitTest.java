@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.aicache.proxy.config.AicacheConfig;
 import io.aicache.proxy.config.ConfigLoader;
+import io.aicache.proxy.testsupport.RepositoryFiles;
 
 /**
  * {@code conf/aicache.service} passes {@code systemd-analyze verify} and keeps the JVM heap of
@@ -28,7 +29,7 @@ import io.aicache.proxy.config.ConfigLoader;
  */
 class SystemdUnitTest {
 
-    private static final Path REPOSITORY = repositoryRoot();
+    private static final Path REPOSITORY = RepositoryFiles.root();
     private static final Path UNIT = REPOSITORY.resolve("conf/aicache.service");
     private static final Pattern HEAP = Pattern.compile("-Xmx(\\d+[kmgKMG])");
 
@@ -107,15 +108,5 @@ class SystemdUnitTest {
             throw new AssertionError("timed out: " + command + "\n" + Files.readString(output, StandardCharsets.UTF_8));
         }
         return new Result(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
-    }
-
-    /** The directory holding {@code conf/aicache.service}: tests run in proxy-core/, the repository is above. */
-    private static Path repositoryRoot() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isRegularFile(dir.resolve("conf/aicache.service")) && Files.isRegularFile(dir.resolve("scripts/install.sh"))) {
-                return dir;
-            }
-        }
-        throw new IllegalStateException("conf/aicache.service not found above " + Path.of("").toAbsolutePath());
     }
 }

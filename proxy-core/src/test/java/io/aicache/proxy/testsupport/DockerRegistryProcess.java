@@ -3,8 +3,6 @@ package io.aicache.proxy.testsupport;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -44,18 +42,25 @@ public final class DockerRegistryProcess implements AutoCloseable {
     private final Process process;
     private final int port;
     private final HttpClient http;
+    private final TestPki tls;
 
-    private DockerRegistryProcess(Path workDir, Path logFile, Process process, int port, HttpClient http) {
+    private DockerRegistryProcess(Path workDir, Path logFile, Process process, int port, HttpClient http, TestPki tls) {
         this.workDir = workDir;
         this.logFile = logFile;
         this.process = process;
         this.port = port;
         this.http = http;
+        this.tls = tls;
     }
 
     /** Starts a registry that stores what is pushed to it. */
     public static DockerRegistryProcess start() throws IOException {
-        return startWithConfig("");
+        return startWithConfig("", null);
+    }
+
+    /** Starts a registry that stores what is pushed to it and serves HTTPS with {@code pki}'s certificate. */
+    public static DockerRegistryProcess startTls(TestPki pki) throws IOException {
+        return startWithConfig("", pki);
     }
 
     /**
@@ -66,12 +71,12 @@ public final class DockerRegistryProcess implements AutoCloseable {
      * answer the client and once to store it; later pulls of that blob do not reach the remote.
      */
     public static DockerRegistryProcess startProxyOf(URI remoteUrl) throws IOException {
-        return startWithConfig("proxy:\n  remoteurl: \"" + remoteUrl + "\"\n");
+        return startWithConfig("proxy:\n  remoteurl: \"" + remoteUrl + "\"\n", null);
     }
 
-    /** {@code http://127.0.0.1:<port>} */
+    /** {@code http://127.0.0.1:<port>}, or {@code https://} when it serves TLS */
     public URI endpoint() {
-        return URI.create("http://" + hostPort());
+        return URI.create((tls == null ? "http://" : "https://") + hostPort());
     }
 
     /** {@code 127.0.0.1:<port>}, the registry part of an image reference. */
@@ -110,13 +115,13 @@ public final class DockerRegistryProcess implements AutoCloseable {
         }
     }
 
-    private static DockerRegistryProcess startWithConfig(String extraConfig) throws IOException {
+    private static DockerRegistryProcess startWithConfig(String extraConfig, TestPki tls) throws IOException {
         if (!Files.isExecutable(EXECUTABLE)) {
             throw new IOException(EXECUTABLE + " is missing; install it with scripts/install-test-deps");
         }
         Path workDir = Files.createTempDirectory("docker-registry-");
         try {
-            return startIn(workDir, extraConfig);
+            return startIn(workDir, extraConfig, tls);
         } catch (IOException | RuntimeException e) {
             try {
                 deleteRecursively(workDir);
@@ -127,13 +132,14 @@ public final class DockerRegistryProcess implements AutoCloseable {
         }
     }
 
-    private static DockerRegistryProcess startIn(Path workDir, String extraConfig) throws IOException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(REQUEST_TIMEOUT).build();
+    private static DockerRegistryProcess startIn(Path workDir, String extraConfig, TestPki tls) throws IOException {
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(REQUEST_TIMEOUT);
+        HttpClient http = (tls == null ? builder : builder.sslContext(tls.clientContext())).build();
         for (int attempt = 1; ; attempt++) {
-            int port = findFreePort();
+            int port = ChildProcesses.freeLoopbackPort();
             Path logFile = workDir.resolve("registry-" + port + ".log");
-            Process process = launch(workDir, port, extraConfig, logFile);
-            DockerRegistryProcess registry = new DockerRegistryProcess(workDir, logFile, process, port, http);
+            Process process = launch(workDir, port, extraConfig, tls, logFile);
+            DockerRegistryProcess registry = new DockerRegistryProcess(workDir, logFile, process, port, http, tls);
             if (registry.awaitReady()) {
                 return registry;
             }
@@ -150,7 +156,8 @@ public final class DockerRegistryProcess implements AutoCloseable {
         }
     }
 
-    private static Process launch(Path workDir, int port, String extraConfig, Path logFile) throws IOException {
+    private static Process launch(Path workDir, int port, String extraConfig, TestPki tls, Path logFile)
+            throws IOException {
         Path config = workDir.resolve("config-" + port + ".yml");
         Files.writeString(config, """
                 version: 0.1
@@ -167,7 +174,13 @@ public final class DockerRegistryProcess implements AutoCloseable {
                   addr: 127.0.0.1:%d
                   # A fixed secret only silences the startup warning about a generated one.
                   secret: "%s"
-                """.formatted(workDir.resolve("storage"), port, UUID.randomUUID()) + extraConfig);
+                """.formatted(workDir.resolve("storage"), port, UUID.randomUUID())
+                + (tls == null ? "" : """
+                  tls:
+                    certificate: "%s"
+                    key: "%s"
+                """.formatted(tls.certFile(), tls.keyFile()))
+                + extraConfig);
         return new ProcessBuilder(EXECUTABLE.toString(), "serve", config.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(logFile.toFile())
@@ -218,12 +231,6 @@ public final class DockerRegistryProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted during GET " + pathAndQuery);
-        }
-    }
-
-    private static int findFreePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 

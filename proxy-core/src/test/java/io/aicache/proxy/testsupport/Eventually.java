@@ -7,7 +7,7 @@ import java.util.function.Supplier;
 /** Polls for a state that settles asynchronously, within a bounded deadline. */
 public final class Eventually {
 
-    public static final Duration DEADLINE = Duration.ofSeconds(20);
+    public static final Duration DEADLINE = Duration.ofSeconds(60);
 
     private Eventually() {
     }

@@ -18,14 +18,14 @@ import com.sun.net.httpserver.HttpServer;
  * The JDK's HTTP server on a free loopback port with its own daemon threads: what the test
  * servers (the upstream registry, its blob storage) are built on.
  */
-final class LoopbackHttpServer implements AutoCloseable {
+public final class LoopbackHttpServer implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService executor;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /** Binds a free port; nothing is served until {@link #serve}. */
-    LoopbackHttpServer(String threadPrefix) {
+    public LoopbackHttpServer(String threadPrefix) {
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         } catch (IOException e) {
@@ -41,13 +41,13 @@ final class LoopbackHttpServer implements AutoCloseable {
     }
 
     /** Starts answering every path with {@code handler}. */
-    void serve(HttpHandler handler) {
+    public void serve(HttpHandler handler) {
         server.createContext("/", handler);
         server.start();
     }
 
     /** {@code http://127.0.0.1:<port>}. */
-    URI endpoint() {
+    public URI endpoint() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 

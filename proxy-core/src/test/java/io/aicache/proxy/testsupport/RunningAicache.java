@@ -2,6 +2,7 @@ package io.aicache.proxy.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -46,7 +47,7 @@ public final class RunningAicache implements AutoCloseable {
         this.dataDir = dataDir;
         this.settings = settings;
         this.config = config;
-        this.aicache = Aicache.start(config);
+        this.aicache = Aicache.start(config, this::currentSettings);
     }
 
     /** aicache with one upstream, {@code name}, which is also the default registry. */
@@ -61,6 +62,16 @@ public final class RunningAicache implements AutoCloseable {
     /** {@code http://127.0.0.1:<port><path>}; the port changes on {@link #restart()}. */
     public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + aicache.address().getPort() + path);
+    }
+
+    /** The running instance's prefetcher (the admin API and the CLI drive the same one). */
+    public io.aicache.proxy.prefetch.Prefetcher prefetcher() {
+        return aicache.prefetcher();
+    }
+
+    /** The HTTPS proxy listener's address; fails when the proxy is off. */
+    public InetSocketAddress proxyAddress() {
+        return aicache.proxyAddress().orElseThrow(() -> new IllegalStateException("the proxy listener is off"));
     }
 
     public Path dataDir() {
@@ -124,11 +135,12 @@ public final class RunningAicache implements AutoCloseable {
         return aicache.garbageCollector();
     }
 
-    /** Stops aicache and starts it again with the same configuration and data directory. */
+    /** Stops aicache and starts it again on the same data directory, reading the settings as they stand. */
     public void restart() throws InterruptedException {
         aicache.close();
         aicache = null;
-        aicache = Aicache.start(config);
+        config = currentSettings();
+        aicache = Aicache.start(config, this::currentSettings);
     }
 
     /**
@@ -137,8 +149,26 @@ public final class RunningAicache implements AutoCloseable {
      */
     public void restartWith(String dottedKey, Object value) throws InterruptedException {
         Builder.put(settings, dottedKey, value);
-        config = Builder.configOf(settings);
         restart();
+    }
+
+    /** Changes one setting for the next configuration reload, without restarting. */
+    public void editConfig(String dottedKey, Object value) {
+        Builder.put(settings, dottedKey, value);
+    }
+
+    /** The configuration as the settings stand now: what a reload reads. */
+    private AicacheConfig currentSettings() {
+        return Builder.configOf(settings);
+    }
+
+    /** The admin API's token, as aicache created it in the data directory. */
+    public String adminToken() {
+        try {
+            return Files.readString(dataDir.resolve("admin-token")).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**
@@ -154,7 +184,7 @@ public final class RunningAicache implements AutoCloseable {
             TagRecord record = index.tag(key).orElseThrow(() -> new AssertionError("aicache keeps no tag " + key));
             index.putTag(key, record.revalidatedAt(record.validatedAtMillis() - by.toMillis()));
         }
-        aicache = Aicache.start(config);
+        aicache = Aicache.start(config, this::currentSettings);
     }
 
     @Override
@@ -215,6 +245,13 @@ public final class RunningAicache implements AutoCloseable {
             if (defaultRegistry == null) {
                 defaultRegistry = name;
             }
+            return this;
+        }
+
+        /** Adds an upstream registry reached over HTTPS whose certificate is signed by the CA in {@code caFile}. */
+        public Builder upstreamTrusting(String name, URI endpoint, Path caFile) {
+            upstream(name, endpoint);
+            registries.get(registries.size() - 1).put("caFile", caFile.toString());
             return this;
         }
 

@@ -2,11 +2,13 @@ package io.aicache.proxy.testsupport;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -61,6 +63,20 @@ public final class Skopeo {
                 "--insecure-policy",
                 "--registries.d", Files.createDirectories(workDir.resolve("registries.d")).toString(),
                 "--tmpdir", tmp.toString());
+    }
+
+    private Skopeo(Skopeo base, Map<String, String> environment) {
+        this.workDir = base.workDir;
+        this.timeout = base.timeout;
+        this.environment = environment;
+        this.globalOptions = base.globalOptions;
+    }
+
+    /** The same skopeo with {@code HTTPS_PROXY} set to {@code proxy}, as a client behind an HTTPS proxy has it. */
+    public Skopeo viaProxy(URI proxy) {
+        Map<String, String> withProxy = new HashMap<>(environment);
+        withProxy.put("HTTPS_PROXY", proxy.toString());
+        return new Skopeo(this, Map.copyOf(withProxy));
     }
 
     /**

@@ -1,0 +1,86 @@
+package io.aicache.proxy.cli;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code aicache stats}: a running aicache's figures at a glance. */
+@Command(name = "stats", mixinStandardHelpOptions = true,
+        description = "Show storage use against the budget, hits by tier, bytes served and fetched, fills under way.")
+final class StatsCommand extends AdminCommand {
+
+    @Option(names = "--json", description = "Print every counter and gauge as JSON.")
+    boolean json;
+
+    @Override
+    int run(AdminClient client) {
+        JsonNode stats = client.get("admin/stats");
+        if (json) {
+            out().println(stats.toPrettyString());
+            return 0;
+        }
+        long used = stats.path("aicache_storage_used_bytes").asLong();
+        long budget = stats.path("aicache_storage_budget_bytes").asLong();
+        out().println("storage      " + size(used) + " kept" + (budget > 0
+                ? String.format(Locale.ROOT, " of %s (%.0f%%)", size(budget), 100.0 * used / budget) : " (no budget)")
+                + ", " + size(stats.path("aicache_storage_reserved_bytes").asLong()) + " reserved by fills, "
+                + stats.path("aicache_storage_evictions").asLong() + " evicted since start");
+        out().println("hot tier     " + size(stats.path("aicache_hot_tier_bytes").asLong()) + ", "
+                + stats.path("aicache_hot_tier_hits").asLong() + " hits, " + stats.path("aicache_hot_tier_misses").asLong()
+                + " misses");
+        Map<String, Double> byTier = sumBy(stats.path("aicache_cache_answers"), "tier");
+        double answers = byTier.values().stream().mapToDouble(Double::doubleValue).sum();
+        double local = byTier.getOrDefault("memory", 0.0) + byTier.getOrDefault("disk", 0.0)
+                + byTier.getOrDefault("fill", 0.0) + byTier.getOrDefault("stale", 0.0);
+        out().println("answers      " + (long) answers + " by tier " + counts(byTier) + (answers > 0
+                ? String.format(Locale.ROOT, ", %.1f%% without a new upstream transfer", 100 * local / answers) : ""));
+        out().println("requests     " + (long) sumBy(stats.path("aicache_requests"), "route").values().stream()
+                .mapToDouble(Double::doubleValue).sum() + " by status " + counts(sumBy(stats.path("aicache_requests"), "status")));
+        out().println("served       " + size((long) total(stats.path("aicache_served_bytes"))) + " to clients");
+        out().println("upstream     " + size((long) total(stats.path("aicache_upstream_bytes"))) + " fetched, by registry "
+                + sizes(sumBy(stats.path("aicache_upstream_bytes"), "registry")));
+        out().println("fills        " + stats.path("aicache_fills_active").asLong() + " under way");
+        return 0;
+    }
+
+    /** Sums a tagged meter's values ({@code route=blob,tier=disk -> n}) by one tag. */
+    private static Map<String, Double> sumBy(JsonNode meter, String tag) {
+        Map<String, Double> sums = new TreeMap<>();
+        meter.fields().forEachRemaining(entry -> {
+            for (String pair : entry.getKey().split(",")) {
+                if (pair.startsWith(tag + "=")) {
+                    sums.merge(pair.substring(tag.length() + 1), entry.getValue().asDouble(), Double::sum);
+                }
+            }
+        });
+        return sums;
+    }
+
+    private static double total(JsonNode meter) {
+        if (meter.isNumber()) {
+            return meter.asDouble();
+        }
+        double sum = 0;
+        for (JsonNode value : meter) {
+            sum += value.asDouble();
+        }
+        return sum;
+    }
+
+    private static String counts(Map<String, Double> values) {
+        StringBuilder text = new StringBuilder("(");
+        values.forEach((key, value) -> text.append(text.length() > 1 ? ", " : "").append(key).append(' ').append(value.longValue()));
+        return text.append(')').toString();
+    }
+
+    private static String sizes(Map<String, Double> values) {
+        StringBuilder text = new StringBuilder("(");
+        values.forEach((key, value) -> text.append(text.length() > 1 ? ", " : "").append(key).append(' ').append(size(value.longValue())));
+        return text.append(')').toString();
+    }
+}

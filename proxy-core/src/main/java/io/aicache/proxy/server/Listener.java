@@ -1,0 +1,55 @@
+package io.aicache.proxy.server;
+
+import java.net.InetSocketAddress;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+
+/** A bound server socket with event loops of its own, serving each connection with {@code initializer}'s pipeline. */
+public final class Listener implements AutoCloseable {
+
+    private final Transport transport = Transport.best();
+    private final EventLoopGroup bossGroup;
+    private final EventLoopGroup workerGroup;
+    private final Channel channel;
+
+    /** @param address where to bind; an unresolved host is resolved here */
+    public Listener(InetSocketAddress address, int ioThreads, ChannelHandler initializer) throws InterruptedException {
+        this.bossGroup = transport.newGroup(1);
+        this.workerGroup = transport.newGroup(ioThreads);
+        InetSocketAddress bindTo = address.isUnresolved()
+                ? new InetSocketAddress(address.getHostString(), address.getPort()) : address;
+        try {
+            this.channel = new ServerBootstrap()
+                    .group(bossGroup, workerGroup)
+                    .channel(transport.serverChannel())
+                    .option(ChannelOption.SO_BACKLOG, 1024)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(initializer)
+                    .bind(bindTo).sync().channel();
+        } catch (RuntimeException | InterruptedException e) {
+            close();
+            throw e;
+        }
+    }
+
+    public Transport transport() {
+        return transport;
+    }
+
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    @Override
+    public void close() {
+        if (channel != null) {
+            channel.close().syncUninterruptibly();
+        }
+        bossGroup.shutdownGracefully();
+        workerGroup.shutdownGracefully();
+    }
+}

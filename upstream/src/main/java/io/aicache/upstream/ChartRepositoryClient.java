@@ -1,0 +1,106 @@
+package io.aicache.upstream;
+
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandler;
+import java.net.http.HttpResponse.BodySubscribers;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Talks to one classic chart repository: plain GETs of its index and of chart files, which
+ * may live on other hosts (absolute chart URLs). Basic credentials go only to the
+ * repository's own scheme, host and port, as Helm does unless told to pass them on;
+ * redirects are followed under the same rule.
+ */
+public final class ChartRepositoryClient {
+
+    private static final int MAX_REDIRECTS = 5;
+
+    private final ChartRepository repository;
+    private final HttpClient http;
+    private final Duration firstByteTimeout;
+    private final UpstreamHealth health;
+
+    public ChartRepositoryClient(ChartRepository repository, HttpClient http, Duration firstByteTimeout,
+                                 UpstreamHealth health) {
+        this.repository = repository;
+        this.http = http;
+        this.firstByteTimeout = firstByteTimeout;
+        this.health = health;
+    }
+
+    public ChartRepository repository() {
+        return repository;
+    }
+
+    /** Whether the repository is marked down after repeated failures (or aicache is offline). */
+    public boolean isDown() {
+        return health.isDown();
+    }
+
+    /**
+     * GETs {@code uri} with {@code headers} (validators such as {@code If-None-Match}); a 2xx
+     * answer's body is a stream the caller must close, other answers carry none.
+     */
+    public CompletableFuture<UpstreamResponse<InputStream>> openStream(URI uri, Map<String, String> headers) {
+        return send(uri, headers, info -> info.statusCode() >= 200 && info.statusCode() < 300
+                ? BodySubscribers.ofInputStream()
+                : BodySubscribers.replacing(null));
+    }
+
+    /** GETs {@code uri}; a 2xx body is read whole, up to {@code maxBodyBytes} (more is a {@link BodyTooLargeException}). */
+    public CompletableFuture<UpstreamResponse<byte[]>> fetch(URI uri, long maxBodyBytes) {
+        return send(uri, Map.of(), info -> {
+            if (info.statusCode() < 200 || info.statusCode() >= 300) {
+                return BodySubscribers.replacing(null);
+            }
+            if (info.headers().firstValueAsLong("Content-Length").orElse(0) > maxBodyBytes) {
+                throw new BodyTooLargeException(maxBodyBytes);
+            }
+            return new LimitedBody(maxBodyBytes);
+        });
+    }
+
+    private <T> CompletableFuture<UpstreamResponse<T>> send(URI uri, Map<String, String> headers, BodyHandler<T> bodies) {
+        if (!health.admit()) {
+            return CompletableFuture.failedFuture(new UpstreamDownException(repository.name()));
+        }
+        return attempt(uri, headers, bodies, 0).whenComplete((response, failure) -> {
+            if (failure != null || response.status() >= 500) {
+                health.failed();
+            } else {
+                health.succeeded();
+            }
+        });
+    }
+
+    private <T> CompletableFuture<UpstreamResponse<T>> attempt(URI uri, Map<String, String> headers,
+                                                               BodyHandler<T> bodies, int redirects) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(firstByteTimeout).GET();
+        headers.forEach(builder::header);
+        if (RegistryClient.sameOrigin(uri, repository.url())) {
+            repository.credentials().ifPresent(credentials -> builder.header("Authorization", credentials.basicHeader()));
+        }
+        BodyHandler<T> handler = info -> RegistryClient.isRedirect(info.statusCode())
+                ? BodySubscribers.replacing(null)
+                : bodies.apply(info);
+        return http.sendAsync(builder.build(), handler).thenCompose(response -> {
+            if (RegistryClient.isRedirect(response.statusCode()) && redirects < MAX_REDIRECTS) {
+                String location = response.headers().firstValue("Location").orElse(null);
+                if (location != null) {
+                    return attempt(uri.resolve(location), headers, bodies, redirects + 1);
+                }
+            }
+            return CompletableFuture.completedFuture(wrap(response));
+        });
+    }
+
+    private static <T> UpstreamResponse<T> wrap(HttpResponse<T> response) {
+        return new UpstreamResponse<>(response.statusCode(), response.headers(), response.body());
+    }
+}
