@@ -7,6 +7,7 @@ import io.aicache.proxy.Aicache;
 import io.aicache.proxy.config.AicacheConfig;
 import io.aicache.proxy.config.ConfigException;
 import io.aicache.proxy.observe.LoggingSetup;
+import io.netty.util.ResourceLeakDetector;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -27,6 +28,11 @@ final class ServeCommand implements Callable<Integer> {
             return 2;
         }
         LoggingSetup.apply(loaded.logging());
+        // The leak detector records a stack trace for a sample of buffers: worth it in the tests,
+        // a cost per request in production. -Dio.netty.leakDetection.level=simple turns it back on.
+        if (System.getProperty("io.netty.leakDetection.level") == null) {
+            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+        }
         Aicache aicache = Aicache.start(loaded, config::load);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -2,6 +2,8 @@ package io.aicache.proxy.config;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -53,8 +55,11 @@ public record ManifestsConfig(Duration tagTtl, List<TagTtl> tagTtls, Duration st
             }
         }
 
+        /** Patterns are matched on every tag request: each is compiled once. */
+        private static final Map<String, Pattern> COMPILED = new ConcurrentHashMap<>();
+
         Pattern compiled() {
-            return Pattern.compile(pattern);
+            return COMPILED.computeIfAbsent(pattern, Pattern::compile);
         }
     }
 }

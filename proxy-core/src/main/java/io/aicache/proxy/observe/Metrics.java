@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -35,6 +36,12 @@ import io.netty.buffer.PooledByteBufAllocator;
 public final class Metrics {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // Every request updates these: looked up by their tag values in one map rather than built anew
+    // (a builder, an id and a registry lookup per meter per request).
+    private final Map<String, Counter> requestCounters = new ConcurrentHashMap<>();
+    private final Map<String, Timer> requestTimers = new ConcurrentHashMap<>();
+    private final Map<String, Counter> answerCounters = new ConcurrentHashMap<>();
+    private final Map<String, Counter> servedBytes = new ConcurrentHashMap<>();
 
     public Metrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -61,19 +68,23 @@ public final class Metrics {
     }
 
     public void request(RequestRecord request) {
-        String status = String.valueOf(request.status());
-        Counter.builder("aicache_requests").description("Requests answered, by route and status")
-                .tag("route", request.route()).tag("status", status).register(registry).increment();
-        Timer.builder("aicache_request_duration").description("Time to answer a request in full")
-                .tag("route", request.route()).publishPercentileHistogram()
-                .register(registry).record(request.durationNanos(), TimeUnit.NANOSECONDS);
+        String route = request.route();
+        requestCounters.computeIfAbsent(route + ' ' + request.status(), key -> Counter.builder("aicache_requests")
+                .description("Requests answered, by route and status")
+                .tag("route", route).tag("status", String.valueOf(request.status())).register(registry)).increment();
+        requestTimers.computeIfAbsent(route, key -> Timer.builder("aicache_request_duration")
+                .description("Time to answer a request in full")
+                .tag("route", route).publishPercentileHistogram().register(registry))
+                .record(request.durationNanos(), TimeUnit.NANOSECONDS);
         if (request.tier() != null) {
-            Counter.builder("aicache_cache_answers").description("Content answers by where they came from")
-                    .tag("route", request.route()).tag("tier", request.tier()).register(registry).increment();
+            answerCounters.computeIfAbsent(route + ' ' + request.tier(), key -> Counter.builder("aicache_cache_answers")
+                    .description("Content answers by where they came from")
+                    .tag("route", route).tag("tier", request.tier()).register(registry)).increment();
         }
         if (request.registry() != null && request.bytes() > 0) {
-            Counter.builder("aicache_served_bytes").description("Body bytes sent to clients").baseUnit("bytes")
-                    .tag("registry", request.registry()).register(registry).increment(request.bytes());
+            servedBytes.computeIfAbsent(request.registry(), registryName -> Counter.builder("aicache_served_bytes")
+                    .description("Body bytes sent to clients").baseUnit("bytes")
+                    .tag("registry", registryName).register(registry)).increment(request.bytes());
         }
     }
 
