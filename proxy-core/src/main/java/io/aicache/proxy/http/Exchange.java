@@ -27,9 +27,9 @@ import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.ssl.SslHandler;
 
 /**
- * One request and the answer being made to it, on one connection. The connection reads
- * nothing more until the answer is finished, then is kept open or closed as the client
- * asked. When the answer ends (whole, cut off, or the client went away) it is recorded once,
+ * One request and the answer being made to it, on one connection. When the answer is
+ * finished the connection is kept open or closed as the client asked (a pipelined request
+ * waits in {@code OneRequestAtATime} until then). When the answer ends (whole, cut off, or the client went away) it is recorded once,
  * with what the handlers noted of it (route, registry, repository, reference, tier).
  */
 public final class Exchange {
@@ -60,9 +60,9 @@ public final class Exchange {
         this.method = request.method();
         this.path = new QueryStringDecoder(request.uri()).path();
         this.keepAlive = HttpUtil.isKeepAlive(request);
-        this.requestHeaders = request.headers().copy();
+        // Releasing the request frees its body, not its headers: they stay readable without a copy.
+        this.requestHeaders = request.headers();
         this.observer = observer;
-        ctx.channel().config().setAutoRead(false);
         ctx.channel().closeFuture().addListener(recordOnClose);
     }
 
@@ -199,8 +199,6 @@ public final class Exchange {
             record(!f.isSuccess());
             if (!keepAlive) {
                 f.channel().close();
-            } else if (f.isSuccess()) {
-                f.channel().config().setAutoRead(true);
             }
         });
     }
