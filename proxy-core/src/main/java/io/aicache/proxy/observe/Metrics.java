@@ -36,11 +36,9 @@ import io.netty.buffer.PooledByteBufAllocator;
 public final class Metrics {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    // Every request updates these: looked up by their tag values in one map rather than built anew
-    // (a builder, an id and a registry lookup per meter per request).
-    private final Map<String, Counter> requestCounters = new ConcurrentHashMap<>();
-    private final Map<String, Timer> requestTimers = new ConcurrentHashMap<>();
-    private final Map<String, Counter> answerCounters = new ConcurrentHashMap<>();
+    // Every request updates these: looked up by their tag values rather than built anew (a
+    // builder, an id and a registry lookup per meter per request).
+    private final Map<String, RouteMeters> routes = new ConcurrentHashMap<>();
     private final Map<String, Counter> servedBytes = new ConcurrentHashMap<>();
 
     public Metrics() {
@@ -68,23 +66,34 @@ public final class Metrics {
     }
 
     public void request(RequestRecord request) {
-        String route = request.route();
-        requestCounters.computeIfAbsent(route + ' ' + request.status(), key -> Counter.builder("aicache_requests")
+        RouteMeters route = routes.computeIfAbsent(request.route(), RouteMeters::new);
+        route.statuses.computeIfAbsent(request.status(), status -> Counter.builder("aicache_requests")
                 .description("Requests answered, by route and status")
-                .tag("route", route).tag("status", String.valueOf(request.status())).register(registry)).increment();
-        requestTimers.computeIfAbsent(route, key -> Timer.builder("aicache_request_duration")
-                .description("Time to answer a request in full")
-                .tag("route", route).publishPercentileHistogram().register(registry))
-                .record(request.durationNanos(), TimeUnit.NANOSECONDS);
+                .tag("route", route.name).tag("status", String.valueOf(status)).register(registry)).increment();
+        route.duration.record(request.durationNanos(), TimeUnit.NANOSECONDS);
         if (request.tier() != null) {
-            answerCounters.computeIfAbsent(route + ' ' + request.tier(), key -> Counter.builder("aicache_cache_answers")
+            route.tiers.computeIfAbsent(request.tier(), tier -> Counter.builder("aicache_cache_answers")
                     .description("Content answers by where they came from")
-                    .tag("route", route).tag("tier", request.tier()).register(registry)).increment();
+                    .tag("route", route.name).tag("tier", tier).register(registry)).increment();
         }
         if (request.registry() != null && request.bytes() > 0) {
             servedBytes.computeIfAbsent(request.registry(), registryName -> Counter.builder("aicache_served_bytes")
                     .description("Body bytes sent to clients").baseUnit("bytes")
                     .tag("registry", registryName).register(registry)).increment(request.bytes());
+        }
+    }
+
+    /** One route's per-request meters, found by plain map lookups (no key built per request). */
+    private final class RouteMeters {
+        private final String name;
+        private final Timer duration;
+        private final Map<Integer, Counter> statuses = new ConcurrentHashMap<>();
+        private final Map<String, Counter> tiers = new ConcurrentHashMap<>();
+
+        RouteMeters(String name) {
+            this.name = name;
+            this.duration = Timer.builder("aicache_request_duration").description("Time to answer a request in full")
+                    .tag("route", name).publishPercentileHistogram().register(registry);
         }
     }
 
