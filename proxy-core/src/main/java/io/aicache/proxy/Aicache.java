@@ -122,9 +122,9 @@ public final class Aicache implements AutoCloseable {
                     ? ReloadingServerContext.start(config.server().tls(), timer) : null;
             CertificateAuthority ca = config.proxy().enabled()
                     ? CertificateAuthority.of(config.proxy().ca(), storage.dataDir()) : null;
-            server = new RegistryServer(config.server().address(), config.server().ioThreads(), router, tls);
+            server = new RegistryServer(config.server().address(), config.server().eventLoops(), router, tls);
             try {
-                proxy = ca == null ? null : new ProxyServer(config.proxy(), config.server().ioThreads(), ca,
+                proxy = ca == null ? null : new ProxyServer(config.proxy(), config.server().eventLoops(), ca,
                         new ProxyServer.Services(oci, upstream.registries(), upstream.connectTimeout(),
                                 upstream.firstByteTimeout(), observer, metrics));
             } catch (RuntimeException | InterruptedException e) {
