@@ -119,13 +119,19 @@ class KillDuringFillsTest {
                 .redirectOutput(tempDir.resolve("aicache.log").toFile())
                 .start();
         URI health = URI.create(listenUri(config) + "/healthz");
-        Eventually.until("aicache answers /healthz", () -> {
-            try {
-                return client.get(health).statusCode() == 200;
-            } catch (RuntimeException | AssertionError notYet) {
-                return false;
-            }
-        });
+        try {
+            Eventually.until("aicache answers /healthz", () -> {
+                try {
+                    return client.get(health).statusCode() == 200;
+                } catch (RuntimeException | AssertionError notYet) {
+                    return false;
+                }
+            });
+        } catch (AssertionError | RuntimeException notStarted) {
+            // A child that never answered must not outlive the test.
+            process.destroyForcibly();
+            throw notStarted;
+        }
         return process;
     }
 
