@@ -322,15 +322,15 @@ public final class BlobStore implements AutoCloseable {
      * reader is sending it or a fill is writing it now.
      */
     public synchronized Removal remove(Digest digest) {
-        if (leases.containsKey(digest) || index.fill(digest).isPresent()) {
+        if (index.fill(digest).isPresent()) {
             return Removal.IN_USE;
         }
         Optional<BlobRecord> record = index.blob(digest);
         if (record.isEmpty()) {
             return Removal.NOT_KEPT;
         }
-        drop(record.get());
-        return Removal.REMOVED;
+        // Not removed although kept: a reader holds it, or a fill replaced it just now.
+        return removeIfUnchanged(record.get()) ? Removal.REMOVED : Removal.IN_USE;
     }
 
     /** Drops the blob's entry and file, unless a new fill put a good copy in place meanwhile. */
