@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.aicache.storage.StorageException;
 import io.aicache.upstream.ContentRange;
@@ -41,7 +42,12 @@ final class ChunkDownload {
     private int attempts;
     private long writtenWhenCountStarted;
     private volatile boolean finished;
-    private Attempt current;
+    /**
+     * The attempt under way, forgotten once it ends: a finished chunk stays in its fill's plan
+     * until the fill ends, and its attempt would keep the upstream exchange behind it (headers,
+     * futures, read buffers) in memory with it, for every chunk of the blob.
+     */
+    private final AtomicReference<Attempt> current = new AtomicReference<>();
 
     /** @param end exclusive end, or -1 while unknown (the probe, an unknown-size blob) */
     ChunkDownload(FillJob job, int index, long start, long end, boolean probe) {
@@ -86,8 +92,9 @@ final class ChunkDownload {
     /** Stops whatever attempt is under way; nothing more is written. */
     synchronized void cancel() {
         finished = true;
-        if (current != null) {
-            current.stop();
+        Attempt attempt = current.get();
+        if (attempt != null) {
+            attempt.stop();
         }
     }
 
@@ -100,7 +107,7 @@ final class ChunkDownload {
         String range = probe ? "bytes=0-" + (job.chunkSize() - 1)
                 : end < 0 ? "bytes=" + from + "-" : "bytes=" + from + "-" + (end - 1);
         Attempt attempt = new Attempt(from);
-        current = attempt;
+        current.set(attempt);
         UpstreamRequest request = UpstreamRequest.get(job.repository(),
                 "/v2/" + job.repository() + "/blobs/" + job.digest(), Map.of("Range", List.of(range)));
         job.client().open(request).whenComplete((response, failure) -> {
@@ -301,6 +308,7 @@ final class ChunkDownload {
                 watchdog.cancel(false);
             }
             job.permits().release(job.host());
+            current.compareAndSet(this, null);
             return true;
         }
 
