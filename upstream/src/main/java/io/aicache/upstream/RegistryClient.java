@@ -49,14 +49,17 @@ public final class RegistryClient {
         return health.isDown();
     }
 
-    /** Sends {@code request}; the body is read whole, up to {@code maxBodyBytes} (more is an error). */
+    /**
+     * Sends {@code request}; the body is read whole, up to {@code maxBodyBytes}: more is an error,
+     * whether the length was announced or the body is chunked and only runs on.
+     */
     public CompletableFuture<UpstreamResponse<byte[]>> fetch(UpstreamRequest request, long maxBodyBytes) {
         return send(request, info -> {
             long declared = info.headers().firstValueAsLong("Content-Length").orElse(0);
             if (declared > maxBodyBytes) {
-                throw new UpstreamException("upstream body of " + declared + " bytes exceeds the limit of " + maxBodyBytes);
+                throw new BodyTooLargeException(maxBodyBytes);
             }
-            return BodySubscribers.ofByteArray();
+            return new LimitedBody(maxBodyBytes);
         });
     }
 

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletionException;
 
 import io.aicache.proxy.http.ErrorCode;
 import io.aicache.proxy.http.RegistryException;
+import io.aicache.upstream.BodyTooLargeException;
 import io.aicache.upstream.UpstreamStatusException;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
@@ -24,6 +25,11 @@ public final class UpstreamFailures {
         }
         if (cause instanceof UpstreamStatusException status) {
             return fromStatus(status, unknown, target, what);
+        }
+        if (cause instanceof BodyTooLargeException) {
+            // Upstream answered, with something aicache will not take: a bad gateway, not an unavailable one.
+            return new RegistryException(ErrorCode.UNKNOWN, "upstream " + target.registryName() + "'s answer for "
+                    + what + " is too large: " + cause.getMessage());
         }
         String reason = cause instanceof HttpTimeoutException ? "timed out"
                 : cause instanceof ConnectException ? "cannot be reached"

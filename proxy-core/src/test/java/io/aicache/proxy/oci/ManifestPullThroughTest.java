@@ -245,6 +245,35 @@ class ManifestPullThroughTest {
     }
 
     @Test
+    void servesManifestThatUpstreamSendsWithoutLength() {
+        byte[] manifest = TestBlobs.manifest(TestBlobs.OCI_MANIFEST, "chunked");
+        String digest = upstream.addManifest(REPO, null, TestBlobs.OCI_MANIFEST, manifest);
+        upstream.injectOnce(digest, Fault.unframed());
+
+        assertManifest(client.get(manifestUri(digest)), manifest, TestBlobs.OCI_MANIFEST, digest);
+    }
+
+    @Test
+    void refusesManifestOverTheLimitThatUpstreamSendsWithoutLength() {
+        aicache.close();
+        aicache = RunningAicache.builder().upstream("registry.test", upstream.endpoint())
+                .set("manifests.maxBytes", "1KiB").start();
+        byte[] manifest = TestBlobs.manifest(TestBlobs.OCI_MANIFEST, "x".repeat(4096));
+        String digest = upstream.addManifest(REPO, "big", TestBlobs.OCI_MANIFEST, manifest);
+        upstream.inject(digest, Fault.unframed());
+        upstream.inject("big", Fault.unframed());
+
+        HttpResponse<byte[]> byDigest = client.get(manifestUri(digest));
+        HttpResponse<byte[]> byTag = client.get(manifestUri("big"), "Accept", ACCEPT_ALL);
+
+        assertEquals(502, byDigest.statusCode());
+        assertEquals(502, byTag.statusCode());
+        ErrorBody.of(byDigest);
+        ErrorBody.of(byTag);
+        assertFalse(Files.exists(aicache.blobFile(digest)), "nothing of an oversized manifest is kept");
+    }
+
+    @Test
     void mapsMissingManifestToManifestUnknown() {
         HttpResponse<byte[]> response = client.get(manifestUri("nope"), "Accept", ACCEPT_ALL);
 

@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
  * answer; the others spoil the body of an otherwise good {@code GET}.
  */
 public sealed interface Fault permits Fault.Status, Fault.Corrupt, Fault.CutAfter, Fault.Stall, Fault.Gate,
-        Fault.Truncate, Fault.OverlongLength, Fault.IgnoreRange, Fault.ShiftRange, Fault.MisplaceRange, Fault.WrongTotal {
+        Fault.Truncate, Fault.OverlongLength, Fault.Unframed, Fault.IgnoreRange, Fault.ShiftRange, Fault.MisplaceRange, Fault.WrongTotal {
 
     /** Answers {@code code} with a JSON error body instead of the content. */
     static Status status(int code) {
@@ -61,6 +61,11 @@ public sealed interface Fault permits Fault.Status, Fault.Corrupt, Fault.CutAfte
     /** Announces {@code extra} more bytes in {@code Content-Length} than the body has, sends the body, then drops the connection. */
     static OverlongLength overlongLength(long extra) {
         return new OverlongLength(extra);
+    }
+
+    /** Sends the body chunked, without {@code Content-Length}: only the body's end tells its size. */
+    static Unframed unframed() {
+        return new Unframed();
     }
 
     /** Answers a blob {@code GET} with {@code Range} as if there were none: 200 and the whole blob. */
@@ -144,6 +149,9 @@ public sealed interface Fault permits Fault.Status, Fault.Corrupt, Fault.CutAfte
     }
 
     /** Claims {@code extra} more bytes than it sends, then closes the connection. */
+    record Unframed() implements Fault {
+    }
+
     record OverlongLength(long extra) implements Fault {
     }
 

@@ -23,7 +23,7 @@ final class UpstreamFaults {
     static final Predicate<RecordedRequest> EVERY_REQUEST = request -> true;
 
     private static final List<Class<? extends Fault>> BODY_KINDS = List.of(Fault.Corrupt.class, Fault.CutAfter.class,
-            Fault.Stall.class, Fault.Gate.class, Fault.Truncate.class, Fault.OverlongLength.class);
+            Fault.Stall.class, Fault.Gate.class, Fault.Truncate.class, Fault.OverlongLength.class, Fault.Unframed.class);
     private static final List<Class<? extends Fault>> SHAPE_KINDS = List.of(Fault.IgnoreRange.class,
             Fault.ShiftRange.class, Fault.MisplaceRange.class, Fault.WrongTotal.class);
 

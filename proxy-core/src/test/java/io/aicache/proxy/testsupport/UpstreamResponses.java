@@ -42,7 +42,7 @@ final class UpstreamResponses {
     /**
      * Sends {@code body} (for HEAD only its length), spoiled by {@code fault} when there is one:
      * corrupted, cut short (the connection is dropped), stalled or held at a gate, truncated
-     * with a matching length, or announced longer than it is.
+     * with a matching length, announced longer than it is, or sent chunked with no length.
      */
     static void send(HttpExchange exchange, int status, Map<String, String> headers, byte[] body, Fault fault)
             throws IOException {
@@ -67,6 +67,12 @@ final class UpstreamResponses {
             out.write(body);
             out.flush();
             throw new ConnectionCut(body.length);
+        }
+        if (fault instanceof Fault.Unframed) {
+            exchange.sendResponseHeaders(status, 0);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+            return;
         }
         exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
         OutputStream out = exchange.getResponseBody();
