@@ -2,6 +2,7 @@ package io.aicache.proxy.config;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 
@@ -18,11 +19,12 @@ import java.util.Locale;
  * @param allowedPorts          the ports CONNECT may reach
  * @param username              Basic proxy credentials clients must send, or {@code null} for none
  * @param password              with {@code username}
+ * @param tunnelIdleTimeout     a tunnel that carries no byte either way for this long is closed
  * @param ca                    where the CA comes from
  */
 public record ProxyConfig(boolean enabled, String listen, List<String> intercept, boolean listedOnly,
                           boolean allowPrivateAddresses, List<Integer> allowedPorts, String username, String password,
-                          CaConfig ca) {
+                          Duration tunnelIdleTimeout, CaConfig ca) {
 
     public ProxyConfig {
         ServerConfig.parseListen(listen);
@@ -36,6 +38,9 @@ public record ProxyConfig(boolean enabled, String listen, List<String> intercept
         }
         if ((username == null) != (password == null)) {
             throw new IllegalArgumentException("username and password go together: set both or neither");
+        }
+        if (tunnelIdleTimeout == null || tunnelIdleTimeout.toMillis() < 1000) {
+            throw new IllegalArgumentException("tunnelIdleTimeout must be at least 1s, got " + tunnelIdleTimeout);
         }
         if (ca == null) {
             throw new IllegalArgumentException("ca must not be empty");

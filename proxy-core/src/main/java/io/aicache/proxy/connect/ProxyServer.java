@@ -52,7 +52,8 @@ public final class ProxyServer implements AutoCloseable {
         Interceptor interceptor = new Interceptor(new MintedCertificates(ca), target -> new InterceptedRequests(target,
                 policy.registryFor(target.host()).orElse(null), services.oci(), passthrough, services.observer()));
         Tunnels tunnels = new Tunnels(new AddressPolicy(config.allowPrivateAddresses()), resolver,
-                transport.socketChannel(), (int) services.connectTimeout().toMillis(), services.metrics());
+                transport.socketChannel(), (int) services.connectTimeout().toMillis(), config.tunnelIdleTimeout(),
+                services.metrics());
         ConnectHandler connect = new ConnectHandler(new ProxyCredentials(config.username(), config.password()),
                 policy, interceptor, tunnels, services.metrics());
         try {

@@ -5,11 +5,13 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateEvent;
 
 /**
  * One direction of a tunnel: what this channel reads is written, unchanged, to the peer.
  * Reading stops while the peer cannot take more and resumes when it can, so a fast side
- * never piles bytes up in memory. Either side closing closes the other once written out.
+ * never piles bytes up in memory. Either side closing, or going idle, closes the other once
+ * written out.
  */
 final class Relay extends ChannelInboundHandlerAdapter {
 
@@ -39,6 +41,15 @@ final class Relay extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         closeAfterFlush(peer);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof IdleStateEvent) {
+            ctx.close();
+        } else {
+            ctx.fireUserEventTriggered(event);
+        }
     }
 
     @Override

@@ -3,9 +3,11 @@ package io.aicache.proxy.connect;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,11 +21,13 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.timeout.IdleStateHandler;
 
 /**
  * Tunnels a CONNECT byte for byte: resolves the host (off the event loop), refuses it when
  * every address it has is one the {@link AddressPolicy} forbids, connects to the address it
- * checked (so a second lookup cannot swap it), answers 200 and relays both ways.
+ * checked (so a second lookup cannot swap it), answers 200 and relays both ways. A tunnel
+ * that carries nothing either way for the idle timeout is closed.
  */
 final class Tunnels {
 
@@ -33,14 +37,16 @@ final class Tunnels {
     private final Executor resolver;
     private final Class<? extends Channel> socketChannel;
     private final int connectTimeoutMillis;
+    private final long idleMillis;
     private final Metrics metrics;
 
     Tunnels(AddressPolicy addresses, Executor resolver, Class<? extends Channel> socketChannel, int connectTimeoutMillis,
-            Metrics metrics) {
+            Duration idleTimeout, Metrics metrics) {
         this.addresses = addresses;
         this.resolver = resolver;
         this.socketChannel = socketChannel;
         this.connectTimeoutMillis = connectTimeoutMillis;
+        this.idleMillis = idleTimeout.toMillis();
         this.metrics = metrics;
     }
 
@@ -96,17 +102,22 @@ final class Tunnels {
             }
             metrics.proxyConnect("tunnel");
             Channel outbound = connected.channel();
-            outbound.pipeline().addLast(new Relay(inbound));
+            outbound.pipeline().addLast(idle(), new Relay(inbound));
             ProxyAnswers.established(ctx).addListener((ChannelFutureListener) answered -> {
                 if (!answered.isSuccess()) {
                     outbound.close();
                     return;
                 }
-                ProxyPipeline.afterConnect(ctx.pipeline(), new Relay(outbound));
+                ProxyPipeline.afterConnect(ctx.pipeline(), idle(), new Relay(outbound));
                 inbound.config().setAutoRead(true);
                 outbound.config().setAutoRead(true);
             });
         });
+    }
+
+    /** Signals a side that neither read nor wrote for the idle timeout; its {@link Relay} closes the tunnel. */
+    private IdleStateHandler idle() {
+        return new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS);
     }
 
     /** A target the proxy will not connect to; its message is the client's answer. */

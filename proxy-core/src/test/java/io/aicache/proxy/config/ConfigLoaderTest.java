@@ -87,6 +87,7 @@ class ConfigLoaderTest {
         assertMessage("upstream:\n  defaultRegistry: nope\n", "upstream", "nope", "is not one of the registries");
         assertMessage("upstream:\n  registries:\n    - name: a\n      endpoint: http://x\n      password: ${MISSING}\n",
                 "upstream.registries[0].password", "MISSING", "not set");
+        assertMessage("proxy:\n  tunnelIdleTimeout: 0s\n", "proxy", "tunnelIdleTimeout must be at least 1s");
         assertMessage("storage: [1, 2\n", "not valid YAML");
     }
 

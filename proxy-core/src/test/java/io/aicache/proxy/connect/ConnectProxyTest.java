@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ProxySelector;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -97,6 +100,25 @@ class ConnectProxyTest {
         }
         assertEquals(1, upstream.requests("GET", "/v2/"), "the request reached the upstream unchanged");
         assertEquals(1, aicache.metric("aicache_proxy_connects_total", "outcome", "tunnel"));
+    }
+
+    @Test
+    void closesATunnelThatCarriesNothingForItsIdleTimeout() throws Exception {
+        // A peer that accepts and then neither sends nor closes: only the proxy can end this tunnel.
+        try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            start("proxy.allowPrivateAddresses", true, "proxy.allowedPorts", List.of(silent.getLocalPort()),
+                    "proxy.tunnelIdleTimeout", "1s");
+            try (ProxyConnection tunnel = ProxyConnection.connect(aicache.proxyAddress(), "127.0.0.1:" + silent.getLocalPort());
+                 Socket accepted = silent.accept()) {
+                assertEquals(200, tunnel.status());
+                tunnel.out().write("ping".getBytes(StandardCharsets.US_ASCII));
+                assertEquals("ping", new String(accepted.getInputStream().readNBytes(4), StandardCharsets.US_ASCII));
+                // Nothing moves from here: the proxy closes both sides (the client's read ends
+                // instead of running into its own 60 s timeout).
+                assertEquals(-1, tunnel.in().read());
+                assertEquals(-1, accepted.getInputStream().read());
+            }
+        }
     }
 
     @Test
