@@ -84,6 +84,7 @@ public final class Aicache implements AutoCloseable {
             metrics = new Metrics();
             HotTier hotTier = new HotTier(storage.hotTier().maxBytes().bytes(), storage.hotTier().maxObjectBytes().toIntBytes());
             publishHotTier(hotTier);
+            store.onDropped(hotTier::invalidate);
             UpstreamClients clients = new UpstreamClients(
                     upstream.registries().stream().map(UpstreamConfig.Registry::toUpstream).toList(),
                     upstreamExecutor, upstream.connectTimeout(), upstream.firstByteTimeout(),
@@ -110,8 +111,8 @@ public final class Aicache implements AutoCloseable {
                     new Readiness(store, storage.dataDir(), storage.minFreeSpace().bytes(), clients.all()));
             HelmApi helm = helmApi(config, storageExecutor, prefetcher, oci, metrics);
             AccessLog accessLog = new AccessLog();
-            AdminApi admin = new AdminApi(AdminToken.resolve(config.admin().token(), storage.dataDir()), store, hotTier,
-                    oci, pins, prefetcher, garbageCollector, new ConfigReload(config, source, pins), metrics::snapshot,
+            AdminApi admin = new AdminApi(AdminToken.resolve(config.admin().token(), storage.dataDir()), store, oci,
+                    pins, prefetcher, garbageCollector, new ConfigReload(config, source, pins), metrics::snapshot,
                     name -> clients.byName(name).isPresent(), storageExecutor, new CacheInventory(store, graph));
             Consumer<RequestRecord> observer = request -> {
                 metrics.request(request);

@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -51,6 +52,7 @@ public final class BlobStore implements AutoCloseable {
     private final AtomicLong evicted = new AtomicLong();
     private final Map<Digest, Integer> leases = new ConcurrentHashMap<>();
     private volatile Supplier<Predicate<Digest>> retained = () -> digest -> false;
+    private volatile Consumer<Digest> onDropped = digest -> { };
 
     private BlobStore(Path dataDir, long indexCacheBytes, Executor housekeeping, DiskBudget budget) throws IOException {
         this.housekeeping = housekeeping;
@@ -97,6 +99,15 @@ public final class BlobStore implements AutoCloseable {
      */
     public void retain(Supplier<Predicate<Digest>> keep) {
         this.retained = keep;
+    }
+
+    /**
+     * Tells {@code listener} of every blob the store lets go, whatever let it go (a purge, garbage
+     * collection, a scrub that found it broken, eviction): copies of it held elsewhere (the hot
+     * tier) can go too.
+     */
+    public void onDropped(Consumer<Digest> listener) {
+        this.onDropped = listener;
     }
 
     /** Keeps {@code digest} from eviction until the lease is closed (a reader is sending it). */
@@ -363,6 +374,7 @@ public final class BlobStore implements AutoCloseable {
     /** Removes a blob's entry and file and stops counting its bytes. */
     private void drop(BlobRecord blob) {
         index.deleteBlob(blob.digest());
+        onDropped.accept(blob.digest());
         try {
             Files.deleteIfExists(blobPath(blob.digest()));
         } catch (IOException e) {

@@ -9,6 +9,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -61,6 +63,26 @@ class BlobStoreTest {
 
             assertTrue(store.find(digest).isEmpty());
             assertTrue(store.index().blob(digest).isEmpty(), "the index entry went with the file");
+        }
+    }
+
+    @Test
+    void tellsItsListenerOfEveryBlobItLetsGo() throws IOException {
+        byte[] purgedBytes = "purged".getBytes(StandardCharsets.UTF_8);
+        byte[] vanishedBytes = "vanished".getBytes(StandardCharsets.UTF_8);
+        Digest purged = Digest.sha256Of(purgedBytes);
+        Digest vanished = Digest.sha256Of(vanishedBytes);
+        try (BlobStore store = BlobStore.open(dataDir, INDEX_CACHE)) {
+            List<Digest> dropped = new CopyOnWriteArrayList<>();
+            store.onDropped(dropped::add);
+            store.putSmall(purged, purgedBytes, "application/octet-stream");
+            store.putSmall(vanished, vanishedBytes, "application/octet-stream");
+
+            assertEquals(BlobStore.Removal.REMOVED, store.remove(purged));
+            Files.delete(store.find(vanished).orElseThrow().file());
+            assertTrue(store.find(vanished).isEmpty());
+
+            assertEquals(List.of(purged, vanished), dropped);
         }
     }
 

@@ -25,7 +25,6 @@ import io.aicache.proxy.prefetch.ImageReference;
 import io.aicache.proxy.prefetch.Prefetcher;
 import io.aicache.storage.BlobStore;
 import io.aicache.storage.Digest;
-import io.aicache.storage.HotTier;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -59,7 +58,6 @@ public final class AdminApi {
 
     private final AdminToken token;
     private final BlobStore store;
-    private final HotTier hotTier;
     private final OciApi oci;
     private final PinnedImages pins;
     private final Prefetcher prefetcher;
@@ -70,13 +68,12 @@ public final class AdminApi {
     private final Executor storageExecutor;
     private final CacheInventory inventory;
 
-    public AdminApi(AdminToken token, BlobStore store, HotTier hotTier, OciApi oci, PinnedImages pins,
+    public AdminApi(AdminToken token, BlobStore store, OciApi oci, PinnedImages pins,
                     Prefetcher prefetcher, GarbageCollector garbageCollector, ConfigReload reload,
                     Supplier<Map<String, Object>> stats,
                     Predicate<String> isConfiguredRegistry, Executor storageExecutor, CacheInventory inventory) {
         this.token = token;
         this.store = store;
-        this.hotTier = hotTier;
         this.oci = oci;
         this.pins = pins;
         this.prefetcher = prefetcher;
@@ -142,10 +139,7 @@ public final class AdminApi {
 
     private void removeBlob(Exchange exchange, Digest digest) {
         later(exchange, () -> switch (store.remove(digest)) {
-            case REMOVED -> {
-                hotTier.invalidate(digest);
-                yield Map.of("removed", digest.toString());
-            }
+            case REMOVED -> Map.of("removed", digest.toString());
             case NOT_KEPT -> throw new RegistryException(ErrorCode.BLOB_UNKNOWN, "blob " + digest + " is not kept");
             case IN_USE -> throw new RegistryException(ErrorCode.DENIED, HttpResponseStatus.CONFLICT,
                     "blob " + digest + " is being sent or filled now; try again when that is done");
