@@ -131,6 +131,18 @@ pull_counting() {
     "$2" 2>"$out.out" || rc=$?
   echo "$rc" > "$out.rc"
 }
+# pull_herd ID URL CLIENTS HASHING TIMEOUT: CLIENTS pulls of URL started at once (ID.1 to ID.CLIENTS); the
+# first HASHING of them hash what they receive (pull), the others only count it (pull_counting). Returns
+# once all have ended; their pids go to pids, so that an interrupted run ends them.
+pull_herd() {
+  local i herd_pids=()
+  for i in $(seq 1 "$3"); do
+    if ((i <= $4)); then pull "$1.$i" "$2" "$5" & else pull_counting "$1.$i" "$2" "$5" & fi
+    herd_pids+=($!)
+  done
+  pids+=("${herd_pids[@]}")
+  for i in "${herd_pids[@]}"; do wait "$i" || true; done
+}
 # pull_counted_ok ID BYTES: whether a counting pull answered 200 with exactly BYTES bytes.
 pull_counted_ok() {
   local out=$work/pulls/$1 rc code size
