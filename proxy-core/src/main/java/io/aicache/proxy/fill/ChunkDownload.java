@@ -226,7 +226,7 @@ final class ChunkDownload {
         }
 
         private synchronized void then(Runnable step) {
-            steps = steps.thenRunAsync(step, job.storageExecutor()).exceptionally(error -> {
+            steps = steps.thenRunAsync(step, job.writes()).exceptionally(error -> {
                 failed(error);
                 return null;
             });

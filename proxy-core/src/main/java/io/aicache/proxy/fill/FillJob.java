@@ -36,6 +36,8 @@ final class FillJob implements PrefixHasher.Progress {
     private final String repository;
     private final BlobStore store;
     private final Executor storageExecutor;
+    /** Every chunk's writes to the partial file, one at a time. */
+    private final Executor writes;
     private final ScheduledExecutorService timer;
     private final HostPermits permits;
     private final FillSettings settings;
@@ -61,6 +63,7 @@ final class FillJob implements PrefixHasher.Progress {
         this.repository = repository;
         this.store = resources.store();
         this.storageExecutor = resources.storageExecutor();
+        this.writes = new SerialExecutor(storageExecutor);
         this.timer = resources.timer();
         this.permits = resources.permits();
         this.settings = resources.settings();
@@ -337,8 +340,9 @@ final class FillJob implements PrefixHasher.Progress {
         return partial;
     }
 
-    Executor storageExecutor() {
-        return storageExecutor;
+    /** Where chunks write what upstream sent: one write of the fill at a time, in the order the bytes came. */
+    Executor writes() {
+        return writes;
     }
 
     ScheduledExecutorService timer() {

@@ -20,7 +20,12 @@ final class PrefixHasher {
     private final MessageDigest hasher;
     private final Executor executor;
     private final Progress progress;
-    private final ByteBuffer buffer = ByteBuffer.allocate(READ_SIZE);
+    /**
+     * One per storage thread, as passes run there. Direct, so the file read lands in it with no copy
+     * on the way (a heap buffer is read through a direct one); the digest takes it in small pieces
+     * that stay in the CPU's cache.
+     */
+    private static final ThreadLocal<ByteBuffer> BUFFERS = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(READ_SIZE));
     private long hashed;
     private long target;
     private boolean running;
@@ -58,6 +63,7 @@ final class PrefixHasher {
         synchronized (this) {
             upTo = target;
         }
+        ByteBuffer buffer = BUFFERS.get();
         try {
             while (hashed < upTo) {
                 buffer.clear().limit((int) Math.min(READ_SIZE, upTo - hashed));
