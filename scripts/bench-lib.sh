@@ -113,22 +113,16 @@ push_file() {
 }
 
 # pull ID URL TIMEOUT: fetches URL, hashing the body; leaves ID.sha256, ID.rc and ID.out (curl's
-# write-out "code ttfb total size" on its last line, curl's messages before it).
+# write-out "code ttfb total size" on its last line, the client's messages before it).
 pull() {
-  local out=$work/pulls/$1
-  {
-    local rc=0
-    curl -sS --max-time "$3" -w '%{stderr}WRITEOUT %{http_code} %{time_starttransfer} %{time_total} %{size_download}\n' \
-      "$2" 2>"$out.out" || rc=$?
-    echo "$rc" > "$out.rc"
-  } | sha256_hex > "$out.sha256"
+  local out=$work/pulls/$1 rc=0
+  python3 "$root/scripts/bench-http.py" get "$2" "$3" --sha256 >"$out.sha256" 2>"$out.out" || rc=$?
+  echo "$rc" > "$out.rc"
 }
-# pull_counting ID URL TIMEOUT: fetches URL into /dev/null; leaves ID.rc and ID.out as pull does.
+# pull_counting ID URL TIMEOUT: fetches URL, dropping the body; leaves ID.rc and ID.out as pull does.
 pull_counting() {
   local out=$work/pulls/$1 rc=0
-  curl -sS -o /dev/null --max-time "$3" \
-    -w '%{stderr}WRITEOUT %{http_code} %{time_starttransfer} %{time_total} %{size_download}\n' \
-    "$2" 2>"$out.out" || rc=$?
+  python3 "$root/scripts/bench-http.py" get "$2" "$3" 2>"$out.out" || rc=$?
   echo "$rc" > "$out.rc"
 }
 # pull_herd ID URL CLIENTS HASHING TIMEOUT: CLIENTS pulls of URL started at once (ID.1 to ID.CLIENTS); the
@@ -152,7 +146,7 @@ pull_counted_ok() {
   if [[ $rc == 0 && $code == 200 && $size == "$2" ]]; then
     return 0
   fi
-  log "pull $1: curl exit $rc, HTTP ${code:-none}, $size bytes, want $2 ($(grep -v '^WRITEOUT' "$out.out" | tail -1))"
+  log "pull $1: exit $rc, HTTP ${code:-none}, $size bytes, want $2 ($(grep -v '^WRITEOUT' "$out.out" | tail -1))"
   return 1
 }
 # pull_ok ID HEX: whether the pull answered 200 with the right bytes (and says why not).
@@ -164,7 +158,7 @@ pull_ok() {
   if [[ $rc == 0 && $code == 200 && $got == "$2" ]]; then
     return 0
   fi
-  log "pull $1: curl exit $rc, HTTP ${code:-none}, sha256 ${got:-none}, want $2 ($(grep -v '^WRITEOUT' "$out.out" | tail -1))"
+  log "pull $1: exit $rc, HTTP ${code:-none}, sha256 ${got:-none}, want $2 ($(grep -v '^WRITEOUT' "$out.out" | tail -1))"
   return 1
 }
 # pull_field ID ttfb|total|size
