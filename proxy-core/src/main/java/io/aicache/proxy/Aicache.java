@@ -42,6 +42,7 @@ import io.aicache.proxy.oci.UpstreamSelector;
 import io.aicache.proxy.prefetch.Prefetcher;
 import io.aicache.proxy.server.RegistryServer;
 import io.aicache.proxy.server.RequestRouter;
+import io.aicache.proxy.server.Transport;
 import io.aicache.proxy.tls.CertificateAuthority;
 import io.aicache.proxy.tls.ReloadingServerContext;
 import io.aicache.storage.BlobStore;
@@ -50,6 +51,7 @@ import io.aicache.storage.HotTier;
 import io.aicache.upstream.ChartRepositories;
 import io.aicache.storage.Scrubber;
 import io.aicache.upstream.UpstreamClients;
+import io.netty.channel.EventLoopGroup;
 
 /**
  * A running aicache: the store, the upstream clients, the fill coordinator and the
@@ -63,6 +65,8 @@ public final class Aicache implements AutoCloseable {
 
     private final ExecutorService storageExecutor;
     private final ExecutorService upstreamExecutor;
+    /** The event loops blob bodies come in on from upstream. */
+    private final EventLoopGroup upstreamLoops;
     private final ScheduledExecutorService timer;
     private final BlobStore store;
     private final Fills fills;
@@ -78,6 +82,9 @@ public final class Aicache implements AutoCloseable {
         UpstreamConfig upstream = config.upstream();
         storageExecutor = Executors.newFixedThreadPool(storage.storageThreads(), named("aicache-storage"));
         upstreamExecutor = Executors.newFixedThreadPool(2, named("aicache-upstream"));
+        Transport transport = Transport.best();
+        // Reading sockets into buffers is light work: one loop carries gigabytes a second.
+        upstreamLoops = transport.newGroup(Math.max(1, Runtime.getRuntime().availableProcessors() / 4));
         timer = Executors.newSingleThreadScheduledExecutor(named("aicache-timer"));
         store = BlobStore.open(storage.dataDir(), storage.indexCache().bytes(), storageExecutor, storage.budget());
         try {
@@ -87,8 +94,9 @@ public final class Aicache implements AutoCloseable {
             store.onDropped(hotTier::invalidate);
             UpstreamClients clients = new UpstreamClients(
                     upstream.registries().stream().map(UpstreamConfig.Registry::toUpstream).toList(),
-                    upstreamExecutor, upstream.connectTimeout(), upstream.firstByteTimeout(),
-                    upstream.markDownAfter(), upstream.markDownFor(), upstream.offline());
+                    upstreamExecutor, new UpstreamClients.Connections(upstreamLoops, transport.socketChannel(),
+                            upstream.connectTimeout()),
+                    upstream.firstByteTimeout(), upstream.markDownAfter(), upstream.markDownFor(), upstream.offline());
             FillSettings fillSettings = new FillSettings(storage.chunkSize().toIntBytes(), config.fill().parallelism(),
                     upstream.idleTimeout(), config.fill().retry().toPolicy(),
                     config.fill().whenUnread() == FillConfig.WhenUnread.STOP ? config.fill().unreadGrace() : null);
@@ -237,6 +245,7 @@ public final class Aicache implements AutoCloseable {
         for (ExecutorService executor : List.of(upstreamExecutor, timer, storageExecutor)) {
             executor.shutdown();
         }
+        upstreamLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         try {
             storageExecutor.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

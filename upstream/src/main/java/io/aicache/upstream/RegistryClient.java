@@ -2,6 +2,7 @@ package io.aicache.upstream;
 
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandler;
@@ -9,7 +10,9 @@ import java.net.http.HttpResponse.BodySubscribers;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -18,7 +21,7 @@ import java.util.concurrent.Flow;
 /**
  * Talks to one upstream registry: authentication (anonymous, the Bearer token flow, Basic),
  * redirects to blob storage (followed without credentials when they lead to another host)
- * and bodies either buffered (manifests, lists) or streamed (blobs).
+ * and bodies either buffered (manifests, lists: the JDK client) or streamed (blobs: {@link BlobStreams}).
  */
 public final class RegistryClient {
 
@@ -26,15 +29,18 @@ public final class RegistryClient {
 
     private final UpstreamRegistry registry;
     private final HttpClient http;
+    private final Hop<Flow.Publisher<List<ByteBuffer>>> streams;
     private final Duration firstByteTimeout;
     private final BearerTokens tokens;
     private final UpstreamHealth health;
     /** Set once the registry asked for Basic credentials, so later requests send them at once. */
     private volatile boolean basicChallenged;
 
-    public RegistryClient(UpstreamRegistry registry, HttpClient http, Duration firstByteTimeout, UpstreamHealth health) {
+    public RegistryClient(UpstreamRegistry registry, HttpClient http, BlobStreams blobStreams, Duration firstByteTimeout,
+                          UpstreamHealth health) {
         this.registry = registry;
         this.http = http;
+        this.streams = (uri, method, headers) -> blobStreams.send(method, uri, headers, firstByteTimeout);
         this.firstByteTimeout = firstByteTimeout;
         this.health = health;
         this.tokens = new BearerTokens(http, registry.credentials(), firstByteTimeout, Clock.systemUTC());
@@ -54,38 +60,58 @@ public final class RegistryClient {
      * whether the length was announced or the body is chunked and only runs on.
      */
     public CompletableFuture<UpstreamResponse<byte[]>> fetch(UpstreamRequest request, long maxBodyBytes) {
-        return send(request, info -> {
+        return send(request, jdk(info -> {
             long declared = info.headers().firstValueAsLong("Content-Length").orElse(0);
             if (declared > maxBodyBytes) {
                 throw new BodyTooLargeException(maxBodyBytes);
             }
             return new LimitedBody(maxBodyBytes);
-        });
+        }));
     }
 
     /** Sends a request whose answer's headers are all that matter (a HEAD). */
     public CompletableFuture<UpstreamResponse<Void>> head(UpstreamRequest request) {
-        return send(request, info -> BodySubscribers.replacing(null));
+        return send(request, jdk(info -> BodySubscribers.replacing(null)));
     }
 
     /**
      * Sends {@code request} and completes when the headers arrive. A successful answer's body
-     * is a publisher the caller must subscribe to (and may cancel); other answers carry none.
+     * is a publisher the caller must subscribe to (and may cancel), with {@link BlobStreams}'
+     * terms: an item's buffers are the subscriber's until it asks for the next, and its methods
+     * must not block. Other answers carry none.
      */
     public CompletableFuture<UpstreamResponse<Flow.Publisher<List<ByteBuffer>>>> open(UpstreamRequest request) {
-        return send(request, info -> info.statusCode() >= 200 && info.statusCode() < 300
-                ? BodySubscribers.ofPublisher()
-                : BodySubscribers.replacing(null));
+        return send(request, streams);
     }
 
-    private <T> CompletableFuture<UpstreamResponse<T>> send(UpstreamRequest request, BodyHandler<T> bodies) {
+    /** Sends one request to one URL as it stands; authentication and redirects are {@link #attempt}'s. */
+    @FunctionalInterface
+    private interface Hop<T> {
+        CompletableFuture<UpstreamResponse<T>> send(URI uri, String method, Map<String, List<String>> headers);
+    }
+
+    /** A hop through the JDK client; an answer that {@link #attempt} acts on (401, a redirect) gets no body. */
+    private <T> Hop<T> jdk(BodyHandler<T> bodies) {
+        BodyHandler<T> handler = info -> info.statusCode() == 401 || isRedirect(info.statusCode())
+                ? BodySubscribers.replacing(null)
+                : bodies.apply(info);
+        return (uri, method, headers) -> {
+            HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
+                    .timeout(firstByteTimeout)
+                    .method(method, HttpRequest.BodyPublishers.noBody());
+            headers.forEach((name, values) -> values.forEach(value -> builder.header(name, value)));
+            return http.sendAsync(builder.build(), handler).thenApply(RegistryClient::wrap);
+        };
+    }
+
+    private <T> CompletableFuture<UpstreamResponse<T>> send(UpstreamRequest request, Hop<T> hop) {
         if (!health.admit()) {
             return CompletableFuture.failedFuture(new UpstreamDownException(registry.name()));
         }
         String scope = "repository:" + request.repository() + ":pull";
         Optional<String> auth = tokens.cached(scope).map(token -> "Bearer " + token)
                 .or(() -> basicChallenged ? registry.credentials().map(Credentials::basicHeader) : Optional.empty());
-        return attempt(request, apiUri(request), auth, scope, bodies, true, 0).whenComplete((response, failure) -> {
+        return attempt(request, apiUri(request), auth, scope, hop, true, 0).whenComplete((response, failure) -> {
             if (failure != null || response.status() >= 500) {
                 health.failed();
             } else {
@@ -95,39 +121,32 @@ public final class RegistryClient {
     }
 
     private <T> CompletableFuture<UpstreamResponse<T>> attempt(UpstreamRequest request, URI uri, Optional<String> auth,
-                                                               String scope, BodyHandler<T> bodies,
+                                                               String scope, Hop<T> hop,
                                                                boolean mayAuthenticate, int redirects) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
-                .timeout(firstByteTimeout)
-                .method(request.method(), HttpRequest.BodyPublishers.noBody());
-        request.headers().forEach((name, values) -> values.forEach(value -> builder.header(name, value)));
-        auth.ifPresent(value -> builder.header("Authorization", value));
-        BodyHandler<T> handler = info -> info.statusCode() == 401 || isRedirect(info.statusCode())
-                ? BodySubscribers.replacing(null)
-                : bodies.apply(info);
-        return http.sendAsync(builder.build(), handler).thenCompose(response -> {
-            int status = response.statusCode();
+        Map<String, List<String>> headers = new LinkedHashMap<>(request.headers());
+        auth.ifPresent(value -> headers.put("Authorization", List.of(value)));
+        return hop.send(uri, request.method(), headers).thenCompose(response -> {
+            int status = response.status();
             if (status == 401 && mayAuthenticate) {
-                return authenticate(response, scope, auth).thenCompose(newAuth -> newAuth.isEmpty()
-                        ? CompletableFuture.completedFuture(wrap(response))
-                        : attempt(request, uri, newAuth, scope, bodies, false, redirects));
+                return authenticate(response.headers(), scope, auth).thenCompose(newAuth -> newAuth.isEmpty()
+                        ? CompletableFuture.completedFuture(response)
+                        : attempt(request, uri, newAuth, scope, hop, false, redirects));
             }
             if (isRedirect(status) && redirects < MAX_REDIRECTS) {
-                Optional<String> location = response.headers().firstValue("Location");
+                Optional<String> location = response.header("Location");
                 if (location.isPresent()) {
                     URI next = uri.resolve(location.get());
                     Optional<String> nextAuth = sameOrigin(uri, next) ? auth : Optional.empty();
-                    return attempt(request, next, nextAuth, scope, bodies, false, redirects + 1);
+                    return attempt(request, next, nextAuth, scope, hop, false, redirects + 1);
                 }
             }
-            return CompletableFuture.completedFuture(wrap(response));
+            return CompletableFuture.completedFuture(response);
         });
     }
 
     /** The Authorization value to retry with, or empty when the challenge cannot be met. */
-    private CompletableFuture<Optional<String>> authenticate(HttpResponse<?> response, String scope,
-                                                             Optional<String> refused) {
-        List<Challenge> challenges = Challenge.parse(String.join(", ", response.headers().allValues("WWW-Authenticate")));
+    private CompletableFuture<Optional<String>> authenticate(HttpHeaders headers, String scope, Optional<String> refused) {
+        List<Challenge> challenges = Challenge.parse(String.join(", ", headers.allValues("WWW-Authenticate")));
         for (Challenge challenge : challenges) {
             if (challenge.scheme().equals("bearer")) {
                 refused.filter(value -> value.startsWith("Bearer "))

@@ -13,13 +13,36 @@ import java.util.Collection;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
-/** A TLS client context that trusts the JDK's CAs and those in a PEM file. */
+/** The CAs an upstream's certificate may chain to: the JDK's, and those in a PEM file. */
 public final class TrustedCas {
 
     private TrustedCas() {
     }
 
+    /** A TLS client context that trusts the JDK's CAs and those in {@code caFile}. */
     public static SSLContext context(Path caFile) {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trustManagers(caFile).getTrustManagers(), null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("cannot use caFile " + caFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The JDK's CAs alone. */
+    public static TrustManagerFactory jdkTrustManagers() {
+        try {
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init((KeyStore) null);
+            return factory;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK's trusted CAs cannot be loaded: " + e.getMessage(), e);
+        }
+    }
+
+    /** The JDK's CAs and those in {@code caFile}. */
+    public static TrustManagerFactory trustManagers(Path caFile) {
         try {
             KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
             try (InputStream jdkCas = Files.newInputStream(Path.of(System.getProperty("java.home"), "lib", "security", "cacerts"))) {
@@ -38,9 +61,7 @@ public final class TrustedCas {
             }
             TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             factory.init(trust);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, factory.getTrustManagers(), null);
-            return context;
+            return factory;
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalArgumentException("cannot use caFile " + caFile + ": " + e.getMessage(), e);
         }

@@ -9,9 +9,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 
+import javax.net.ssl.TrustManagerFactory;
+
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+
 /**
- * One {@link RegistryClient} per configured upstream, sharing one HTTP client (and so one
- * keep-alive connection pool) whose callbacks run on the given executor.
+ * One {@link RegistryClient} per configured upstream, sharing one JDK HTTP client and one set of
+ * {@link BlobStreams} (and so their keep-alive connection pools), whose callbacks run on the given
+ * executor. A registry with a CA of its own gets a client and blob streams of its own: trust is per client.
  */
 public final class UpstreamClients {
 
@@ -36,15 +42,29 @@ public final class UpstreamClients {
      * @param downFor            how long it stays down before a probe is let through
      * @param offline            never send anything upstream
      */
-    public UpstreamClients(Collection<UpstreamRegistry> registries, Executor executor, Duration connectTimeout,
+    public UpstreamClients(Collection<UpstreamRegistry> registries, Executor executor, Connections connections,
                            Duration firstByteTimeout, int failuresToMarkDown, Duration downFor, boolean offline) {
-        HttpClient shared = newHttpClient(executor, connectTimeout);
+        HttpClient shared = newHttpClient(executor, connections.connectTimeout());
+        BlobStreams sharedStreams = connections.blobStreams(TrustedCas.jdkTrustManagers(), executor);
         for (UpstreamRegistry registry : registries) {
-            // A registry with a CA of its own gets a client of its own: trust is per client.
             HttpClient http = registry.caFile().isEmpty() ? shared
-                    : newClient(executor, connectTimeout).sslContext(TrustedCas.context(registry.caFile().get())).build();
-            byName.put(registry.name(), new RegistryClient(registry, http, firstByteTimeout,
+                    : newClient(executor, connections.connectTimeout())
+                            .sslContext(TrustedCas.context(registry.caFile().get())).build();
+            BlobStreams streams = registry.caFile().isEmpty() ? sharedStreams
+                    : connections.blobStreams(TrustedCas.trustManagers(registry.caFile().get()), executor);
+            byName.put(registry.name(), new RegistryClient(registry, http, streams, firstByteTimeout,
                     newHealth(failuresToMarkDown, downFor, offline)));
+        }
+    }
+
+    /**
+     * How connections to upstream are made: the event loops blob streams run on (and the channel
+     * class that goes with them), and the connect timeout.
+     */
+    public record Connections(EventLoopGroup loops, Class<? extends Channel> channelType, Duration connectTimeout) {
+
+        BlobStreams blobStreams(TrustManagerFactory trust, Executor callbacks) {
+            return new BlobStreams(loops, channelType, connectTimeout, trust, callbacks);
         }
     }
 

@@ -127,7 +127,8 @@ final class ChunkDownload {
         private ScheduledFuture<?> watchdog;
         private volatile long lastBytesNanos = System.nanoTime();
         private long skip;
-        private boolean over;
+        /** Set once, under the attempt's lock; read by the write steps, which must then give the body up. */
+        private volatile boolean over;
 
         Attempt(long from) {
             this.from = from;
@@ -195,6 +196,11 @@ final class ChunkDownload {
 
         @Override
         public void onSubscribe(Flow.Subscription s) {
+            if (over) {
+                // Stopped while the answer was on its way: its body is nobody's.
+                s.cancel();
+                return;
+            }
             subscription = s;
             long period = Math.max(job.settings().idleTimeout().toMillis() / 4, 50);
             watchdog = job.timer().scheduleAtFixedRate(this::checkIdle, period, period, TimeUnit.MILLISECONDS);
@@ -234,6 +240,8 @@ final class ChunkDownload {
 
         private void write(List<ByteBuffer> buffers) {
             if (over) {
+                // The buffers go back to upstream's pool only when the body is asked for more or cancelled.
+                subscription.cancel();
                 return;
             }
             job.received(buffers.stream().mapToLong(ByteBuffer::remaining).sum());
@@ -314,7 +322,8 @@ final class ChunkDownload {
 
         void stop() {
             if (end() && subscription != null) {
-                subscription.cancel();
+                // After any write under way: cancelling hands its buffers back to upstream's pool.
+                then(subscription::cancel);
             }
         }
 

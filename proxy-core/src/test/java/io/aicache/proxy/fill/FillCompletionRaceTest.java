@@ -13,7 +13,9 @@ import java.util.Comparator;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
@@ -27,10 +29,16 @@ import io.aicache.proxy.testsupport.RecordedRequest;
 import io.aicache.proxy.testsupport.TestBlobs;
 import io.aicache.storage.BlobStore;
 import io.aicache.storage.Digest;
+import io.aicache.upstream.BlobStreams;
 import io.aicache.upstream.RegistryClient;
 import io.aicache.upstream.RetryPolicy;
+import io.aicache.upstream.TrustedCas;
 import io.aicache.upstream.UpstreamHealth;
 import io.aicache.upstream.UpstreamRegistry;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
 
 /**
  * The end of a fill when hashing the prefix overtakes the bookkeeping of the last chunk.
@@ -51,6 +59,7 @@ class FillCompletionRaceTest {
 
     private final FaultyUpstream upstream = FaultyUpstream.start();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    private final EventLoopGroup upstreamLoops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private Path dataDir;
     private BlobStore store;
     private Fills fills;
@@ -62,6 +71,7 @@ class FillCompletionRaceTest {
         }
         upstream.close();
         timer.shutdownNow();
+        upstreamLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         if (store != null) {
             store.close();
         }
@@ -90,6 +100,8 @@ class FillCompletionRaceTest {
                 new UpstreamRegistry("registry.test", upstream.endpoint(), Optional.empty(), false),
                 HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                         .followRedirects(HttpClient.Redirect.NEVER).build(),
+                new BlobStreams(upstreamLoops, NioSocketChannel.class, Duration.ofSeconds(5),
+                        TrustedCas.jdkTrustManagers(), ForkJoinPool.commonPool()),
                 Duration.ofSeconds(30), new UpstreamHealth(5, Duration.ofSeconds(30), Clock.systemUTC()));
         Digest blobDigest = Digest.parse(digest);
 

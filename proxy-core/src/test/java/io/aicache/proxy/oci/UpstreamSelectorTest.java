@@ -8,22 +8,37 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import io.aicache.proxy.http.ErrorCode;
 import io.aicache.proxy.http.RegistryException;
 import io.aicache.upstream.UpstreamClients;
 import io.aicache.upstream.UpstreamRegistry;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
 
 class UpstreamSelectorTest {
+
+    /** Never started: selecting an upstream sends nothing. */
+    private static final EventLoopGroup LOOPS = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
 
     private final UpstreamSelector selector = new UpstreamSelector(new UpstreamClients(List.of(
             new UpstreamRegistry("docker.io", URI.create("https://registry-1.docker.io"), Optional.empty(), true),
             new UpstreamRegistry("ghcr.io", URI.create("https://ghcr.io"), Optional.empty(), false),
             new UpstreamRegistry("registry.test:5000", URI.create("http://127.0.0.1:5000"), Optional.empty(), false)),
-            ForkJoinPool.commonPool(), Duration.ofSeconds(1), Duration.ofSeconds(1), 5, Duration.ofSeconds(30), false),
+            ForkJoinPool.commonPool(), new UpstreamClients.Connections(LOOPS, NioSocketChannel.class, Duration.ofSeconds(1)),
+            Duration.ofSeconds(1), 5, Duration.ofSeconds(30), false),
             "docker.io");
+
+    @AfterAll
+    static void stopLoops() {
+        LOOPS.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
 
     @Test
     void namespaceParameterPicksTheRegistry() {

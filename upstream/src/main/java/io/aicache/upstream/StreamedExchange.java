@@ -1,0 +1,321 @@
+package io.aicache.upstream;
+
+import java.io.IOException;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+
+/**
+ * One request and its answer on a connection of {@link BlobStreams}, and the answer's body as a
+ * publisher. The connection reads only when asked ({@code autoRead} off): it reads on while less
+ * than {@link #READ_AHEAD} bytes wait for the subscriber, so a slow disk slows upstream down
+ * instead of filling memory. Everything here runs on the connection's event loop.
+ */
+final class StreamedExchange extends ChannelInboundHandlerAdapter
+        implements Flow.Publisher<List<ByteBuffer>>, Flow.Subscription {
+
+    /** Bytes read ahead of the subscriber; past this the connection waits for it. */
+    static final int READ_AHEAD = 1 << 20;
+    /** An unwanted body (a redirect's, an error's) longer than this closes the connection rather than being read. */
+    private static final int DRAIN_LIMIT = 64 * 1024;
+    private static final String HANDLER_NAME = "aicache-exchange";
+
+    private final BlobStreams streams;
+    private final Origin origin;
+    private final Channel channel;
+    private final CompletableFuture<UpstreamResponse<Flow.Publisher<List<ByteBuffer>>>> answer;
+    /** Sends the request again on a new connection, when a kept one turns out closed; null on a new one. */
+    private final Runnable onStale;
+    private ScheduledFuture<?> firstByteTimer;
+    private boolean headSeen;
+    private boolean keepAlive;
+    private boolean bodyEnded;
+    /** The body is unwanted (not a 2xx answer, or the subscriber cancelled): read and dropped, or the connection closed. */
+    private boolean dropping;
+    private long dropped;
+    /** The connection went back to the pool or was closed: it is no longer this exchange's. */
+    private boolean connectionDone;
+    private Flow.Subscriber<? super List<ByteBuffer>> subscriber;
+    /** onComplete or onError was signalled, or the subscriber cancelled. */
+    private boolean signalledEnd;
+    private Throwable failure;
+    private long demand;
+    private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
+    private long pendingBytes;
+    private List<ByteBuf> delivered = List.of();
+    private long deliveredBytes;
+
+    StreamedExchange(BlobStreams streams, Origin origin, Channel channel,
+                     CompletableFuture<UpstreamResponse<Flow.Publisher<List<ByteBuffer>>>> answer, Runnable onStale) {
+        this.streams = streams;
+        this.origin = origin;
+        this.channel = channel;
+        this.answer = answer;
+        this.onStale = onStale;
+    }
+
+    void start(HttpRequest request, Duration firstByteTimeout) {
+        channel.eventLoop().execute(() -> {
+            channel.pipeline().addLast(HANDLER_NAME, this);
+            firstByteTimer = channel.eventLoop().schedule(() -> failBeforeHead(new HttpTimeoutException(
+                    "upstream " + origin.hostHeader() + " sent no answer within " + firstByteTimeout.toMillis() + " ms"), false),
+                    firstByteTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            channel.writeAndFlush(request).addListener((ChannelFutureListener) written -> {
+                if (!written.isSuccess()) {
+                    failBeforeHead(written.cause(), true);
+                }
+            });
+            channel.read();
+        });
+    }
+
+    // ---- the connection's side ---------------------------------------------------------------
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object message) {
+        try {
+            if (message instanceof HttpResponse response) {
+                head(response);
+            }
+            if (message instanceof HttpContent content) {
+                body(content);
+            }
+        } finally {
+            ReferenceCountUtil.release(message);
+        }
+    }
+
+    private void head(HttpResponse response) {
+        int status = response.status().code();
+        if (status < 200 || headSeen) {
+            return; // an interim answer (100 Continue): the real one follows
+        }
+        headSeen = true;
+        firstByteTimer.cancel(false);
+        keepAlive = HttpUtil.isKeepAlive(response);
+        boolean streamed = status < 300;
+        dropping = !streamed;
+        UpstreamResponse<Flow.Publisher<List<ByteBuffer>>> head = new UpstreamResponse<>(status,
+                headersOf(response), streamed ? this : null);
+        streams.answered(() -> answer.complete(head));
+    }
+
+    private void body(HttpContent content) {
+        if (!headSeen) {
+            return; // the end of an interim answer
+        }
+        ByteBuf bytes = content.content();
+        if (dropping) {
+            dropped += bytes.readableBytes();
+        } else if (bytes.isReadable()) {
+            pending.add(bytes.retain());
+            pendingBytes += bytes.readableBytes();
+        }
+        if (content instanceof LastHttpContent) {
+            bodyEnded = true;
+            // Off the pipeline from here: no channelReadComplete will come to hand on the rest.
+            releaseConnection(keepAlive);
+            deliver();
+        } else if (dropping && (dropped > DRAIN_LIMIT || signalledEnd)) {
+            releaseConnection(false);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        deliver();
+        readOnIfRoom();
+    }
+
+    private void readOnIfRoom() {
+        if (!connectionDone && (dropping || pendingBytes + deliveredBytes < READ_AHEAD)) {
+            channel.read();
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        connectionFailed(cause instanceof IOException ? cause : new IOException(cause.getMessage(), cause));
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        connectionFailed(new IOException("upstream " + origin.hostHeader() + " closed the connection "
+                + (headSeen ? "in the middle of the body" : "before answering")));
+    }
+
+    private void connectionFailed(Throwable cause) {
+        if (!headSeen) {
+            failBeforeHead(cause, true);
+        } else if (!bodyEnded && !connectionDone) {
+            connectionDone = true;
+            channel.close();
+            failure = cause;
+            deliver();
+        }
+    }
+
+    private void failBeforeHead(Throwable cause, boolean connectionProblem) {
+        if (headSeen || connectionDone) {
+            return;
+        }
+        connectionDone = true;
+        firstByteTimer.cancel(false);
+        channel.close();
+        if (connectionProblem && onStale != null) {
+            onStale.run();
+        } else {
+            streams.answered(() -> answer.completeExceptionally(cause));
+        }
+    }
+
+    /** The connection is done with this exchange: back to the pool when its answer ended cleanly, else closed. */
+    private void releaseConnection(boolean reusable) {
+        if (connectionDone) {
+            return;
+        }
+        connectionDone = true;
+        channel.pipeline().remove(this);
+        if (reusable) {
+            streams.park(origin, channel);
+        } else {
+            channel.close();
+        }
+    }
+
+    // ---- the subscriber's side ---------------------------------------------------------------
+
+    @Override
+    public void subscribe(Flow.Subscriber<? super List<ByteBuffer>> candidate) {
+        channel.eventLoop().execute(() -> {
+            if (subscriber != null) {
+                candidate.onSubscribe(new Flow.Subscription() {
+                    @Override
+                    public void request(long n) {
+                    }
+
+                    @Override
+                    public void cancel() {
+                    }
+                });
+                candidate.onError(new IllegalStateException("an answer's body has one subscriber"));
+                return;
+            }
+            subscriber = candidate;
+            candidate.onSubscribe(this);
+            deliver();
+        });
+    }
+
+    @Override
+    public void request(long n) {
+        channel.eventLoop().execute(() -> {
+            // The last item's buffers are done with: asking for more says so.
+            releaseDelivered();
+            if (signalledEnd) {
+                return;
+            }
+            if (n <= 0) {
+                releasePending();
+                failure = new IllegalArgumentException("request(" + n + "): demand must be positive");
+                deliver();
+                return;
+            }
+            demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
+            deliver();
+            readOnIfRoom();
+        });
+    }
+
+    @Override
+    public void cancel() {
+        channel.eventLoop().execute(() -> {
+            releaseDelivered();
+            releasePending();
+            if (signalledEnd) {
+                return;
+            }
+            signalledEnd = true;
+            if (!bodyEnded) {
+                // The rest may be a gigabyte: closing costs a new connection, reading it on costs the gigabyte.
+                releaseConnection(false);
+            }
+        });
+    }
+
+    /**
+     * Hands on what is pending when there is demand, then the end or the failure once nothing is:
+     * bytes that came before a cut are good bytes, and a fill resumes after them. The item last
+     * handed on stays the subscriber's, even past the end, until it asks for more or cancels.
+     */
+    private void deliver() {
+        if (subscriber == null || signalledEnd) {
+            return;
+        }
+        if (demand > 0 && !pending.isEmpty()) {
+            releaseDelivered();
+            List<ByteBuf> batch = new ArrayList<>(pending);
+            List<ByteBuffer> views = new ArrayList<>(batch.size());
+            for (ByteBuf bytes : batch) {
+                Collections.addAll(views, bytes.nioBuffers());
+            }
+            pending.clear();
+            delivered = batch;
+            deliveredBytes = pendingBytes;
+            pendingBytes = 0;
+            demand--;
+            subscriber.onNext(views);
+        }
+        if (pending.isEmpty() && !signalledEnd && (failure != null || bodyEnded)) {
+            signalledEnd = true;
+            if (failure != null) {
+                subscriber.onError(failure);
+            } else {
+                subscriber.onComplete();
+            }
+        }
+    }
+
+    private void releaseDelivered() {
+        delivered.forEach(ByteBuf::release);
+        delivered = List.of();
+        deliveredBytes = 0;
+    }
+
+    private void releasePending() {
+        pending.forEach(ByteBuf::release);
+        pending.clear();
+        pendingBytes = 0;
+    }
+
+    private static HttpHeaders headersOf(HttpResponse response) {
+        Map<String, List<String>> map = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        for (Map.Entry<String, String> header : response.headers()) {
+            map.computeIfAbsent(header.getKey(), name -> new ArrayList<>()).add(header.getValue());
+        }
+        return HttpHeaders.of(map, (name, value) -> true);
+    }
+}
