@@ -22,9 +22,10 @@ import io.netty.channel.EventLoopGroup;
 public final class UpstreamClients {
 
     /**
-     * Bytes the JDK client reads from a socket at once. Its default, 16 KiB, costs a 1 GiB fill
-     * 65,536 reads, body callbacks and file writes; at 128 KiB the fill takes about 40% less CPU
-     * (BENCHMARKS.md). Read once, when the first JDK client is built: set here, before it is.
+     * Bytes the JDK client reads from a socket at once. Its default, 16 KiB, makes a large body
+     * (a Helm index, a chart) 64 reads, callbacks and copies per MiB; 128 KiB took a fill through
+     * the JDK client 40% less CPU (BENCHMARKS.md) before blobs moved to {@link BlobStreams}. Read
+     * once, when the first JDK client is built: set here, before it is.
      */
     static final String READ_BUFFER_PROPERTY = "jdk.httpclient.bufsize";
     static final String READ_BUFFER_BYTES = Integer.toString(128 * 1024);
