@@ -15,16 +15,20 @@ A body that is not hashed is dropped in the kernel: recv(MSG_TRUNC) on a TCP soc
 without copying them out. A client that copies every byte (curl, or wrk's 8 KiB reads) costs the
 machine about as much as the server that sends it; on a benchmark's shared two cores that measures
 the clients. In a cluster each client has a node of its own. A hashed body is read straight into
-one buffer and hashed there (no pipe to a hashing process).
+one buffer and hashed there (no pipe to a hashing process). Sockets block, with the timeout set in
+the kernel (SO_RCVTIMEO), and each read waits for a whole READ (MSG_WAITALL): with Python's own
+timeouts every read is a poll and a recv of whatever has come, and 32 threads dropping 64 KiB at a
+time spend the run queueing for Python's lock.
 """
 import hashlib
 import socket
+import struct
 import sys
 import threading
 import time
 import urllib.parse
 
-READ = 4 << 20
+READ = 1 << 20
 
 
 class Answer:
@@ -53,6 +57,15 @@ class Answer:
                 raise ValueError("a body sent with Transfer-Encoding %s" % value.strip().decode())
 
 
+def connect(target, timeout):
+    sock = socket.create_connection((target.hostname, target.port or 80), timeout=timeout)
+    sock.settimeout(None)
+    limit = struct.pack("ll", int(timeout), int(timeout % 1 * 1e6))
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, limit)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, limit)
+    return sock
+
+
 def request_bytes(target, keep_alive):
     path = target.path + ("?" + target.query if target.query else "")
     return ("GET %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: aicache-bench\r\n%s\r\n"
@@ -67,12 +80,11 @@ def read_body(sock, answer, sink, hasher, deadline):
     view = memoryview(sink)
     while (answer.length is None or size < answer.length) and time.monotonic() < deadline:
         want = READ if answer.length is None else min(READ, answer.length - size)
-        sock.settimeout(max(deadline - time.monotonic(), 0.001))
         if hasher:
-            n = sock.recv_into(sink, want)
+            n = sock.recv_into(sink, want, socket.MSG_WAITALL)
             hasher.update(view[:n])
         else:
-            n = sock.recv_into(sink, want, socket.MSG_TRUNC)
+            n = sock.recv_into(sink, want, socket.MSG_WAITALL | socket.MSG_TRUNC)
         if n == 0:
             break
         size += n
@@ -86,14 +98,14 @@ def get(url, timeout, hashing):
     hasher = hashlib.sha256() if hashing else None
     status, ttfb, size, rc = 0, 0.0, 0, 0
     try:
-        with socket.create_connection((target.hostname, target.port or 80), timeout=timeout) as sock:
+        with connect(target, timeout) as sock:
             sock.sendall(request_bytes(target, keep_alive=False))
             answer = Answer(sock)
             status, ttfb = answer.status, time.monotonic() - start
             size = read_body(sock, answer, bytearray(READ), hasher, deadline)
             if answer.length is not None and size < answer.length:
                 rc = 28 if time.monotonic() >= deadline else 18
-    except socket.timeout:
+    except (socket.timeout, BlockingIOError):
         rc = 28
     except (OSError, ValueError) as e:
         print("bench-http: %s" % e, file=sys.stderr)
@@ -119,7 +131,7 @@ def load(url, connections, seconds):
         while time.monotonic() < deadline:
             try:
                 if sock is None:
-                    sock = socket.create_connection((target.hostname, target.port or 80), timeout=120)
+                    sock = connect(target, 120)
                 sock.sendall(request)
                 answer = Answer(sock)
                 if answer.status != 200 or answer.length is None:
