@@ -110,7 +110,8 @@ public final class BlobStreams implements AutoCloseable {
         if (reused == null) {
             onFreshConnection.run();
         } else {
-            // A kept connection the server has closed meanwhile fails before any answer: then once more on a new one.
+            // A kept connection that fails before the answer's first body byte (closed by the server meanwhile, or
+            // cut after the head) is the connection's fault: then once more on a new one.
             new StreamedExchange(this, origin, reused, answer, onFreshConnection)
                     .start(request(method, uri, headers, origin), firstByteTimeout);
         }

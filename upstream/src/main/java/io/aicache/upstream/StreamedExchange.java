@@ -51,6 +51,15 @@ final class StreamedExchange extends ChannelInboundHandlerAdapter
     private final Runnable onStale;
     private ScheduledFuture<?> firstByteTimer;
     private boolean headSeen;
+    /** The answer's head, held until its body's first bytes (or its end) come too. */
+    private UpstreamResponse<Flow.Publisher<List<ByteBuffer>>> head;
+    /**
+     * The caller has the answer. Until then a kept connection that fails is replaced: a server
+     * may take a request, send the head and cut the connection before any body byte (one that
+     * closes connections after so many bytes does), and that is the connection's fault, not the
+     * request's.
+     */
+    private boolean answered;
     private boolean keepAlive;
     private boolean bodyEnded;
     /** The body is unwanted (not a 2xx answer, or the subscriber cancelled): read and dropped, or the connection closed. */
@@ -80,12 +89,12 @@ final class StreamedExchange extends ChannelInboundHandlerAdapter
     void start(HttpRequest request, Duration firstByteTimeout) {
         channel.eventLoop().execute(() -> {
             channel.pipeline().addLast(HANDLER_NAME, this);
-            firstByteTimer = channel.eventLoop().schedule(() -> failBeforeHead(new HttpTimeoutException(
+            firstByteTimer = channel.eventLoop().schedule(() -> failBeforeAnswer(new HttpTimeoutException(
                     "upstream " + origin.hostHeader() + " sent no answer within " + firstByteTimeout.toMillis() + " ms"), false),
                     firstByteTimeout.toMillis(), TimeUnit.MILLISECONDS);
             channel.writeAndFlush(request).addListener((ChannelFutureListener) written -> {
                 if (!written.isSuccess()) {
-                    failBeforeHead(written.cause(), true);
+                    failBeforeAnswer(written.cause(), true);
                 }
             });
             channel.read();
@@ -118,9 +127,7 @@ final class StreamedExchange extends ChannelInboundHandlerAdapter
         keepAlive = HttpUtil.isKeepAlive(response);
         boolean streamed = status < 300;
         dropping = !streamed;
-        UpstreamResponse<Flow.Publisher<List<ByteBuffer>>> head = new UpstreamResponse<>(status,
-                headersOf(response), streamed ? this : null);
-        streams.answered(() -> answer.complete(head));
+        head = new UpstreamResponse<>(status, headersOf(response), streamed ? this : null);
     }
 
     private void body(HttpContent content) {
@@ -133,6 +140,11 @@ final class StreamedExchange extends ChannelInboundHandlerAdapter
         } else if (bytes.isReadable()) {
             pending.add(bytes.retain());
             pendingBytes += bytes.readableBytes();
+        }
+        if (!answered) {
+            answered = true;
+            UpstreamResponse<Flow.Publisher<List<ByteBuffer>>> complete = head;
+            streams.answered(() -> answer.complete(complete));
         }
         if (content instanceof LastHttpContent) {
             bodyEnded = true;
@@ -164,12 +176,12 @@ final class StreamedExchange extends ChannelInboundHandlerAdapter
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         connectionFailed(new IOException("upstream " + origin.hostHeader() + " closed the connection "
-                + (headSeen ? "in the middle of the body" : "before answering")));
+                + (answered ? "in the middle of the body" : "before answering")));
     }
 
     private void connectionFailed(Throwable cause) {
-        if (!headSeen) {
-            failBeforeHead(cause, true);
+        if (!answered) {
+            failBeforeAnswer(cause, true);
         } else if (!bodyEnded && !connectionDone) {
             connectionDone = true;
             channel.close();
@@ -178,8 +190,8 @@ final class StreamedExchange extends ChannelInboundHandlerAdapter
         }
     }
 
-    private void failBeforeHead(Throwable cause, boolean connectionProblem) {
-        if (headSeen || connectionDone) {
+    private void failBeforeAnswer(Throwable cause, boolean connectionProblem) {
+        if (answered || connectionDone) {
             return;
         }
         connectionDone = true;

@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.AfterEach;
@@ -80,6 +81,26 @@ class BlobStreamsTest {
                 connection.write(ok("hello"));
             }
             // no "Connection: close": the client keeps the connection and finds it closed on its next request
+        });
+        assertEquals("hello", Body.read(get("/blob", WAIT)));
+        assertEquals("hello", Body.read(get("/blob", WAIT)));
+        assertEquals(2, server.connections());
+    }
+
+    @Test
+    void aKeptConnectionCutRightAfterTheNextHeadIsReplacedWithoutAFailure() throws Exception {
+        AtomicInteger connection = new AtomicInteger();
+        server = new ScriptedServer(socket -> {
+            boolean first = connection.incrementAndGet() == 1;
+            int answered = 0;
+            while (socket.readRequest() != null) {
+                if (first && answered++ == 1) {
+                    // A server that closes connections after so many bytes: the head, then nothing.
+                    socket.write("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n");
+                    return;
+                }
+                socket.write(ok("hello"));
+            }
         });
         assertEquals("hello", Body.read(get("/blob", WAIT)));
         assertEquals("hello", Body.read(get("/blob", WAIT)));
