@@ -167,6 +167,11 @@ pull_field() {
     END { if (f == "ttfb") print t; else if (f == "total") print s; else print z }' "$work/pulls/$1.out"
 }
 
+# settle_disk: writes every dirty page out before a measurement. Pushing gigabytes upstream, or the
+# previous server's cold pull, leaves the kernel writing back for tens of seconds; that writeback
+# (its CPU, and every fsync queued behind it) would land in whichever measurement came next.
+settle_disk() { sync; }
+
 peak_rss_mib() { awk '/^VmHWM:/ {printf "%.0f\n", $2 / 1024}' "/proc/$1/status"; }
 
 # ---- the rate-limited upstream front --------------------------------------------------------------
