@@ -35,7 +35,7 @@ public record ManifestsConfig(Duration tagTtl, List<TagTtl> tagTtls, Duration st
      */
     public Duration ttlOf(String tag, Duration registryTtl) {
         for (TagTtl rule : tagTtls) {
-            if (rule.compiled().matcher(tag).matches()) {
+            if (rule.compiled().matches(tag)) {
                 return rule.ttl();
             }
         }
@@ -56,10 +56,10 @@ public record ManifestsConfig(Duration tagTtl, List<TagTtl> tagTtls, Duration st
         }
 
         /** Patterns are matched on every tag request: each is compiled once. */
-        private static final Map<String, Pattern> COMPILED = new ConcurrentHashMap<>();
+        private static final Map<String, PerThreadMatcher> COMPILED = new ConcurrentHashMap<>();
 
-        Pattern compiled() {
-            return COMPILED.computeIfAbsent(pattern, Pattern::compile);
+        PerThreadMatcher compiled() {
+            return COMPILED.computeIfAbsent(pattern, text -> new PerThreadMatcher(Pattern.compile(text)));
         }
     }
 }
