@@ -50,8 +50,7 @@ final class StreamedExchange extends ChannelInboundHandlerAdapter
     /** Sends the request again on a new connection, when a kept one turns out closed; null on a new one. */
     private final Runnable onStale;
     private ScheduledFuture<?> firstByteTimer;
-    private boolean headSeen;
-    /** The answer's head, held until its body's first bytes (or its end) come too. */
+    /** The answer's head once it came, held until its body's first bytes (or its end) come too. */
     private UpstreamResponse<Flow.Publisher<List<ByteBuffer>>> head;
     /**
      * The caller has the answer. Until then a kept connection that fails is replaced: a server
@@ -62,7 +61,7 @@ final class StreamedExchange extends ChannelInboundHandlerAdapter
     private boolean answered;
     private boolean keepAlive;
     private boolean bodyEnded;
-    /** The body is unwanted (not a 2xx answer, or the subscriber cancelled): read and dropped, or the connection closed. */
+    /** The body is unwanted (not a 2xx answer): read and dropped, or the connection closed past {@link #DRAIN_LIMIT}. */
     private boolean dropping;
     private long dropped;
     /** The connection went back to the pool or was closed: it is no longer this exchange's. */
@@ -119,10 +118,9 @@ final class StreamedExchange extends ChannelInboundHandlerAdapter
 
     private void head(HttpResponse response) {
         int status = response.status().code();
-        if (status < 200 || headSeen) {
+        if (status < 200 || head != null) {
             return; // an interim answer (100 Continue): the real one follows
         }
-        headSeen = true;
         firstByteTimer.cancel(false);
         keepAlive = HttpUtil.isKeepAlive(response);
         boolean streamed = status < 300;
@@ -131,7 +129,7 @@ final class StreamedExchange extends ChannelInboundHandlerAdapter
     }
 
     private void body(HttpContent content) {
-        if (!headSeen) {
+        if (head == null) {
             return; // the end of an interim answer
         }
         ByteBuf bytes = content.content();
@@ -151,7 +149,7 @@ final class StreamedExchange extends ChannelInboundHandlerAdapter
             // Off the pipeline from here: no channelReadComplete will come to hand on the rest.
             releaseConnection(keepAlive);
             deliver();
-        } else if (dropping && (dropped > DRAIN_LIMIT || signalledEnd)) {
+        } else if (dropping && dropped > DRAIN_LIMIT) {
             releaseConnection(false);
         }
     }
