@@ -139,18 +139,21 @@ final class StreamedExchange extends ChannelInboundHandlerAdapter
             pending.add(bytes.retain());
             pendingBytes += bytes.readableBytes();
         }
+        if (content instanceof LastHttpContent) {
+            bodyEnded = true;
+            releaseConnection(keepAlive);
+        } else if (dropping && dropped > DRAIN_LIMIT) {
+            releaseConnection(false);
+        }
+        // After the connection is back in the pool: the caller's next request may reuse it at once.
         if (!answered) {
             answered = true;
             UpstreamResponse<Flow.Publisher<List<ByteBuffer>>> complete = head;
             streams.answered(() -> answer.complete(complete));
         }
-        if (content instanceof LastHttpContent) {
-            bodyEnded = true;
-            // Off the pipeline from here: no channelReadComplete will come to hand on the rest.
-            releaseConnection(keepAlive);
+        if (bodyEnded) {
+            // Off the pipeline now: no channelReadComplete will come to hand on the rest.
             deliver();
-        } else if (dropping && dropped > DRAIN_LIMIT) {
-            releaseConnection(false);
         }
     }
 
