@@ -88,7 +88,8 @@ public final class BlobStreams implements AutoCloseable {
 
     /**
      * Sends {@code method uri} with {@code headers}; completes on the callbacks executor once the
-     * answer's head is in, or fails when none came within {@code firstByteTimeout}. A 2xx answer's
+     * answer's head and its body's first bytes (or its end) are in, or fails when no head came
+     * within {@code firstByteTimeout}. A 2xx answer's
      * body is a publisher to subscribe to (or cancel): each item's buffers are the subscriber's
      * until it asks for more or cancels, when they go back to the pool (with more than one item
      * asked for, only until {@code onNext} returns), and its methods are called on the

@@ -21,12 +21,17 @@ public final class TrustedCas {
 
     /** A TLS client context that trusts the JDK's CAs and those in {@code caFile}. */
     public static SSLContext context(Path caFile) {
+        return context(trustManagers(caFile));
+    }
+
+    /** A TLS client context that trusts what {@code trust} trusts. */
+    public static SSLContext context(TrustManagerFactory trust) {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, trustManagers(caFile).getTrustManagers(), null);
+            context.init(null, trust.getTrustManagers(), null);
             return context;
         } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException("cannot use caFile " + caFile + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot set up a TLS client context: " + e.getMessage(), e);
         }
     }
 

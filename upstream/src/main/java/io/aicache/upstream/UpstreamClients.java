@@ -48,11 +48,13 @@ public final class UpstreamClients {
         HttpClient shared = newHttpClient(executor, connections.connectTimeout());
         BlobStreams sharedStreams = connections.blobStreams(TrustedCas.jdkTrustManagers(), executor);
         for (UpstreamRegistry registry : registries) {
-            HttpClient http = registry.caFile().isEmpty() ? shared
-                    : newClient(executor, connections.connectTimeout())
-                            .sslContext(TrustedCas.context(registry.caFile().get())).build();
-            BlobStreams streams = registry.caFile().isEmpty() ? sharedStreams
-                    : connections.blobStreams(TrustedCas.trustManagers(registry.caFile().get()), executor);
+            HttpClient http = shared;
+            BlobStreams streams = sharedStreams;
+            if (registry.caFile().isPresent()) {
+                TrustManagerFactory trust = TrustedCas.trustManagers(registry.caFile().get());
+                http = newClient(executor, connections.connectTimeout()).sslContext(TrustedCas.context(trust)).build();
+                streams = connections.blobStreams(trust, executor);
+            }
             byName.put(registry.name(), new RegistryClient(registry, http, streams, firstByteTimeout,
                     newHealth(failuresToMarkDown, downFor, offline)));
         }
