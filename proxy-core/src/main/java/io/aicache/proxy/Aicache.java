@@ -84,7 +84,7 @@ public final class Aicache implements AutoCloseable {
         upstreamExecutor = Executors.newFixedThreadPool(2, named("aicache-upstream"));
         Transport transport = Transport.best();
         // Reading sockets into buffers is light work: one loop carries gigabytes a second.
-        upstreamLoops = transport.newGroup(Math.max(1, Runtime.getRuntime().availableProcessors() / 4));
+        upstreamLoops = transport.newGroup("aicache-blobs", Math.max(1, Runtime.getRuntime().availableProcessors() / 4));
         timer = Executors.newSingleThreadScheduledExecutor(named("aicache-timer"));
         store = BlobStore.open(storage.dataDir(), storage.indexCache().bytes(), storageExecutor, storage.budget());
         try {

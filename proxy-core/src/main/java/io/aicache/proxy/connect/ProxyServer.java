@@ -57,7 +57,7 @@ public final class ProxyServer implements AutoCloseable {
         ConnectHandler connect = new ConnectHandler(new ProxyCredentials(config.username(), config.password()),
                 policy, interceptor, tunnels, services.metrics());
         try {
-            this.listener = new Listener(config.address(), ioThreads, new ProxyPipeline(connect));
+            this.listener = new Listener("aicache-proxy", config.address(), ioThreads, new ProxyPipeline(connect));
         } catch (RuntimeException | InterruptedException e) {
             resolver.shutdownNow();
             throw e;

@@ -16,10 +16,14 @@ public final class Listener implements AutoCloseable {
     private final EventLoopGroup workerGroup;
     private final Channel channel;
 
-    /** @param address where to bind; an unresolved host is resolved here */
-    public Listener(InetSocketAddress address, int ioThreads, ChannelHandler initializer) throws InterruptedException {
-        this.bossGroup = transport.newGroup(1);
-        this.workerGroup = transport.newGroup(ioThreads);
+    /**
+     * @param name    its threads' name: {@code <name>-accept-…} and {@code <name>-…}
+     * @param address where to bind; an unresolved host is resolved here
+     */
+    public Listener(String name, InetSocketAddress address, int ioThreads, ChannelHandler initializer)
+            throws InterruptedException {
+        this.bossGroup = transport.newGroup(name + "-accept", 1);
+        this.workerGroup = transport.newGroup(name, ioThreads);
         InetSocketAddress bindTo = address.isUnresolved()
                 ? new InetSocketAddress(address.getHostString(), address.getPort()) : address;
         try {

@@ -19,7 +19,7 @@ public final class RegistryServer implements AutoCloseable {
     /** @param tls the TLS context, or {@code null} to serve plain HTTP */
     public RegistryServer(InetSocketAddress address, int ioThreads, ChannelHandler application,
                           ReloadingServerContext tls) throws InterruptedException {
-        this.listener = new Listener(address, ioThreads, new RegistryChannelInitializer(application, tls));
+        this.listener = new Listener("aicache-http", address, ioThreads, new RegistryChannelInitializer(application, tls));
         LOG.info("registry listener on {} ({} transport, {})", listener.localAddress(), listener.transport(),
                 tls == null ? "plain HTTP" : "TLS by " + TlsProvider.provider());
     }

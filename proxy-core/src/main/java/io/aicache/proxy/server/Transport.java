@@ -12,6 +12,7 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
 
 /** The socket transport: native epoll on Linux (sendfile, fewer copies), NIO elsewhere. */
 public enum Transport {
@@ -21,9 +22,10 @@ public enum Transport {
         return Epoll.isAvailable() ? EPOLL : NIO;
     }
 
-    public EventLoopGroup newGroup(int threads) {
+    /** @param name what its threads are called, so that {@code top -H} and thread dumps tell the groups apart */
+    public EventLoopGroup newGroup(String name, int threads) {
         IoHandlerFactory factory = this == EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        return new MultiThreadIoEventLoopGroup(threads, factory);
+        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name), factory);
     }
 
     public Class<? extends ServerChannel> serverChannel() {
