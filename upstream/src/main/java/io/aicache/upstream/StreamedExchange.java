@@ -69,6 +69,8 @@ final class StreamedExchange extends ChannelInboundHandlerAdapter
     private Flow.Subscriber<? super List<ByteBuffer>> subscriber;
     /** onComplete or onError was signalled, or the subscriber cancelled. */
     private boolean signalledEnd;
+    /** The subscriber, when it is a {@link BodyArrival}, was told the body is all in. */
+    private boolean signalledArrival;
     private Throwable failure;
     private long demand;
     private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
@@ -152,6 +154,7 @@ final class StreamedExchange extends ChannelInboundHandlerAdapter
             streams.answered(() -> answer.complete(complete));
         }
         if (bodyEnded) {
+            signalArrival();
             // Off the pipeline now: no channelReadComplete will come to hand on the rest.
             deliver();
         }
@@ -239,6 +242,9 @@ final class StreamedExchange extends ChannelInboundHandlerAdapter
             }
             subscriber = candidate;
             candidate.onSubscribe(this);
+            if (bodyEnded) {
+                signalArrival();
+            }
             deliver();
         });
     }
@@ -277,6 +283,13 @@ final class StreamedExchange extends ChannelInboundHandlerAdapter
                 releaseConnection(false);
             }
         });
+    }
+
+    private void signalArrival() {
+        if (subscriber instanceof BodyArrival arrival && !signalledArrival && !signalledEnd && failure == null) {
+            signalledArrival = true;
+            arrival.bodyArrived();
+        }
     }
 
     /**

@@ -169,10 +169,41 @@ class BlobStreamsTest {
         assertEquals(size, body.done.get(WAIT.toSeconds(), TimeUnit.SECONDS).length);
     }
 
+    @Test
+    void aReaderIsToldTheBodyArrivedBeforeItHasTakenAllOfIt() throws Exception {
+        server = new ScriptedServer(connection -> {
+            while (connection.readRequest() != null) {
+                connection.write("HTTP/1.1 200 OK\r\nContent-Length: 70000\r\n\r\n");
+                connection.write(new byte[5000]);
+                sleepQuietly(200);
+                connection.write(new byte[65000]);
+            }
+        });
+        Body body = new Body(1);
+        get("/blob", WAIT).body().subscribe(body);
+        body.firstItem.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        body.arrived.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertFalse(body.done.isDone(), "the body ended before its reader took the rest");
+        // The connection went back to the pool when the body came in, not when it was taken.
+        assertEquals(70000, Body.readBytes(get("/blob", WAIT)).length);
+        assertEquals(1, server.connections());
+        body.askForTheRest();
+        assertEquals(70000, body.done.get(WAIT.toSeconds(), TimeUnit.SECONDS).length);
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** A subscriber that asks for a number of items, then for the rest on request, and collects the body. */
-    private static final class Body implements Flow.Subscriber<List<ByteBuffer>> {
+    private static final class Body implements Flow.Subscriber<List<ByteBuffer>>, BodyArrival {
         private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         private final CompletableFuture<Void> firstItem = new CompletableFuture<>();
+        private final CompletableFuture<Void> arrived = new CompletableFuture<>();
         private final CompletableFuture<byte[]> done = new CompletableFuture<>();
         private volatile Flow.Subscription subscription;
         private long allowed;
@@ -183,9 +214,18 @@ class BlobStreamsTest {
         }
 
         static String read(UpstreamResponse<Flow.Publisher<List<ByteBuffer>>> response) throws Exception {
+            return new String(readBytes(response), StandardCharsets.US_ASCII);
+        }
+
+        static byte[] readBytes(UpstreamResponse<Flow.Publisher<List<ByteBuffer>>> response) throws Exception {
             Body body = new Body(Long.MAX_VALUE);
             response.body().subscribe(body);
-            return new String(body.done.get(WAIT.toSeconds(), TimeUnit.SECONDS), StandardCharsets.US_ASCII);
+            return body.done.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        }
+
+        @Override
+        public void bodyArrived() {
+            arrived.complete(null);
         }
 
         void askForTheRest() {

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.aicache.storage.StorageException;
+import io.aicache.upstream.BodyArrival;
 import io.aicache.upstream.ContentRange;
 import io.aicache.upstream.DiscardedBody;
 import io.aicache.upstream.UpstreamException;
@@ -24,6 +25,10 @@ import io.aicache.upstream.UpstreamStatusException;
  * drops or stalls is retried from the last byte received, by the fill's retry policy; an
  * upstream that ignores {@code Range} (answers 200) is read from the start and the bytes
  * before the chunk are skipped.
+ *
+ * <p>A chunk holds one of its fill's transfers (of {@code parallelism}) from its start until its
+ * body has come off the connection: the fill's next range goes out then, while this one's last
+ * bytes still wait for the disk. Until the last write, and for a retry, it is still this chunk's.
  *
  * <p>The probe is the fill's first chunk: its answer tells the blob's size (from
  * {@code Content-Range}) and whether upstream takes ranges at all, and the fill is planned
@@ -42,6 +47,8 @@ final class ChunkDownload {
     private int attempts;
     private long writtenWhenCountStarted;
     private volatile boolean finished;
+    /** This chunk's body came off the connection: it no longer counts against the fill's parallelism. */
+    private boolean transferEnded;
     /**
      * The attempt under way, forgotten once it ends: a finished chunk stays in its fill's plan
      * until the fill ends, and its attempt would keep the upstream exchange behind it (headers,
@@ -85,8 +92,28 @@ final class ChunkDownload {
     }
 
     void start() {
-        attempts++;
+        boolean resumed;
+        synchronized (this) {
+            attempts++;
+            // A retry after the body had come off the connection (it was short) is a transfer again.
+            resumed = transferEnded;
+            transferEnded = false;
+        }
+        if (resumed) {
+            job.transferResumed();
+        }
         job.permits().acquire(job.host()).thenRun(this::send);
+    }
+
+    /** Gives the chunk's transfer back to its fill once, so the fill's next range can go out. */
+    private void endTransfer() {
+        synchronized (this) {
+            if (transferEnded || finished) {
+                return;
+            }
+            transferEnded = true;
+        }
+        job.transferEnded();
     }
 
     /** Stops whatever attempt is under way; nothing more is written. */
@@ -120,8 +147,10 @@ final class ChunkDownload {
     }
 
     /** One request for this chunk, and the body it subscribes to; stale callbacks of an abandoned attempt do nothing. */
-    private final class Attempt implements Flow.Subscriber<List<ByteBuffer>> {
+    private final class Attempt implements Flow.Subscriber<List<ByteBuffer>>, BodyArrival {
         private final long from;
+        /** The upstream connection this attempt counts against the host's cap: until its body is in, or the attempt ends. */
+        private boolean holdsPermit = true;
         private CompletableFuture<Void> steps = CompletableFuture.completedFuture(null);
         private Flow.Subscription subscription;
         private ScheduledFuture<?> watchdog;
@@ -212,6 +241,25 @@ final class ChunkDownload {
             then(() -> write(buffers));
         }
 
+        /** On the connection's event loop: the connection is free, and the fill may start its next range. */
+        @Override
+        public void bodyArrived() {
+            synchronized (this) {
+                if (over) {
+                    return;
+                }
+                releasePermit();
+            }
+            job.timer().execute(ChunkDownload.this::endTransfer);
+        }
+
+        private synchronized void releasePermit() {
+            if (holdsPermit) {
+                holdsPermit = false;
+                job.permits().release(job.host());
+            }
+        }
+
         @Override
         public void onError(Throwable failure) {
             then(() -> failed(failure));
@@ -278,6 +326,7 @@ final class ChunkDownload {
 
         private void finishedOk() {
             if (end()) {
+                endTransfer();
                 finished = true;
                 job.chunkDone(ChunkDownload.this);
             }
@@ -315,7 +364,7 @@ final class ChunkDownload {
             if (watchdog != null) {
                 watchdog.cancel(false);
             }
-            job.permits().release(job.host());
+            releasePermit();
             current.compareAndSet(this, null);
             return true;
         }

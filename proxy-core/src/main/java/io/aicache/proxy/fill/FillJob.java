@@ -188,13 +188,24 @@ final class FillJob implements PrefixHasher.Progress {
         }
     }
 
+    /** A chunk's body came off its connection (its last bytes may still wait for the disk): the next range may go out. */
+    synchronized void transferEnded() {
+        running--;
+        startMoreChunks();
+    }
+
+    /** A chunk whose transfer had ended goes back to upstream (a retry). */
+    synchronized void transferResumed() {
+        running++;
+    }
+
+    /** A chunk is whole on disk; its transfer was given back before this. */
     synchronized void chunkDone(ChunkDownload chunk) {
         if (ended) {
             return;
         }
         partial.markChunkLanded(chunk.index());
         done++;
-        running--;
         progressed();
         if (done == chunks.length) {
             commitWhenReady();
