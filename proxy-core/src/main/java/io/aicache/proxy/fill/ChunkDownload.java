@@ -250,7 +250,13 @@ final class ChunkDownload {
                 }
                 releasePermit();
             }
-            job.timer().execute(ChunkDownload.this::endTransfer);
+            job.timer().execute(() -> {
+                // An attempt that is over meanwhile either finished (and gave its transfer back) or
+                // failed, and then its retry is a transfer that must keep counting.
+                if (!over) {
+                    endTransfer();
+                }
+            });
         }
 
         private synchronized void releasePermit() {
