@@ -242,9 +242,7 @@ final class StreamedExchange extends ChannelInboundHandlerAdapter
             }
             subscriber = candidate;
             candidate.onSubscribe(this);
-            if (bodyEnded) {
-                signalArrival();
-            }
+            signalArrival();
             deliver();
         });
     }
@@ -285,8 +283,9 @@ final class StreamedExchange extends ChannelInboundHandlerAdapter
         });
     }
 
+    /** Tells a {@link BodyArrival} subscriber, once, that the whole body is in (when it is, and nothing cut it). */
     private void signalArrival() {
-        if (subscriber instanceof BodyArrival arrival && !signalledArrival && !signalledEnd && failure == null) {
+        if (bodyEnded && subscriber instanceof BodyArrival arrival && !signalledArrival && !signalledEnd && failure == null) {
             signalledArrival = true;
             arrival.bodyArrived();
         }
