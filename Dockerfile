@@ -9,14 +9,16 @@
 # ---- build: the shaded jar, as scripts/aicache builds it -----------------------------------------
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
-# Every module's pom (the reactor reads them all), the sources of the three the jar is made of.
+# Every module's pom (the reactor reads them all), the sources of the four the jar is made of.
 # The Maven repository is a build cache, so a rebuild downloads nothing.
 COPY pom.xml ./
+COPY model/pom.xml model/
 COPY storage-rocksdb/pom.xml storage-rocksdb/
 COPY upstream/pom.xml upstream/
 COPY proxy-core/pom.xml proxy-core/
 COPY benchmarks/pom.xml benchmarks/
 COPY conf conf
+COPY model/src model/src
 COPY storage-rocksdb/src storage-rocksdb/src
 COPY upstream/src upstream/src
 COPY proxy-core/src proxy-core/src

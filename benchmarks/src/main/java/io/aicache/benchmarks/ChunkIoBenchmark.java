@@ -17,7 +17,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 import io.aicache.storage.BlobStore;
-import io.aicache.storage.Digest;
+import io.aicache.model.Digest;
 import io.aicache.storage.PartialBlob;
 
 /**

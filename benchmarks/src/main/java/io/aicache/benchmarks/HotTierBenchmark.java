@@ -11,7 +11,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
-import io.aicache.storage.Digest;
+import io.aicache.model.Digest;
 import io.aicache.storage.HotTier;
 
 /** A hot-tier hit: a manifest served from memory without touching the index or the disk. */

@@ -18,7 +18,7 @@ import org.openjdk.jmh.annotations.TearDown;
 
 import io.aicache.storage.BlobRecord;
 import io.aicache.storage.CacheIndex;
-import io.aicache.storage.Digest;
+import io.aicache.model.Digest;
 
 /** The hit path's index lookup: the record of a present blob, and of an absent one (a miss). */
 @State(Scope.Benchmark)

@@ -12,7 +12,7 @@ import org.openjdk.jmh.annotations.State;
 import io.aicache.proxy.http.ByteRange;
 import io.aicache.proxy.oci.OciRoute;
 import io.aicache.proxy.oci.References;
-import io.aicache.storage.Digest;
+import io.aicache.model.Digest;
 
 /** What every request pays before any lookup: routing the path and validating the name and the digest. */
 @State(Scope.Benchmark)

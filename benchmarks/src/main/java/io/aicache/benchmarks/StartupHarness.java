@@ -11,7 +11,7 @@ import java.util.concurrent.Future;
 import io.aicache.storage.BlobRecord;
 import io.aicache.storage.BlobStore;
 import io.aicache.storage.CacheIndex;
-import io.aicache.storage.Digest;
+import io.aicache.model.Digest;
 import io.aicache.storage.DiskBudget;
 
 /**

@@ -22,6 +22,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 import io.aicache.benchmarks.TemporaryDirectory;
+import io.aicache.model.Digest;
 
 /**
  * Eviction under churn: the evictor ranks every kept blob and picks a tenth of them to drop,

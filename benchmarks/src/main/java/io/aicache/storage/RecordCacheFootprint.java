@@ -1,5 +1,7 @@
 package io.aicache.storage;
 
+import io.aicache.model.Digest;
+
 /**
  * Heap per entry of the blob record cache: fills it with {@code records} sha256 records (200,000
  * by default) and prints {@code record_cache_bytes_per_record=...}, the heap in use after

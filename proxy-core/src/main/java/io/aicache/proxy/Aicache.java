@@ -135,7 +135,7 @@ public final class Aicache implements AutoCloseable {
             try {
                 proxy = ca == null ? null : new ProxyServer(config.proxy(), config.server().eventLoops(), ca,
                         new ProxyServer.Services(oci, upstream.registries(), upstream.connectTimeout(),
-                                upstream.firstByteTimeout(), observer, metrics));
+                                clients.passThrough(), observer, metrics));
             } catch (RuntimeException | InterruptedException e) {
                 server.close();
                 throw e;

@@ -4,6 +4,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.aicache.model.Digest;
+
 /**
  * Counts blob uses in memory and writes them to the index in batches (on a timer and before
  * eviction), so serving a hit never waits for a write.

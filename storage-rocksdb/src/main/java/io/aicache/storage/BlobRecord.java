@@ -1,5 +1,7 @@
 package io.aicache.storage;
 
+import io.aicache.model.Digest;
+
 /**
  * What the index knows of one complete, verified blob.
  *

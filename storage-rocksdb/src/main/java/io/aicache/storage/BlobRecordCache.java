@@ -9,6 +9,8 @@ import java.util.function.Function;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
+import io.aicache.model.Digest;
+
 /**
  * Blob records in memory in front of RocksDB. A RocksDB point read costs a JNI call and a copy
  * (about 2 µs here, whatever the read options); a hit here is a hash lookup, which is what lets

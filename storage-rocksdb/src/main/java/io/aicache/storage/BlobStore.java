@@ -25,6 +25,8 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.aicache.model.Digest;
+
 /**
  * Content-addressed blob storage under a data directory:
  * {@code blobs/<alg>/<xx>/<hex>} for complete blobs, {@code partial/<alg>-<hex>} for fills,

@@ -34,6 +34,8 @@ import org.rocksdb.WriteOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.aicache.model.Digest;
+
 /**
  * The RocksDB index: one column family per record kind.
  *

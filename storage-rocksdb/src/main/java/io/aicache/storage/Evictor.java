@@ -8,6 +8,8 @@ import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.aicache.model.Digest;
+
 /**
  * Chooses what to let go when the store is over budget: blobs ranked by last use, with a bonus
  * for blobs used often (a layer shared by many images is one entry, refreshed by a hit from

@@ -2,6 +2,8 @@ package io.aicache.storage;
 
 import java.util.BitSet;
 
+import io.aicache.model.Digest;
+
 /**
  * A blob being filled: its planned size, the chunk size of the plan and which chunks
  * have landed in the partial file. The final digest check, not this record, decides

@@ -2,6 +2,8 @@ package io.aicache.storage;
 
 import java.util.Optional;
 
+import io.aicache.model.Digest;
+
 /**
  * One chart file a repository's index lists: where upstream keeps it and, when the index
  * gives one, the digest it must have.

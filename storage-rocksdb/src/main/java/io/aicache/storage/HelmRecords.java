@@ -3,6 +3,8 @@ package io.aicache.storage;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
+import io.aicache.model.Digest;
+
 /**
  * Keys and versioned encodings of the {@code helm} column family: one index record per
  * repository ({@code i\0<repo>}) and one chart record per chart file ({@code c\0<repo>\0<file>}).

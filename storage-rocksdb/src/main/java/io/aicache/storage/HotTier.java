@@ -3,6 +3,8 @@ package io.aicache.storage;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
+import io.aicache.model.Digest;
+
 /**
  * Small hot objects (manifests, configs, small layers) kept in memory, weighed in bytes, so
  * the hottest requests touch neither the index nor the file system. Caffeine's W-TinyLFU

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.BitSet;
 
+import io.aicache.model.Digest;
+
 /**
  * A blob being filled: a sparse file written at chunk offsets, and the record of which
  * chunks have landed. Positional writes may come from several threads at once (one per

@@ -4,6 +4,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 
+import io.aicache.model.Digest;
+
 /**
  * Compact, versioned binary encodings of the index's keys and records.
  *

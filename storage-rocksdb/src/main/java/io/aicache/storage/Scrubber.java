@@ -14,6 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.aicache.model.Digest;
+
 /**
  * Re-hashes kept blobs in the background, a budget of bytes per tick, walking the index in key
  * order and starting over at the end. A blob whose file is missing or fails its digest is

@@ -1,5 +1,7 @@
 package io.aicache.storage;
 
+import io.aicache.model.Digest;
+
 /**
  * The manifest a tag pointed at when aicache last asked upstream.
  *

@@ -16,6 +16,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.aicache.model.Digest;
+
 class BlobStoreTest {
 
     private static final long INDEX_CACHE = 8 << 20;

@@ -19,6 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.aicache.model.Digest;
+
 class CacheIndexTest {
 
     private static final Digest DIGEST = Digest.sha256Of("layer".getBytes(StandardCharsets.UTF_8));

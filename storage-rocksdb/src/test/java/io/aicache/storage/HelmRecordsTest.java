@@ -10,6 +10,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.aicache.model.Digest;
+
 class HelmRecordsTest {
 
     @TempDir

@@ -9,6 +9,8 @@ import java.util.BitSet;
 
 import org.junit.jupiter.api.Test;
 
+import io.aicache.model.Digest;
+
 class RecordCodecTest {
 
     private static final Digest DIGEST = Digest.sha256Of("layer".getBytes(StandardCharsets.UTF_8));

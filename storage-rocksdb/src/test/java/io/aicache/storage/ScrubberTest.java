@@ -15,6 +15,8 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.aicache.model.Digest;
+
 class ScrubberTest {
 
     @TempDir

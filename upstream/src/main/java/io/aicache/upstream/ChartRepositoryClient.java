@@ -13,18 +13,20 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Talks to one classic chart repository: plain GETs of its index and of chart files, which
- * may live on other hosts (absolute chart URLs). Basic credentials go only to the
- * repository's own scheme, host and port, as Helm does unless told to pass them on;
- * redirects are followed under the same rule.
+ * may live on other hosts (absolute chart URLs). Credentials (the repository's
+ * {@link Authenticator}) go only to the repository's own scheme, host and port, as Helm
+ * does unless told to pass them on; redirects are followed under the same rule.
  */
 public final class ChartRepositoryClient {
 
     private static final int MAX_REDIRECTS = 5;
+    private static final String PROVENANCE_SUFFIX = ".prov";
 
     private final ChartRepository repository;
     private final HttpClient http;
     private final Duration firstByteTimeout;
     private final UpstreamHealth health;
+    private final Authenticator authenticator;
 
     public ChartRepositoryClient(ChartRepository repository, HttpClient http, Duration firstByteTimeout,
                                  UpstreamHealth health) {
@@ -32,6 +34,7 @@ public final class ChartRepositoryClient {
         this.http = http;
         this.firstByteTimeout = firstByteTimeout;
         this.health = health;
+        this.authenticator = Authenticators.forChartRepository(repository.credentials());
     }
 
     public ChartRepository repository() {
@@ -44,17 +47,31 @@ public final class ChartRepositoryClient {
     }
 
     /**
-     * GETs {@code uri} with {@code headers} (validators such as {@code If-None-Match}); a 2xx
-     * answer's body is a stream the caller must close, other answers carry none.
+     * The repository's {@code index.yaml}, asked for with {@code validators} ({@code If-None-Match},
+     * {@code If-Modified-Since}); a 2xx answer's body is a stream the caller must close, other answers carry none.
      */
-    public CompletableFuture<UpstreamResponse<InputStream>> openStream(URI uri, Map<String, String> headers) {
+    public CompletableFuture<UpstreamResponse<InputStream>> index(Map<String, String> validators) {
+        return openStream(repository.indexUri(), validators);
+    }
+
+    /** The chart archive at {@code url} (absolute, as the index gives it), read whole up to {@code maxBytes}. */
+    public CompletableFuture<UpstreamResponse<byte[]>> chart(String url, long maxBytes) {
+        return fetch(URI.create(url), maxBytes);
+    }
+
+    /** The provenance file of the chart archive at {@code chartUrl}: the same URL with {@code .prov} appended. */
+    public CompletableFuture<UpstreamResponse<byte[]>> provenance(String chartUrl, long maxBytes) {
+        return fetch(URI.create(chartUrl + PROVENANCE_SUFFIX), maxBytes);
+    }
+
+    private CompletableFuture<UpstreamResponse<InputStream>> openStream(URI uri, Map<String, String> headers) {
         return send(uri, headers, info -> info.statusCode() >= 200 && info.statusCode() < 300
                 ? BodySubscribers.ofInputStream()
                 : BodySubscribers.replacing(null));
     }
 
     /** GETs {@code uri}; a 2xx body is read whole, up to {@code maxBodyBytes} (more is a {@link BodyTooLargeException}). */
-    public CompletableFuture<UpstreamResponse<byte[]>> fetch(URI uri, long maxBodyBytes) {
+    private CompletableFuture<UpstreamResponse<byte[]>> fetch(URI uri, long maxBodyBytes) {
         return send(uri, Map.of(), info -> {
             if (info.statusCode() < 200 || info.statusCode() >= 300) {
                 return BodySubscribers.replacing(null);
@@ -84,7 +101,7 @@ public final class ChartRepositoryClient {
         HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(firstByteTimeout).GET();
         headers.forEach(builder::header);
         if (RegistryClient.sameOrigin(uri, repository.url())) {
-            repository.credentials().ifPresent(credentials -> builder.header("Authorization", credentials.basicHeader()));
+            authenticator.authorization(Authenticator.NO_SCOPE).ifPresent(value -> builder.header("Authorization", value));
         }
         BodyHandler<T> handler = info -> RegistryClient.isRedirect(info.statusCode())
                 ? BodySubscribers.replacing(null)
@@ -101,6 +118,6 @@ public final class ChartRepositoryClient {
     }
 
     private static <T> UpstreamResponse<T> wrap(HttpResponse<T> response) {
-        return new UpstreamResponse<>(response.statusCode(), response.headers(), response.body());
+        return new UpstreamResponse<>(response.statusCode(), UpstreamHeaders.of(response.headers().map()), response.body());
     }
 }

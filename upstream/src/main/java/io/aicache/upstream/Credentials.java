@@ -13,6 +13,11 @@ public record Credentials(String username, String password) {
     }
 
     public String basicHeader() {
+        return basicHeader(username, password);
+    }
+
+    /** The {@code Authorization} (or {@code Proxy-Authorization}) value for Basic authentication: the one place it is built. */
+    public static String basicHeader(String username, String password) {
         return "Basic " + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 

@@ -2,13 +2,11 @@ package io.aicache.upstream;
 
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandler;
 import java.net.http.HttpResponse.BodySubscribers;
 import java.nio.ByteBuffer;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,10 +16,15 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 
+import io.aicache.model.Digest;
+import io.aicache.model.Repository;
+
 /**
- * Talks to one upstream registry: authentication (anonymous, the Bearer token flow, Basic),
- * redirects to blob storage (followed without credentials when they lead to another host)
- * and bodies either buffered (manifests, lists: the JDK client) or streamed (blobs: {@link BlobStreams}).
+ * Talks to one upstream registry in the distribution API's terms: blobs (whole or a range), a blob's size,
+ * manifests, tag lists and referrers. How those become requests is private to this module: paths,
+ * authentication (the registry's {@link Authenticator}), redirects to blob storage (followed without
+ * credentials when they lead to another host), and which client carries the body: buffered (manifests,
+ * lists: the JDK client) or streamed (blobs: {@link BlobStreams}).
  */
 public final class RegistryClient {
 
@@ -31,10 +34,8 @@ public final class RegistryClient {
     private final HttpClient http;
     private final Hop<Flow.Publisher<List<ByteBuffer>>> streams;
     private final Duration firstByteTimeout;
-    private final BearerTokens tokens;
+    private final Authenticator authenticator;
     private final UpstreamHealth health;
-    /** Set once the registry asked for Basic credentials, so later requests send them at once. */
-    private volatile boolean basicChallenged;
 
     public RegistryClient(UpstreamRegistry registry, HttpClient http, BlobStreams blobStreams, Duration firstByteTimeout,
                           UpstreamHealth health) {
@@ -43,7 +44,7 @@ public final class RegistryClient {
         this.streams = (uri, method, headers) -> blobStreams.send(method, uri, headers, firstByteTimeout);
         this.firstByteTimeout = firstByteTimeout;
         this.health = health;
-        this.tokens = new BearerTokens(http, registry.credentials(), firstByteTimeout, Clock.systemUTC());
+        this.authenticator = Authenticators.forRegistry(registry.credentials(), http, firstByteTimeout);
     }
 
     public UpstreamRegistry registry() {
@@ -56,10 +57,62 @@ public final class RegistryClient {
     }
 
     /**
+     * The blob {@code digest}, streamed: a successful answer's body is a publisher the caller must subscribe
+     * to (and may cancel), with {@link BlobStreams}' terms: an item's buffers are the subscriber's until it
+     * asks for the next, and its methods must not block. Other answers carry none.
+     */
+    public CompletableFuture<UpstreamResponse<Flow.Publisher<List<ByteBuffer>>>> blob(Repository repository, Digest digest) {
+        return open(UpstreamRequest.blob("GET", repository, digest, Map.of()));
+    }
+
+    /** The part {@code range} of the blob {@code digest}, streamed as {@link #blob(Repository, Digest)} is. */
+    public CompletableFuture<UpstreamResponse<Flow.Publisher<List<ByteBuffer>>>> blob(Repository repository, Digest digest,
+                                                                                    BlobRange range) {
+        return open(UpstreamRequest.blob("GET", repository, digest, Map.of("Range", List.of(range.header()))));
+    }
+
+    /** Whether upstream has the blob, and its size and digest headers: a HEAD, nothing else fetched. */
+    public CompletableFuture<UpstreamResponse<Void>> blobHead(Repository repository, Digest digest) {
+        return head(UpstreamRequest.blob("HEAD", repository, digest, Map.of()));
+    }
+
+    /**
+     * The manifest {@code reference} (a tag or a digest), read whole up to {@code maxBytes}.
+     *
+     * @param accepted the media types the client takes; none means every manifest type
+     */
+    public CompletableFuture<UpstreamResponse<byte[]>> manifest(Repository repository, String reference,
+                                                                List<String> accepted, long maxBytes) {
+        return fetch(UpstreamRequest.manifest("GET", repository, reference, accepted), maxBytes);
+    }
+
+    /** The manifest {@code reference}'s headers ({@code Docker-Content-Digest}) from a HEAD. */
+    public CompletableFuture<UpstreamResponse<Void>> manifestHead(Repository repository, String reference,
+                                                                  List<String> accepted) {
+        return head(UpstreamRequest.manifest("HEAD", repository, reference, accepted));
+    }
+
+    /**
+     * A page of the repository's tags.
+     *
+     * @param paging the client's query parameters; {@code n} and {@code last} are passed on
+     */
+    public CompletableFuture<UpstreamResponse<byte[]>> tags(Repository repository, Map<String, List<String>> paging,
+                                                            long maxBytes) {
+        return fetch(UpstreamRequest.tags(repository, paging), maxBytes);
+    }
+
+    /** The referrers of {@code digest}, filtered upstream by {@code artifactTypes} when it can. */
+    public CompletableFuture<UpstreamResponse<byte[]>> referrers(Repository repository, Digest digest,
+                                                                 List<String> artifactTypes, long maxBytes) {
+        return fetch(UpstreamRequest.referrers(repository, digest, artifactTypes), maxBytes);
+    }
+
+    /**
      * Sends {@code request}; the body is read whole, up to {@code maxBodyBytes}: more is an error,
      * whether the length was announced or the body is chunked and only runs on.
      */
-    public CompletableFuture<UpstreamResponse<byte[]>> fetch(UpstreamRequest request, long maxBodyBytes) {
+    private CompletableFuture<UpstreamResponse<byte[]>> fetch(UpstreamRequest request, long maxBodyBytes) {
         return send(request, jdk(info -> {
             long declared = info.headers().firstValueAsLong("Content-Length").orElse(0);
             if (declared > maxBodyBytes) {
@@ -70,17 +123,12 @@ public final class RegistryClient {
     }
 
     /** Sends a request whose answer's headers are all that matter (a HEAD). */
-    public CompletableFuture<UpstreamResponse<Void>> head(UpstreamRequest request) {
+    private CompletableFuture<UpstreamResponse<Void>> head(UpstreamRequest request) {
         return send(request, jdk(info -> BodySubscribers.replacing(null)));
     }
 
-    /**
-     * Sends {@code request} and completes when the headers arrive. A successful answer's body
-     * is a publisher the caller must subscribe to (and may cancel), with {@link BlobStreams}'
-     * terms: an item's buffers are the subscriber's until it asks for the next, and its methods
-     * must not block. Other answers carry none.
-     */
-    public CompletableFuture<UpstreamResponse<Flow.Publisher<List<ByteBuffer>>>> open(UpstreamRequest request) {
+    /** Sends {@code request} and completes when the headers arrive; the body as {@link #blob(Repository, Digest)}'s. */
+    private CompletableFuture<UpstreamResponse<Flow.Publisher<List<ByteBuffer>>>> open(UpstreamRequest request) {
         return send(request, streams);
     }
 
@@ -108,9 +156,8 @@ public final class RegistryClient {
         if (!health.admit()) {
             return CompletableFuture.failedFuture(new UpstreamDownException(registry.name()));
         }
-        String scope = "repository:" + request.repository() + ":pull";
-        Optional<String> auth = tokens.cached(scope).map(token -> "Bearer " + token)
-                .or(() -> basicChallenged ? registry.credentials().map(Credentials::basicHeader) : Optional.empty());
+        String scope = request.scope();
+        Optional<String> auth = authenticator.authorization(scope);
         return attempt(request, apiUri(request), auth, scope, hop, true, 0).whenComplete((response, failure) -> {
             if (failure != null || response.status() >= 500) {
                 health.failed();
@@ -145,17 +192,11 @@ public final class RegistryClient {
     }
 
     /** The Authorization value to retry with, or empty when the challenge cannot be met. */
-    private CompletableFuture<Optional<String>> authenticate(HttpHeaders headers, String scope, Optional<String> refused) {
-        List<Challenge> challenges = Challenge.parse(String.join(", ", headers.allValues("WWW-Authenticate")));
-        for (Challenge challenge : challenges) {
-            if (challenge.scheme().equals("bearer")) {
-                refused.filter(value -> value.startsWith("Bearer "))
-                        .ifPresent(value -> tokens.invalidate(scope, value.substring("Bearer ".length())));
-                return tokens.obtain(challenge, scope).thenApply(token -> Optional.of("Bearer " + token));
-            }
-            if (challenge.scheme().equals("basic") && registry.credentials().isPresent()) {
-                basicChallenged = true;
-                return CompletableFuture.completedFuture(registry.credentials().map(Credentials::basicHeader));
+    private CompletableFuture<Optional<String>> authenticate(UpstreamHeaders headers, String scope, Optional<String> refused) {
+        for (Challenge challenge : Challenge.parse(String.join(", ", headers.allValues("WWW-Authenticate")))) {
+            Optional<CompletableFuture<String>> answer = authenticator.answer(challenge, scope, refused);
+            if (answer.isPresent()) {
+                return answer.get().thenApply(Optional::of);
             }
         }
         return CompletableFuture.completedFuture(Optional.empty());
@@ -179,6 +220,6 @@ public final class RegistryClient {
     }
 
     private static <T> UpstreamResponse<T> wrap(HttpResponse<T> response) {
-        return new UpstreamResponse<>(response.statusCode(), response.headers(), response.body());
+        return new UpstreamResponse<>(response.statusCode(), UpstreamHeaders.of(response.headers().map()), response.body());
     }
 }

@@ -1,7 +1,6 @@
 package io.aicache.upstream;
 
 import java.io.IOException;
-import java.net.http.HttpHeaders;
 import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -9,8 +8,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
@@ -127,7 +124,7 @@ final class StreamedExchange extends ChannelInboundHandlerAdapter
         keepAlive = HttpUtil.isKeepAlive(response);
         boolean streamed = status < 300;
         dropping = !streamed;
-        head = new UpstreamResponse<>(status, headersOf(response), streamed ? this : null);
+        head = new UpstreamResponse<>(status, UpstreamHeaders.of(response.headers()), streamed ? this : null);
     }
 
     private void body(HttpContent content) {
@@ -336,11 +333,4 @@ final class StreamedExchange extends ChannelInboundHandlerAdapter
         pendingBytes = 0;
     }
 
-    private static HttpHeaders headersOf(HttpResponse response) {
-        Map<String, List<String>> map = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        for (Map.Entry<String, String> header : response.headers()) {
-            map.computeIfAbsent(header.getKey(), name -> new ArrayList<>()).add(header.getValue());
-        }
-        return HttpHeaders.of(map, (name, value) -> true);
-    }
 }

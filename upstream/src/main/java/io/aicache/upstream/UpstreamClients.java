@@ -15,9 +15,10 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 
 /**
- * One {@link RegistryClient} per configured upstream, sharing one JDK HTTP client and one set of
+ * Every connection stack aicache talks to registries with. One {@link RegistryClient} per configured upstream, sharing one JDK HTTP client and one set of
  * {@link BlobStreams} (and so their keep-alive connection pools), whose callbacks run on the given
  * executor. A registry with a CA of its own gets a client and blob streams of its own: trust is per client.
+ * The CONNECT proxy's pass-through gets its {@link PassThroughClient} here too.
  */
 public final class UpstreamClients {
 
@@ -37,6 +38,7 @@ public final class UpstreamClients {
     }
 
     private final Map<String, RegistryClient> byName = new LinkedHashMap<>();
+    private final PassThroughClient passThrough;
 
     /**
      * @param failuresToMarkDown failures in a row after which an upstream is marked down
@@ -47,17 +49,20 @@ public final class UpstreamClients {
                            Duration firstByteTimeout, int failuresToMarkDown, Duration downFor, boolean offline) {
         HttpClient shared = newHttpClient(executor, connections.connectTimeout());
         BlobStreams sharedStreams = connections.blobStreams(TrustedCas.jdkTrustManagers(), executor);
+        Map<String, TrustManagerFactory> privateTrust = new LinkedHashMap<>();
         for (UpstreamRegistry registry : registries) {
             HttpClient http = shared;
             BlobStreams streams = sharedStreams;
             if (registry.caFile().isPresent()) {
                 TrustManagerFactory trust = TrustedCas.trustManagers(registry.caFile().get());
+                privateTrust.put(registry.name(), trust);
                 http = newClient(executor, connections.connectTimeout()).sslContext(TrustedCas.context(trust)).build();
                 streams = connections.blobStreams(trust, executor);
             }
             byName.put(registry.name(), new RegistryClient(registry, http, streams, firstByteTimeout,
                     newHealth(failuresToMarkDown, downFor, offline)));
         }
+        passThrough = new PassThroughClient(registries, privateTrust, connections.connectTimeout(), firstByteTimeout);
     }
 
     /**
@@ -91,6 +96,11 @@ public final class UpstreamClients {
     /** Every configured upstream's client, in configuration order. */
     public Collection<RegistryClient> all() {
         return byName.values();
+    }
+
+    /** What the CONNECT proxy relays uncached requests to intercepted hosts with. */
+    public PassThroughClient passThrough() {
+        return passThrough;
     }
 
     /** The client for the upstream clients call {@code name}. */

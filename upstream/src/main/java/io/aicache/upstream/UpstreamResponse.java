@@ -1,11 +1,10 @@
 package io.aicache.upstream;
 
-import java.net.http.HttpHeaders;
 import java.util.Optional;
 import java.util.OptionalLong;
 
 /** Upstream's answer: status, headers and a body of the kind the caller asked for. */
-public record UpstreamResponse<T>(int status, HttpHeaders headers, T body) {
+public record UpstreamResponse<T>(int status, UpstreamHeaders headers, T body) {
 
     public Optional<String> header(String name) {
         return headers.firstValue(name);

@@ -1,15 +1,14 @@
 package io.aicache.upstream;
 
-import java.net.http.HttpHeaders;
 import java.util.Optional;
 
 /** Upstream answered, but not with what was asked for (404, 401, 429, 5xx...). */
 public final class UpstreamStatusException extends UpstreamException {
 
     private final int status;
-    private final HttpHeaders headers;
+    private final UpstreamHeaders headers;
 
-    public UpstreamStatusException(String registry, int status, HttpHeaders headers) {
+    public UpstreamStatusException(String registry, int status, UpstreamHeaders headers) {
         super("upstream " + registry + " answered " + status);
         this.status = status;
         this.headers = headers;

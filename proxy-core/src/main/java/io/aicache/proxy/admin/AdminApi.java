@@ -24,7 +24,7 @@ import io.aicache.proxy.oci.References;
 import io.aicache.proxy.prefetch.ImageReference;
 import io.aicache.proxy.prefetch.Prefetcher;
 import io.aicache.storage.BlobStore;
-import io.aicache.storage.Digest;
+import io.aicache.model.Digest;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -129,7 +129,7 @@ public final class AdminApi {
         if (reference.byDigest()) {
             throw new RegistryException(ErrorCode.TAG_INVALID, "name a tag to forget, not a digest: " + image);
         }
-        String key = oci.target(reference.registry(), reference.repository()).key() + ":" + reference.reference();
+        String key = oci.target(reference.registry(), reference.repository()).repository().tag(reference.reference()).toString();
         if (store.index().tag(key).isEmpty()) {
             throw new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "no kept tag " + key);
         }

@@ -10,7 +10,7 @@ import io.aicache.proxy.oci.ManifestGraph;
 import io.aicache.storage.AccessRecord;
 import io.aicache.storage.BlobRecord;
 import io.aicache.storage.BlobStore;
-import io.aicache.storage.Digest;
+import io.aicache.model.Digest;
 
 /** What the cache holds, for people: kept tags with their images' sizes, and blobs by last use. */
 public final class CacheInventory {

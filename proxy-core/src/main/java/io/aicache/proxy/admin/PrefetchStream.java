@@ -16,7 +16,7 @@ import io.aicache.proxy.oci.UpstreamFailures;
 import io.aicache.proxy.prefetch.ImageReference;
 import io.aicache.proxy.prefetch.PrefetchProgress;
 import io.aicache.proxy.prefetch.Prefetcher;
-import io.aicache.storage.Digest;
+import io.aicache.model.Digest;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;

@@ -34,6 +34,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
+import io.aicache.upstream.Credentials;
+
 /**
  * The images a running cluster's pods use, read from the Kubernetes API as a kubeconfig
  * reaches it: the current context's server, CA and user (bearer token, token file, Basic, or
@@ -121,8 +123,7 @@ final class KubernetesCluster {
             return "Bearer " + Files.readString(base.resolve(user.get("tokenFile").asText())).trim();
         }
         if (user.hasNonNull("username")) {
-            String pair = user.get("username").asText() + ":" + user.path("password").asText();
-            return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
+            return Credentials.basicHeader(user.get("username").asText(), user.path("password").asText());
         }
         if (user.hasNonNull("exec") || user.hasNonNull("auth-provider")) {
             throw new IllegalArgumentException("the user authenticates with an exec or auth-provider plugin; "

@@ -2,7 +2,7 @@ package io.aicache.proxy.cli;
 
 import java.util.List;
 
-import io.aicache.storage.Digest;
+import io.aicache.model.Digest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 

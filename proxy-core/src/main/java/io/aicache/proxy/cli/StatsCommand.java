@@ -3,11 +3,14 @@ package io.aicache.proxy.cli;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+
+import io.aicache.model.Tier;
 
 /** {@code aicache stats}: a running aicache's figures at a glance. */
 @Command(name = "stats", mixinStandardHelpOptions = true,
@@ -35,8 +38,8 @@ final class StatsCommand extends AdminCommand {
                 + " misses");
         Map<String, Double> byTier = sumBy(stats.path("aicache_cache_answers"), "tier");
         double answers = byTier.values().stream().mapToDouble(Double::doubleValue).sum();
-        double local = byTier.getOrDefault("memory", 0.0) + byTier.getOrDefault("disk", 0.0)
-                + byTier.getOrDefault("fill", 0.0) + byTier.getOrDefault("stale", 0.0);
+        double local = Stream.of(Tier.values()).filter(Tier::isLocal)
+                .mapToDouble(tier -> byTier.getOrDefault(tier.label(), 0.0)).sum();
         out().println("answers      " + (long) answers + " by tier " + counts(byTier) + (answers > 0
                 ? String.format(Locale.ROOT, ", %.1f%% without a new upstream transfer", 100 * local / answers) : ""));
         out().println("requests     " + (long) sumBy(stats.path("aicache_requests"), "route").values().stream()

@@ -2,7 +2,8 @@ package io.aicache.proxy.connect;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.Base64;
+
+import io.aicache.upstream.Credentials;
 
 /** Basic proxy authentication: the {@code Proxy-Authorization} a client must send, compared in constant time. */
 final class ProxyCredentials {
@@ -12,8 +13,7 @@ final class ProxyCredentials {
     /** @param username {@code null} when the proxy needs no credentials */
     ProxyCredentials(String username, String password) {
         this.expected = username == null ? null
-                : ("Basic " + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8)))
-                        .getBytes(StandardCharsets.US_ASCII);
+                : Credentials.basicHeader(username, password).getBytes(StandardCharsets.US_ASCII);
     }
 
     boolean accepts(String proxyAuthorization) {

@@ -19,6 +19,7 @@ import io.aicache.proxy.server.Listener;
 import io.aicache.proxy.server.Transport;
 import io.aicache.proxy.tls.CertificateAuthority;
 import io.aicache.proxy.tls.MintedCertificates;
+import io.aicache.upstream.PassThroughClient;
 
 /**
  * The HTTPS proxy listener: clients with {@code HTTPS_PROXY} pointing here CONNECT to
@@ -34,9 +35,9 @@ public final class ProxyServer implements AutoCloseable {
     private final ExecutorService resolver;
     private final Listener listener;
 
-    /** What the proxy serves with: the cache, the upstream settings and the request observer. */
+    /** What the proxy serves with: the cache, the upstream settings and client, and the request observer. */
     public record Services(OciApi oci, List<UpstreamConfig.Registry> registries, Duration connectTimeout,
-                           Duration firstByteTimeout, Consumer<RequestRecord> observer, Metrics metrics) {
+                           PassThroughClient passThrough, Consumer<RequestRecord> observer, Metrics metrics) {
     }
 
     public ProxyServer(ProxyConfig config, int ioThreads, CertificateAuthority ca, Services services)
@@ -48,7 +49,7 @@ public final class ProxyServer implements AutoCloseable {
         });
         Transport transport = Transport.best();
         InterceptPolicy policy = new InterceptPolicy(config, services.registries());
-        Passthrough passthrough = new Passthrough(services.registries(), services.connectTimeout(), services.firstByteTimeout());
+        Passthrough passthrough = new Passthrough(services.passThrough());
         Interceptor interceptor = new Interceptor(new MintedCertificates(ca), target -> new InterceptedRequests(target,
                 policy.registryFor(target.host()).orElse(null), services.oci(), passthrough, services.observer()));
         Tunnels tunnels = new Tunnels(new AddressPolicy(config.allowPrivateAddresses()), resolver,

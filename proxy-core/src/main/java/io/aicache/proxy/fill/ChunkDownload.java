@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledFuture;
@@ -12,11 +11,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.aicache.storage.StorageException;
+import io.aicache.upstream.BlobRange;
 import io.aicache.upstream.BodyArrival;
 import io.aicache.upstream.ContentRange;
 import io.aicache.upstream.DiscardedBody;
 import io.aicache.upstream.UpstreamException;
-import io.aicache.upstream.UpstreamRequest;
 import io.aicache.upstream.UpstreamResponse;
 import io.aicache.upstream.UpstreamStatusException;
 
@@ -131,13 +130,11 @@ final class ChunkDownload {
             return;
         }
         long from = start + written;
-        String range = probe ? "bytes=0-" + (job.chunkSize() - 1)
-                : end < 0 ? "bytes=" + from + "-" : "bytes=" + from + "-" + (end - 1);
+        BlobRange range = probe ? new BlobRange(0, job.chunkSize() - 1)
+                : end < 0 ? BlobRange.from(from) : new BlobRange(from, end - 1);
         Attempt attempt = new Attempt(from);
         current.set(attempt);
-        UpstreamRequest request = UpstreamRequest.get(job.repository(),
-                "/v2/" + job.repository() + "/blobs/" + job.digest(), Map.of("Range", List.of(range)));
-        job.client().open(request).whenComplete((response, failure) -> {
+        job.client().blob(job.repository(), job.digest(), range).whenComplete((response, failure) -> {
             if (failure != null) {
                 attempt.failed(failure);
             } else {

@@ -4,7 +4,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
-import io.aicache.storage.Digest;
+import io.aicache.model.Digest;
 import io.netty.util.IllegalReferenceCountException;
 
 /**

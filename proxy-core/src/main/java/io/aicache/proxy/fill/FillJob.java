@@ -7,13 +7,14 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 
+import io.aicache.model.Repository;
 import io.micrometer.core.instrument.Counter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.aicache.proxy.observe.Metrics;
 import io.aicache.storage.BlobStore;
-import io.aicache.storage.Digest;
+import io.aicache.model.Digest;
 import io.aicache.storage.PartialBlob;
 import io.aicache.upstream.RegistryClient;
 import io.aicache.upstream.UpstreamException;
@@ -33,7 +34,7 @@ final class FillJob implements PrefixHasher.Progress {
 
     private final Fill fill;
     private final RegistryClient client;
-    private final String repository;
+    private final Repository repository;
     private final BlobStore store;
     private final Executor storageExecutor;
     /** Every chunk's writes to the partial file, one at a time. */
@@ -57,7 +58,7 @@ final class FillJob implements PrefixHasher.Progress {
     private long hashed;
     private volatile boolean ended;
 
-    FillJob(Fill fill, RegistryClient client, String repository, FillResources resources, Consumer<FillJob> onEnd) {
+    FillJob(Fill fill, RegistryClient client, Repository repository, FillResources resources, Consumer<FillJob> onEnd) {
         this.fill = fill;
         this.client = client;
         this.repository = repository;
@@ -327,7 +328,7 @@ final class FillJob implements PrefixHasher.Progress {
         return client;
     }
 
-    String repository() {
+    Repository repository() {
         return repository;
     }
 

@@ -6,9 +6,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 
+import io.aicache.model.Repository;
 import io.aicache.proxy.observe.Metrics;
 import io.aicache.storage.BlobStore;
-import io.aicache.storage.Digest;
+import io.aicache.model.Digest;
 import io.aicache.upstream.RegistryClient;
 
 /**
@@ -41,7 +42,7 @@ public final class Fills {
     }
 
     /** The fill of {@code digest}: the one under way, or a new one fetching from {@code repository} on {@code client}. */
-    public Joined join(RegistryClient client, String repository, Digest digest) {
+    public Joined join(RegistryClient client, Repository repository, Digest digest) {
         FillJob[] created = new FillJob[1];
         FillJob job = active.computeIfAbsent(digest,
                 d -> created[0] = new FillJob(new Fill(d), client, repository, resources, this::ended));

@@ -1,7 +1,6 @@
 package io.aicache.proxy.helm;
 
 import java.io.IOException;
-import java.net.URI;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
@@ -12,13 +11,14 @@ import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.aicache.model.Tier;
 import io.aicache.proxy.http.ErrorCode;
 import io.aicache.proxy.http.Exchange;
 import io.aicache.proxy.http.FileChunks;
 import io.aicache.proxy.http.RegistryException;
 import io.aicache.proxy.oci.InFlight;
 import io.aicache.storage.BlobStore;
-import io.aicache.storage.Digest;
+import io.aicache.model.Digest;
 import io.aicache.storage.HelmChartRecord;
 import io.aicache.storage.StoredBlob;
 import io.aicache.upstream.ChartRepositoryClient;
@@ -113,7 +113,7 @@ final class ChartService {
 
     private CompletableFuture<Fetched> fetchAndKeep(ChartRepositoryClient client, String file, HelmChartRecord record) {
         String repository = client.repository().name();
-        return client.fetch(URI.create(record.url()), maxChartBytes).thenApplyAsync(response -> {
+        return client.chart(record.url(), maxChartBytes).thenApplyAsync(response -> {
             if (!response.isSuccess()) {
                 throw new UpstreamStatusException(repository, response.status(), response.headers());
             }
@@ -136,7 +136,7 @@ final class ChartService {
     }
 
     private CompletableFuture<Fetched> fetchProvenance(ChartRepositoryClient client, HelmChartRecord record) {
-        return client.fetch(URI.create(record.url() + PROVENANCE_SUFFIX), MAX_PROVENANCE_BYTES).thenApply(response -> {
+        return client.provenance(record.url(), MAX_PROVENANCE_BYTES).thenApply(response -> {
             if (!response.isSuccess()) {
                 throw new UpstreamStatusException(client.repository().name(), response.status(), response.headers());
             }
@@ -154,7 +154,7 @@ final class ChartService {
             return false;
         }
         long size = blob.record().size();
-        exchange.tier("disk");
+        exchange.tier(Tier.DISK);
         store.accesses().touched(blob.record().digest());
         HttpResponse head = exchange.newResponse(HttpResponseStatus.OK);
         head.headers().set(HttpHeaderNames.CONTENT_TYPE, CHART_TYPE).set(HttpHeaderNames.CONTENT_LENGTH, size);
@@ -183,13 +183,13 @@ final class ChartService {
     }
 
     /** A chart kept on disk, or bytes just fetched from upstream. */
-    private record Fetched(StoredBlob stored, byte[] bytes, String tier) {
+    private record Fetched(StoredBlob stored, byte[] bytes, Tier tier) {
         static Fetched kept(StoredBlob blob) {
-            return new Fetched(blob, null, "disk");
+            return new Fetched(blob, null, Tier.DISK);
         }
 
         static Fetched fromUpstream(byte[] bytes) {
-            return new Fetched(null, bytes, "upstream");
+            return new Fetched(null, bytes, Tier.UPSTREAM);
         }
     }
 }

@@ -21,7 +21,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 
 import org.yaml.snakeyaml.LoaderOptions;
 
-import io.aicache.storage.Digest;
+import io.aicache.model.Digest;
 import io.aicache.storage.HelmChartRecord;
 
 /**

@@ -13,6 +13,7 @@ import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.aicache.model.Tier;
 import io.aicache.proxy.http.Exchange;
 import io.aicache.proxy.observe.Metrics;
 import io.aicache.proxy.oci.InFlight;
@@ -83,15 +84,15 @@ final class IndexService {
         Optional<HelmIndexRecord> kept = index.helmIndex(repository)
                 .filter(record -> files.exists(repository, record.contentSha256()));
         if (kept.isEmpty()) {
-            return refresh(client, null).thenApply(record -> new Answer(record, "upstream", null, null));
+            return refresh(client, null).thenApply(record -> new Answer(record, Tier.UPSTREAM, null, null));
         }
         HelmIndexRecord record = kept.get();
         Duration age = Duration.ofMillis(Math.max(0, clock.millis() - record.validatedAtMillis()));
         if (age.compareTo(ttl) < 0) {
-            return CompletableFuture.completedFuture(new Answer(record, "disk", null, null));
+            return CompletableFuture.completedFuture(new Answer(record, Tier.DISK, null, null));
         }
         return refresh(client, record)
-                .thenApply(fresh -> new Answer(fresh, fresh.contentSha256().equals(record.contentSha256()) ? "disk" : "upstream",
+                .thenApply(fresh -> new Answer(fresh, fresh.contentSha256().equals(record.contentSha256()) ? Tier.DISK : Tier.UPSTREAM,
                         null, null))
                 .exceptionallyCompose(failure -> {
                     Throwable cause = InFlight.unwrap(failure);
@@ -102,14 +103,14 @@ final class IndexService {
                     LOG.warn("serving the index of chart repository {} last confirmed {}s ago: upstream could not"
                             + " revalidate it ({})", repository, age.toSeconds(), cause.getMessage());
                     metrics.staleServed(repository);
-                    return CompletableFuture.completedFuture(new Answer(record, "stale", age, cause.getMessage()));
+                    return CompletableFuture.completedFuture(new Answer(record, Tier.STALE, age, cause.getMessage()));
                 });
     }
 
     /** Asks upstream for the index (conditionally when one is kept); one request per repository at a time. */
     private CompletableFuture<HelmIndexRecord> refresh(ChartRepositoryClient client, HelmIndexRecord known) {
         ChartRepository repository = client.repository();
-        return refreshes.join(repository.name(), () -> client.openStream(repository.indexUri(), validators(known))
+        return refreshes.join(repository.name(), () -> client.index(validators(known))
                 .thenApplyAsync(response -> {
                     if (response.status() == 304 && known != null) {
                         HelmIndexRecord revalidated = known.revalidatedAt(clock.millis());
@@ -168,6 +169,6 @@ final class IndexService {
     }
 
     /** An index to send, where it came from, and when it is served stale, how old it is and why. */
-    record Answer(HelmIndexRecord record, String tier, Duration staleAge, String reason) {
+    record Answer(HelmIndexRecord record, Tier tier, Duration staleAge, String reason) {
     }
 }

@@ -14,7 +14,7 @@ import io.aicache.proxy.oci.Manifest;
 import io.aicache.proxy.oci.OciApi;
 import io.aicache.proxy.oci.Target;
 import io.aicache.storage.BlobStore;
-import io.aicache.storage.Digest;
+import io.aicache.model.Digest;
 
 /**
  * Chart-driven prefetch for charts in OCI registries: when a manifest whose config is Helm's
@@ -63,7 +63,7 @@ final class OciChartPrefetch implements BiConsumer<Target, Manifest> {
             return;
         }
         Digest digest = Digest.parse(content.path("digest").asText());
-        String chart = target.registryName() + "/" + target.repository() + "@" + manifest.digest();
+        String chart = target.repository().blob(manifest.digest()).toString();
         oci.warmBlob(target, digest, landed -> { })
                 .thenApply(fetched -> store.find(digest).flatMap(store::readSmall)
                         .orElseThrow(() -> new IllegalStateException("the chart content " + digest + " is not kept")))

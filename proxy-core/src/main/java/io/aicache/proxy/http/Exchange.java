@@ -3,6 +3,7 @@ package io.aicache.proxy.http;
 import java.util.List;
 import java.util.function.Consumer;
 
+import io.aicache.model.Tier;
 import io.aicache.proxy.observe.RequestRecord;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -51,7 +52,7 @@ public final class Exchange {
     private String registry;
     private String repository;
     private String reference;
-    private String tier;
+    private Tier tier;
     private int status;
     private long bytesSent;
 
@@ -106,7 +107,7 @@ public final class Exchange {
     }
 
     /** Notes where the answer's content came from: memory, disk, fill, upstream, stale. */
-    public void tier(String tier) {
+    public void tier(Tier tier) {
         this.tier = tier;
     }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+
 /**
  * One JSON line per request. Only what identifies the content is logged (registry,
  * repository, reference), never headers, so no credential or token reaches the log.
@@ -31,7 +32,7 @@ public final class AccessLog {
                 .put("reference", request.reference())
                 .put("status", request.status())
                 .put("bytes", request.bytes())
-                .put("tier", request.tier())
+                .put("tier", request.tier() == null ? null : request.tier().label())
                 .put("duration_ms", request.durationNanos() / 1_000_000.0)
                 .put("aborted", request.aborted());
         try {

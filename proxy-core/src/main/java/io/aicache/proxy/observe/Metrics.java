@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
+import io.aicache.model.Tier;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -74,7 +75,7 @@ public final class Metrics {
         if (request.tier() != null) {
             route.tiers.computeIfAbsent(request.tier(), tier -> Counter.builder("aicache_cache_answers")
                     .description("Content answers by where they came from")
-                    .tag("route", route.name).tag("tier", tier).register(registry)).increment();
+                    .tag("route", route.name).tag("tier", tier.label()).register(registry)).increment();
         }
         if (request.registry() != null && request.bytes() > 0) {
             servedBytes.computeIfAbsent(request.registry(), registryName -> Counter.builder("aicache_served_bytes")
@@ -88,7 +89,7 @@ public final class Metrics {
         private final String name;
         private final Timer duration;
         private final Map<Integer, Counter> statuses = new ConcurrentHashMap<>();
-        private final Map<String, Counter> tiers = new ConcurrentHashMap<>();
+        private final Map<Tier, Counter> tiers = new ConcurrentHashMap<>();
 
         RouteMeters(String name) {
             this.name = name;

@@ -3,7 +3,6 @@ package io.aicache.proxy.oci;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -12,6 +11,7 @@ import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.aicache.model.Tier;
 import io.aicache.proxy.fill.Fill;
 import io.aicache.proxy.fill.Fills;
 import io.aicache.proxy.http.ByteRange;
@@ -21,10 +21,9 @@ import io.aicache.proxy.http.FileChunks;
 import io.aicache.proxy.http.RegistryException;
 import io.aicache.proxy.observe.Metrics;
 import io.aicache.storage.BlobStore;
-import io.aicache.storage.Digest;
+import io.aicache.model.Digest;
 import io.aicache.storage.HotTier;
 import io.aicache.storage.StoredBlob;
-import io.aicache.upstream.UpstreamRequest;
 import io.aicache.upstream.UpstreamStatusException;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.DefaultFileRegion;
@@ -56,7 +55,7 @@ final class BlobService {
     void serve(Exchange exchange, Target target, Digest digest, ByteRange range) {
         byte[] hot = hotTier.get(digest);
         if (hot != null) {
-            sendFromMemory(exchange, "memory", digest, hot, range);
+            sendFromMemory(exchange, Tier.MEMORY, digest, hot, range);
             return;
         }
         Optional<StoredBlob> stored = store.find(digest);
@@ -85,10 +84,10 @@ final class BlobService {
         // Asked of the join, not of the check above: two readers can both find no fill and race to start it.
         Fills.Joined joined = fills.join(target.client(), target.repository(), digest);
         if (joined.shared()) {
-            exchange.tier("fill");
+            exchange.tier(Tier.FILL);
             metrics.coalescedReader();
         } else {
-            exchange.tier("upstream");
+            exchange.tier(Tier.UPSTREAM);
         }
         new FillFollower(exchange, joined.fill(), range, target, () -> serve(exchange, target, digest, range)).start();
     }
@@ -134,13 +133,13 @@ final class BlobService {
                     return;
                 }
                 hotTier.offer(digest, bytes.get());
-                sendFromMemory(exchange, "disk", digest, bytes.get(), range);
+                sendFromMemory(exchange, Tier.DISK, digest, bytes.get(), range);
             });
         });
     }
 
     /** A small blob (a config) from memory: no file is sent. */
-    private void sendFromMemory(Exchange exchange, String tier, Digest digest, byte[] bytes, ByteRange range) {
+    private void sendFromMemory(Exchange exchange, Tier tier, Digest digest, byte[] bytes, ByteRange range) {
         long[] selected = selectOrRefuse(exchange, bytes.length, range);
         if (range != null && selected == null) {
             return;
@@ -183,7 +182,7 @@ final class BlobService {
             LOG.warn("kept blob {} cannot be opened ({}); fetching it again", blob.record().digest(), e.getMessage());
             return false;
         }
-        exchange.tier("disk");
+        exchange.tier(Tier.DISK);
         store.accesses().touched(blob.record().digest());
         exchange.write(BlobHeaders.head(exchange, blob.record().digest(), size, selected));
         if (exchange.isHead()) {
@@ -207,9 +206,7 @@ final class BlobService {
     }
 
     private void headFromUpstream(Exchange exchange, Target target, Digest digest) {
-        UpstreamRequest request = UpstreamRequest.head(target.repository(),
-                "/v2/" + target.repository() + "/blobs/" + digest, Map.of());
-        target.client().head(request).whenComplete((response, failure) -> exchange.onLoop(() -> {
+        target.client().blobHead(target.repository(), digest).whenComplete((response, failure) -> exchange.onLoop(() -> {
             Throwable problem = failure;
             if (problem == null && !response.isSuccess()) {
                 problem = new UpstreamStatusException(target.registryName(), response.status(), response.headers());
@@ -222,7 +219,7 @@ final class BlobService {
                 exchange.sendError(UpstreamFailures.toRegistryException(problem, ErrorCode.BLOB_UNKNOWN, target, "blob " + digest));
                 return;
             }
-            exchange.tier("upstream");
+            exchange.tier(Tier.UPSTREAM);
             exchange.write(BlobHeaders.head(exchange, digest, response.contentLength().orElse(-1), null));
             exchange.end();
         }));

@@ -15,12 +15,12 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.aicache.model.MediaTypes;
 import io.aicache.proxy.http.ErrorCode;
 import io.aicache.proxy.http.Exchange;
 import io.aicache.storage.BlobStore;
-import io.aicache.storage.Digest;
+import io.aicache.model.Digest;
 import io.aicache.storage.StoredResponse;
-import io.aicache.upstream.UpstreamRequest;
 import io.aicache.upstream.UpstreamResponse;
 import io.aicache.upstream.UpstreamStatusException;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
@@ -53,10 +53,7 @@ final class ListingService {
     }
 
     void tags(Exchange exchange, Target target, Map<String, List<String>> parameters) {
-        String query = query(parameters, "n", "last");
-        UpstreamRequest request = UpstreamRequest.get(target.repository(), "/v2/" + target.repository() + "/tags/list",
-                Map.of("Accept", List.of("application/json"))).withQuery(query);
-        target.client().fetch(request, MAX_LISTING_BYTES).whenComplete((response, failure) -> exchange.onLoop(() -> {
+        target.client().tags(target.repository(), parameters, MAX_LISTING_BYTES).whenComplete((response, failure) -> exchange.onLoop(() -> {
             if (failure != null || !response.isSuccess()) {
                 exchange.sendError(UpstreamFailures.toRegistryException(failure != null ? failure : statusOf(target, response),
                         ErrorCode.NAME_UNKNOWN, target, "tag list"));
@@ -70,28 +67,27 @@ final class ListingService {
     }
 
     void referrers(Exchange exchange, Target target, Digest digest, Map<String, List<String>> parameters) {
-        String query = query(parameters, "artifactType");
-        String key = "referrers:" + target.key() + "@" + digest + (query == null ? "" : "?" + query);
+        List<String> artifactTypes = parameters.getOrDefault("artifactType", List.of());
+        boolean filtered = !artifactTypes.isEmpty();
+        String key = referrersKey(target, digest, artifactTypes);
         Optional<StoredResponse> kept = store.index().response(key);
         if (kept.isPresent() && clock.millis() - kept.get().fetchedAtMillis() < ttl.toMillis()) {
-            sendReferrers(exchange, kept.get(), query);
+            sendReferrers(exchange, kept.get(), filtered);
             return;
         }
-        UpstreamRequest request = UpstreamRequest.get(target.repository(),
-                "/v2/" + target.repository() + "/referrers/" + digest, Map.of()).withQuery(query);
-        target.client().fetch(request, MAX_LISTING_BYTES).whenComplete((response, failure) -> exchange.onLoop(() -> {
+        target.client().referrers(target.repository(), digest, artifactTypes, MAX_LISTING_BYTES).whenComplete((response, failure) -> exchange.onLoop(() -> {
             if (failure == null && response.isSuccess()) {
-                byte[] body = query != null && response.header("OCI-Filters-Applied").isEmpty()
+                byte[] body = filtered && response.header("OCI-Filters-Applied").isEmpty()
                         ? ReferrersFilter.byArtifactType(response.body(), parameters.get("artifactType"))
                         : response.body();
                 StoredResponse fresh = new StoredResponse(response.header("Content-Type")
                         .orElse(MediaTypes.OCI_INDEX), body, clock.millis());
                 storageExecutor.execute(() -> store.index().putResponse(key, fresh));
-                sendReferrers(exchange, fresh, query);
+                sendReferrers(exchange, fresh, filtered);
             } else if (kept.isPresent() && (failure != null || response.status() >= 500 || response.status() == 429)) {
                 LOG.warn("upstream {} could not list referrers of {}; serving the list fetched {}s ago",
                         target.registryName(), digest, (clock.millis() - kept.get().fetchedAtMillis()) / 1000);
-                sendReferrers(exchange, kept.get(), query);
+                sendReferrers(exchange, kept.get(), filtered);
             } else {
                 exchange.sendError(UpstreamFailures.toRegistryException(failure != null ? failure : statusOf(target, response),
                         ErrorCode.MANIFEST_UNKNOWN, target, "referrers of " + digest));
@@ -99,9 +95,9 @@ final class ListingService {
         }));
     }
 
-    private static void sendReferrers(Exchange exchange, StoredResponse response, String query) {
+    private static void sendReferrers(Exchange exchange, StoredResponse response, boolean filtered) {
         HttpHeaders headers = new DefaultHttpHeaders().set(HttpHeaderNames.CONTENT_TYPE, response.contentType());
-        if (query != null) {
+        if (filtered) {
             headers.set("OCI-Filters-Applied", "artifactType");
         }
         exchange.sendBytes(HttpResponseStatus.OK, headers, response.body());
@@ -126,14 +122,10 @@ final class ListingService {
         return "</v2/" + target.clientPathPrefix() + "/tags/list" + query + ">" + m.group(2);
     }
 
-    /** The query string of the named parameters the client gave, re-encoded; {@code null} when none. */
-    private static String query(Map<String, List<String>> parameters, String... names) {
-        StringJoiner query = new StringJoiner("&");
-        for (String name : names) {
-            for (String value : parameters.getOrDefault(name, List.of())) {
-                query.add(name + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8));
-            }
-        }
-        return query.length() == 0 ? null : query.toString();
+    /** Where a referrers list is kept: per repository, digest and filter ({@code ?artifactType=...}, as asked). */
+    private static String referrersKey(Target target, Digest digest, List<String> artifactTypes) {
+        StringJoiner filter = new StringJoiner("&", "?", "").setEmptyValue("");
+        artifactTypes.forEach(type -> filter.add("artifactType=" + URLEncoder.encode(type, StandardCharsets.UTF_8)));
+        return "referrers:" + target.repository() + "@" + digest + filter;
     }
 }

@@ -2,17 +2,16 @@ package io.aicache.proxy.oci;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.aicache.model.MediaTypes;
 import io.aicache.proxy.http.ErrorCode;
 import io.aicache.proxy.http.RegistryException;
-import io.aicache.storage.Digest;
-import io.aicache.upstream.UpstreamRequest;
+import io.aicache.model.Digest;
 import io.aicache.upstream.UpstreamResponse;
 import io.aicache.upstream.UpstreamStatusException;
 
@@ -33,28 +32,19 @@ final class ManifestFetcher {
     }
 
     CompletableFuture<Manifest> fetch(Target target, String reference, List<String> accepted) {
-        String key = target.key() + "|" + reference + "|" + String.join(",", accepted);
-        return inFlight.join(key, () -> {
-            UpstreamRequest request = UpstreamRequest.get(target.repository(),
-                    "/v2/" + target.repository() + "/manifests/" + reference, acceptHeader(accepted));
-            return target.client().fetch(request, maxBytes).thenApply(response -> verify(target, reference, response));
-        });
+        String key = target.repository() + "|" + reference + "|" + String.join(",", accepted);
+        return inFlight.join(key, () -> target.client().manifest(target.repository(), reference, accepted, maxBytes)
+                .thenApply(response -> verify(target, reference, response)));
     }
 
     /** The digest upstream gives for {@code reference} now, from a HEAD; empty when it gave none. */
     CompletableFuture<Optional<Digest>> currentDigest(Target target, String tag, List<String> accepted) {
-        UpstreamRequest request = UpstreamRequest.head(target.repository(),
-                "/v2/" + target.repository() + "/manifests/" + tag, acceptHeader(accepted));
-        return target.client().head(request).thenApply(response -> {
+        return target.client().manifestHead(target.repository(), tag, accepted).thenApply(response -> {
             if (!response.isSuccess()) {
                 throw new UpstreamStatusException(target.registryName(), response.status(), response.headers());
             }
             return response.header("Docker-Content-Digest").flatMap(ManifestFetcher::parseDigest);
         });
-    }
-
-    private static Map<String, List<String>> acceptHeader(List<String> accepted) {
-        return Map.of("Accept", List.of(String.join(", ", accepted.isEmpty() ? MediaTypes.ALL_MANIFESTS : accepted)));
     }
 
     private static Manifest verify(Target target, String reference, UpstreamResponse<byte[]> response) {

@@ -12,12 +12,14 @@ import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.aicache.model.MediaTypes;
+import io.aicache.model.Tier;
 import io.aicache.proxy.config.ManifestsConfig;
 import io.aicache.proxy.http.ErrorCode;
 import io.aicache.proxy.http.Exchange;
 import io.aicache.proxy.observe.Metrics;
 import io.aicache.storage.BlobStore;
-import io.aicache.storage.Digest;
+import io.aicache.model.Digest;
 import io.aicache.storage.HotTier;
 import io.aicache.storage.TagRecord;
 import io.aicache.upstream.RetryPolicy;
@@ -78,7 +80,7 @@ final class ManifestService {
                 if (found.staleAge() != null) {
                     metrics.staleServed(target.registryName());
                 }
-                if (!found.tier().equals("upstream")) {
+                if (found.tier() != Tier.UPSTREAM) {
                     store.accesses().touched(found.manifest().digest());
                 }
                 exchange.tier(found.tier());
@@ -93,7 +95,7 @@ final class ManifestService {
      */
     CompletableFuture<Manifest> resolve(Target target, String reference) {
         return answer(target, reference, MediaTypes.ALL_MANIFESTS).thenApply(found -> {
-            if (!found.tier().equals("upstream")) {
+            if (found.tier() != Tier.UPSTREAM) {
                 store.accesses().touched(found.manifest().digest());
             }
             return found.manifest();
@@ -112,7 +114,7 @@ final class ManifestService {
     }
 
     private CompletableFuture<Answer> byTag(Target target, String tag, List<String> accepted) {
-        String tagKey = target.key() + ":" + tag;
+        String tagKey = target.repository().tag(tag).toString();
         Optional<TagRecord> known = store.index().tag(tagKey)
                 .filter(record -> MediaTypes.isAcceptable(accepted, record.mediaType()));
         if (known.isEmpty()) {
@@ -168,12 +170,12 @@ final class ManifestService {
         byte[] hot = hotTier.get(digest);
         if (hot != null) {
             return CompletableFuture.completedFuture(store.index().blob(digest)
-                    .map(record -> Answer.of(new Manifest(digest, record.mediaType(), hot), "memory")));
+                    .map(record -> Answer.of(new Manifest(digest, record.mediaType(), hot), Tier.MEMORY)));
         }
         return CompletableFuture.supplyAsync(() -> store.find(digest).flatMap(blob -> store.readSmall(blob)
                 .map(bytes -> {
                     hotTier.offer(digest, bytes);
-                    return Answer.of(new Manifest(digest, blob.record().mediaType(), bytes), "disk");
+                    return Answer.of(new Manifest(digest, blob.record().mediaType(), bytes), Tier.DISK);
                 })), storageExecutor);
     }
 
@@ -185,11 +187,11 @@ final class ManifestService {
             store.putSmall(manifest.digest(), manifest.bytes(), manifest.mediaType());
             hotTier.offer(manifest.digest(), manifest.bytes());
             if (!Digest.looksLikeDigest(reference)) {
-                store.index().putTag(target.key() + ":" + reference, new TagRecord(manifest.digest(),
+                store.index().putTag(target.repository().tag(reference).toString(), new TagRecord(manifest.digest(),
                         manifest.mediaType(), manifest.bytes().length, clock.millis()));
             }
             onKept.accept(target, manifest);
-            return Answer.of(manifest, "upstream");
+            return Answer.of(manifest, Tier.UPSTREAM);
         }, storageExecutor);
     }
 
@@ -218,13 +220,13 @@ final class ManifestService {
     }
 
     /** A manifest to send, where it came from, and when it is served stale, how old it is and why. */
-    private record Answer(Manifest manifest, String tier, Duration staleAge, String reason) {
-        static Answer of(Manifest manifest, String tier) {
+    private record Answer(Manifest manifest, Tier tier, Duration staleAge, String reason) {
+        static Answer of(Manifest manifest, Tier tier) {
             return new Answer(manifest, tier, null, null);
         }
 
         Answer stale(Duration age, String why) {
-            return new Answer(manifest, "stale", age, why);
+            return new Answer(manifest, Tier.STALE, age, why);
         }
     }
 }

@@ -19,7 +19,7 @@ import io.aicache.proxy.http.Exchange;
 import io.aicache.proxy.http.RegistryException;
 import io.aicache.proxy.observe.Metrics;
 import io.aicache.storage.BlobStore;
-import io.aicache.storage.Digest;
+import io.aicache.model.Digest;
 import io.aicache.storage.HotTier;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -115,7 +115,7 @@ public final class OciApi {
             exchange.echoNamespace(namespace);
         }
         exchange.describe(routeName, target.registryName(),
-                target.repository(), route.reference().isEmpty() ? null : route.reference());
+                target.repository().name(), route.reference().isEmpty() ? null : route.reference());
         switch (route.kind()) {
             case MANIFEST -> manifests.serve(exchange, target, route.reference());
             case BLOB -> blobs.serve(exchange, target, References.requireDigest(route.reference()),

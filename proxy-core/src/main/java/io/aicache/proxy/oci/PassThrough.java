@@ -3,16 +3,14 @@ package io.aicache.proxy.oci;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Flow;
 
+import io.aicache.model.Tier;
 import io.aicache.proxy.http.ByteRange;
 import io.aicache.proxy.http.ErrorCode;
 import io.aicache.proxy.http.Exchange;
-import io.aicache.proxy.http.RegistryException;
-import io.aicache.storage.Digest;
+import io.aicache.model.Digest;
 import io.aicache.upstream.DiscardedBody;
-import io.aicache.upstream.UpstreamRequest;
 import io.aicache.upstream.UpstreamResponse;
 import io.aicache.upstream.UpstreamStatusException;
 import io.netty.buffer.ByteBuf;
@@ -52,11 +50,9 @@ final class PassThrough implements Flow.Subscriber<List<ByteBuffer>> {
 
     /** Fetches {@code digest} from upstream and answers a GET of it (or of its range). */
     static void serve(Exchange exchange, Target target, Digest digest, ByteRange range) {
-        exchange.tier("pass-through");
-        UpstreamRequest request = UpstreamRequest.get(target.repository(),
-                "/v2/" + target.repository() + "/blobs/" + digest, Map.of());
+        exchange.tier(Tier.PASS_THROUGH);
         PassThrough answer = new PassThrough(exchange, target, digest);
-        target.client().open(request).whenComplete((response, failure) -> exchange.onLoop(() -> {
+        target.client().blob(target.repository(), digest).whenComplete((response, failure) -> exchange.onLoop(() -> {
             Throwable problem = failure;
             if (problem == null && !response.isSuccess()) {
                 problem = new UpstreamStatusException(target.registryName(), response.status(), response.headers());

@@ -11,7 +11,7 @@ import java.util.function.Predicate;
 
 import io.aicache.proxy.http.RegistryException;
 import io.aicache.storage.BlobStore;
-import io.aicache.storage.Digest;
+import io.aicache.model.Digest;
 import io.aicache.storage.TagRecord;
 
 /**
@@ -135,7 +135,7 @@ public final class PinnedImages {
                         + "' is not registry/repository:tag or registry/repository@digest");
             }
             String tag = References.requireTag(pin.substring(colon + 1));
-            return new Root(selector.select(pin.substring(0, colon), null).key() + ":" + tag, null);
+            return new Root(selector.select(pin.substring(0, colon), null).repository().tag(tag).toString(), null);
         } catch (RegistryException e) {
             throw new IllegalArgumentException("pinned image '" + pin + "': " + e.getMessage());
         }

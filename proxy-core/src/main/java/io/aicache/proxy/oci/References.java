@@ -5,7 +5,7 @@ import java.util.regex.Pattern;
 import io.aicache.proxy.config.PerThreadMatcher;
 import io.aicache.proxy.http.ErrorCode;
 import io.aicache.proxy.http.RegistryException;
-import io.aicache.storage.Digest;
+import io.aicache.model.Digest;
 
 /** Validation of repository names, tags and digests against the OCI distribution spec's grammar. */
 public final class References {

@@ -1,5 +1,6 @@
 package io.aicache.proxy.oci;
 
+import io.aicache.model.Repository;
 import io.aicache.upstream.RegistryClient;
 
 /**
@@ -10,14 +11,9 @@ import io.aicache.upstream.RegistryClient;
  * @param clientPathPrefix   what the client's path had before the endpoint ({@code ghcr.io/org/app}), for rewriting links
  * @param namespaceEcho      the {@code ns} parameter that chose the registry, or {@code null}
  */
-public record Target(RegistryClient client, String repository, String clientPathPrefix, String namespaceEcho) {
+public record Target(RegistryClient client, Repository repository, String clientPathPrefix, String namespaceEcho) {
 
     public String registryName() {
-        return client.registry().name();
-    }
-
-    /** A key naming this repository across registries: {@code registry/repository}. */
-    public String key() {
-        return registryName() + "/" + repository;
+        return repository.registry();
     }
 }

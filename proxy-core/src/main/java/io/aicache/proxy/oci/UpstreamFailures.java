@@ -47,7 +47,7 @@ public final class UpstreamFailures {
     }
 
     private static RegistryException fromStatus(UpstreamStatusException e, ErrorCode unknown, Target target, String what) {
-        String where = what + " in " + target.registryName() + "/" + target.repository();
+        String where = what + " in " + target.repository();
         return switch (e.status()) {
             case 404 -> new RegistryException(unknown, "upstream has no " + where);
             case 401 -> new RegistryException(ErrorCode.UNAUTHORIZED,

@@ -2,6 +2,7 @@ package io.aicache.proxy.oci;
 
 import java.util.Optional;
 
+import io.aicache.model.Repository;
 import io.aicache.proxy.http.ErrorCode;
 import io.aicache.proxy.http.RegistryException;
 import io.aicache.upstream.RegistryClient;
@@ -41,6 +42,7 @@ public final class UpstreamSelector {
 
     private static Target target(RegistryClient client, String repository, String pathName, String namespace) {
         References.requireName(repository);
-        return new Target(client, client.registry().upstreamRepository(repository), pathName, namespace);
+        return new Target(client, new Repository(client.registry().name(), client.registry().upstreamRepository(repository)),
+                pathName, namespace);
     }
 }

@@ -4,7 +4,7 @@ import java.util.function.Predicate;
 
 import io.aicache.proxy.http.RegistryException;
 import io.aicache.proxy.oci.References;
-import io.aicache.storage.Digest;
+import io.aicache.model.Digest;
 
 /**
  * An image as people write it ({@code nginx:1.25}, {@code ghcr.io/org/app@sha256:...}), read

@@ -1,6 +1,6 @@
 package io.aicache.proxy.prefetch;
 
-import io.aicache.storage.Digest;
+import io.aicache.model.Digest;
 
 /** Hears how a prefetch goes; every method may be called from any thread. */
 public interface PrefetchProgress {

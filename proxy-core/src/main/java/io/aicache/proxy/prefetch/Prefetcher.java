@@ -17,7 +17,7 @@ import io.aicache.proxy.oci.Manifest;
 import io.aicache.proxy.oci.OciApi;
 import io.aicache.proxy.oci.Target;
 import io.aicache.proxy.oci.UpstreamFailures;
-import io.aicache.storage.Digest;
+import io.aicache.model.Digest;
 
 /**
  * Warms the cache with whole images before anyone pulls them: the tag, the manifests of the

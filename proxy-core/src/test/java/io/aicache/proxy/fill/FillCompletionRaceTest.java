@@ -15,7 +15,7 @@ import io.aicache.proxy.testsupport.Eventually;
 import io.aicache.proxy.testsupport.Fault;
 import io.aicache.proxy.testsupport.RecordedRequest;
 import io.aicache.proxy.testsupport.TestBlobs;
-import io.aicache.storage.Digest;
+import io.aicache.model.Digest;
 
 /**
  * The end of a fill when hashing the prefix overtakes the bookkeeping of the last chunk.
@@ -46,7 +46,7 @@ class FillCompletionRaceTest {
         // hashes the first 4 MiB, and chunk 1's last write brings the prefix 4 MiB further, to
         // the end of the blob, and starts the last hashing pass before chunk 1 is counted done.
         byte[] blob = TestBlobs.random(2 * CHUNK, 1);
-        String digest = fixture.upstream.addBlob(FillFixture.REPO, blob);
+        String digest = fixture.upstream.addBlob(FillFixture.REPO.name(), blob);
         Fault.Gate second = Fault.holdAfter(1024);
         fixture.upstream.inject(digest, second, RecordedRequest.rangeStartsAt(CHUNK), 1);
         Executor sameThread = Runnable::run;

@@ -15,6 +15,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import io.aicache.model.Repository;
 import io.aicache.proxy.observe.Metrics;
 import io.aicache.proxy.testsupport.FaultyUpstream;
 import io.aicache.storage.BlobStore;
@@ -32,7 +33,7 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 /** A fill's surroundings in a test: a faulty upstream and a client of it, a store in a temporary directory, the fills. */
 final class FillFixture implements AutoCloseable {
 
-    static final String REPO = "org/app";
+    static final Repository REPO = new Repository("registry.test", "org/app");
 
     final FaultyUpstream upstream = FaultyUpstream.start();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();

@@ -20,7 +20,7 @@ import io.aicache.proxy.testsupport.Eventually;
 import io.aicache.proxy.testsupport.Fault;
 import io.aicache.proxy.testsupport.RecordedRequest;
 import io.aicache.proxy.testsupport.TestBlobs;
-import io.aicache.storage.Digest;
+import io.aicache.model.Digest;
 
 /**
  * A fill asks for its next range once the last one's body is in, not once the disk has written
@@ -44,7 +44,7 @@ class NextRangeBeforeWriteTest {
     @Test
     void theNextRangeGoesOutWhileTheLastOneWaitsForTheDisk() throws Exception {
         byte[] blob = TestBlobs.random(2 * CHUNK, 7);
-        String digest = fixture.upstream.addBlob(FillFixture.REPO, blob);
+        String digest = fixture.upstream.addBlob(FillFixture.REPO.name(), blob);
         Fault.Gate first = Fault.holdAfter(1024);
         fixture.upstream.inject(digest, first, RecordedRequest.rangeStartsAt(0), 1);
         fixture.open(storage, CHUNK, 1);

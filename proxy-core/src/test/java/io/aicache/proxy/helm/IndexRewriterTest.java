@@ -21,7 +21,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
-import io.aicache.storage.Digest;
+import io.aicache.model.Digest;
 import io.aicache.storage.HelmChartRecord;
 
 class IndexRewriterTest {

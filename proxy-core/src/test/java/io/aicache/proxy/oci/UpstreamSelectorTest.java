@@ -44,7 +44,7 @@ class UpstreamSelectorTest {
     void namespaceParameterPicksTheRegistry() {
         Target target = selector.select("org/app", "ghcr.io");
         assertEquals("ghcr.io", target.registryName());
-        assertEquals("org/app", target.repository());
+        assertEquals("org/app", target.repository().name());
         assertEquals("ghcr.io", target.namespaceEcho());
     }
 
@@ -52,7 +52,7 @@ class UpstreamSelectorTest {
     void firstPathComponentNamingARegistryPicksIt() {
         Target target = selector.select("ghcr.io/org/app", null);
         assertEquals("ghcr.io", target.registryName());
-        assertEquals("org/app", target.repository());
+        assertEquals("org/app", target.repository().name());
         assertEquals("ghcr.io/org/app", target.clientPathPrefix());
         assertEquals("registry.test:5000", selector.select("registry.test:5000/team/app", null).registryName());
     }
@@ -61,9 +61,9 @@ class UpstreamSelectorTest {
     void anythingElseGoesToTheDefaultWithDockerHubsLibraryPrefix() {
         Target target = selector.select("alpine", null);
         assertEquals("docker.io", target.registryName());
-        assertEquals("library/alpine", target.repository());
-        assertEquals("library/alpine", selector.select("docker.io/alpine", null).repository());
-        assertEquals("example.com/app", selector.select("example.com/app", null).repository(),
+        assertEquals("library/alpine", target.repository().name());
+        assertEquals("library/alpine", selector.select("docker.io/alpine", null).repository().name());
+        assertEquals("example.com/app", selector.select("example.com/app", null).repository().name(),
                 "an unconfigured host-like component is part of the name");
     }
 

@@ -16,11 +16,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * The registry token flow: asks a challenge's realm for a token for one scope, and keeps
- * tokens per scope until shortly before they expire. Concurrent requests for one scope
- * share one token request.
+ * The registry token flow: meets a Bearer challenge by asking its realm for a token for one scope
+ * (with Basic credentials when configured, anonymously otherwise), and keeps tokens per scope until
+ * shortly before they expire. Concurrent requests for one scope share one token request.
  */
-final class BearerTokens {
+final class BearerTokenFlow implements Authenticator {
+
+    private static final String PREFIX = "Bearer ";
+
 
     /** Tokens are dropped this long before they expire, so none expires in flight. */
     private static final Duration EXPIRY_MARGIN = Duration.ofSeconds(10);
@@ -37,15 +40,29 @@ final class BearerTokens {
     private final Clock clock;
     private final ConcurrentHashMap<String, CompletableFuture<Token>> byScope = new ConcurrentHashMap<>();
 
-    BearerTokens(HttpClient http, Optional<Credentials> credentials, Duration timeout, Clock clock) {
+    BearerTokenFlow(HttpClient http, Optional<Credentials> credentials, Duration timeout, Clock clock) {
         this.http = http;
         this.credentials = credentials;
         this.timeout = timeout;
         this.clock = clock;
     }
 
+    @Override
+    public Optional<String> authorization(String scope) {
+        return cached(scope).map(token -> PREFIX + token);
+    }
+
+    @Override
+    public Optional<CompletableFuture<String>> answer(Challenge challenge, String scope, Optional<String> refused) {
+        if (!challenge.scheme().equals("bearer")) {
+            return Optional.empty();
+        }
+        refused.filter(value -> value.startsWith(PREFIX)).ifPresent(value -> invalidate(scope, value.substring(PREFIX.length())));
+        return Optional.of(obtain(challenge, scope).thenApply(token -> PREFIX + token));
+    }
+
     /** A cached, unexpired token for {@code scope}, if there is one. */
-    Optional<String> cached(String scope) {
+    private Optional<String> cached(String scope) {
         CompletableFuture<Token> token = byScope.get(scope);
         if (token == null || !token.isDone() || token.isCompletedExceptionally()) {
             return Optional.empty();
@@ -55,7 +72,7 @@ final class BearerTokens {
     }
 
     /** A token for {@code scope} from the challenge's realm: the cached one, or a new one. */
-    CompletableFuture<String> obtain(Challenge challenge, String scope) {
+    private CompletableFuture<String> obtain(Challenge challenge, String scope) {
         CompletableFuture<Token> token = byScope.compute(scope, (key, existing) -> {
             if (existing != null && !existing.isCompletedExceptionally()
                     && (!existing.isDone() || existing.join().expiresAtMillis() > clock.millis())) {
@@ -75,7 +92,7 @@ final class BearerTokens {
      * Forgets the token for {@code scope} when it is the one upstream refused; a newer token (or
      * one being fetched) stays, so parallel requests refused at once share one new token.
      */
-    void invalidate(String scope, String refused) {
+    private void invalidate(String scope, String refused) {
         byScope.computeIfPresent(scope, (key, token) -> token.isDone() && !token.isCompletedExceptionally()
                 && token.join().value().equals(refused) ? null : token);
     }

@@ -1,4 +1,4 @@
-package io.aicache.storage;
+package io.aicache.model;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

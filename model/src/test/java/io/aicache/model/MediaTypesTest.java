@@ -1,4 +1,4 @@
-package io.aicache.proxy.oci;
+package io.aicache.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

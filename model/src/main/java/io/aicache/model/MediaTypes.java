@@ -1,4 +1,4 @@
-package io.aicache.proxy.oci;
+package io.aicache.model;
 
 import java.util.ArrayList;
 import java.util.List;
