@@ -70,7 +70,7 @@ final class Passthrough {
     void forward(Exchange exchange, FullHttpRequest request, ConnectTarget target, String registry) {
         exchange.route("passthrough");
         if (!request.uri().startsWith("/")) {
-            throw new RegistryException(ErrorCode.UNSUPPORTED, HttpResponseStatus.BAD_REQUEST,
+            throw new RegistryException(ErrorCode.REQUEST_INVALID,
                     "request target must be a path, got '" + request.uri() + "'");
         }
         URI base = registry != null ? endpoints.get(registry) : URI.create("https://" + target);
@@ -79,7 +79,7 @@ final class Passthrough {
         try {
             uri = new URI(base.getScheme() + "://" + base.getRawAuthority() + request.uri());
         } catch (URISyntaxException e) {
-            throw new RegistryException(ErrorCode.UNSUPPORTED, HttpResponseStatus.BAD_REQUEST,
+            throw new RegistryException(ErrorCode.REQUEST_INVALID,
                     "request target is not a valid path: " + e.getReason());
         }
         HttpRequest.Builder outgoing = HttpRequest.newBuilder(uri).timeout(firstByteTimeout)
@@ -97,7 +97,7 @@ final class Passthrough {
                     if (failure != null) {
                         LOG.debug("passing {} {} to {} failed: {}", request.method(), exchange.requestPath(), base,
                                 failure.toString());
-                        exchange.sendError(new RegistryException(ErrorCode.UNKNOWN, HttpResponseStatus.BAD_GATEWAY,
+                        exchange.sendError(new RegistryException(ErrorCode.UNKNOWN,
                                 "cannot reach " + target.host() + ": " + failure.getClass().getSimpleName()));
                         return;
                     }

@@ -10,7 +10,6 @@ import io.aicache.proxy.oci.InFlight;
 import io.aicache.upstream.BodyTooLargeException;
 import io.aicache.upstream.UpstreamDownException;
 import io.aicache.upstream.UpstreamStatusException;
-import io.netty.handler.codec.http.HttpResponseStatus;
 
 /** Turns what went wrong with a chart repository upstream into the answer the client gets. */
 final class HelmFailures {
@@ -33,7 +32,7 @@ final class HelmFailures {
         if (cause instanceof UpstreamStatusException status) {
             return switch (status.status()) {
                 case 404, 410 -> new RegistryException(ErrorCode.BLOB_UNKNOWN, "upstream has no " + where);
-                case 429 -> new RegistryException(ErrorCode.TOOMANYREQUESTS, HttpResponseStatus.TOO_MANY_REQUESTS,
+                case 429 -> new RegistryException(ErrorCode.TOOMANYREQUESTS,
                         "upstream is rate-limiting requests for " + where,
                         status.retryAfter().map(value -> Map.of("Retry-After", value)).orElse(Map.of()));
                 default -> status.status() >= 500

@@ -9,7 +9,6 @@ import io.aicache.proxy.http.ErrorCode;
 import io.aicache.proxy.http.RegistryException;
 import io.aicache.upstream.BodyTooLargeException;
 import io.aicache.upstream.UpstreamStatusException;
-import io.netty.handler.codec.http.HttpResponseStatus;
 
 /** Turns what went wrong upstream into the answer the client gets. */
 public final class UpstreamFailures {
@@ -53,7 +52,7 @@ public final class UpstreamFailures {
             case 401 -> new RegistryException(ErrorCode.UNAUTHORIZED,
                     "upstream " + target.registryName() + " refused aicache's credentials for " + where);
             case 403 -> new RegistryException(ErrorCode.DENIED, "upstream " + target.registryName() + " denied access to " + where);
-            case 429 -> new RegistryException(ErrorCode.TOOMANYREQUESTS, HttpResponseStatus.TOO_MANY_REQUESTS,
+            case 429 -> new RegistryException(ErrorCode.TOOMANYREQUESTS,
                     "upstream " + target.registryName() + " is rate-limiting requests for " + where,
                     e.retryAfter().map(value -> Map.of("Retry-After", value)).orElse(Map.of()));
             default -> e.status() >= 500
