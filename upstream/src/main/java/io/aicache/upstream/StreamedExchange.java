@@ -82,7 +82,7 @@ final class StreamedExchange extends ChannelInboundHandlerAdapter
         RECEIVING_BODY,
         /** The caller has the answer and the whole body is in; the connection went back to the pool or was closed. */
         BODY_ENDED,
-        /** The caller has the answer but the body will not end: the connection was cut, or closed on a cancel or a long drain. */
+        /** The caller has the answer but the body will not end: the connection was cut, or closed (a cancel, a long drain). */
         CUT,
         /** The exchange failed before the caller had an answer; the connection was closed. */
         FAILED;
@@ -332,7 +332,8 @@ final class StreamedExchange extends ChannelInboundHandlerAdapter
 
     /** Tells a {@link BodyArrival} subscriber, once, that the whole body is in (when it is, and nothing cut it). */
     private void signalArrival() {
-        if (state == State.BODY_ENDED && subscriber instanceof BodyArrival arrival && told == Told.NOTHING && failure == null) {
+        if (state == State.BODY_ENDED && subscriber instanceof BodyArrival arrival && told == Told.NOTHING
+                && failure == null) {
             told = Told.ARRIVAL;
             arrival.bodyArrived();
         }

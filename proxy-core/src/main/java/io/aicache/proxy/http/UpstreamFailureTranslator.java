@@ -73,9 +73,11 @@ public final class UpstreamFailureTranslator {
     private RegistryException fromStatus(UpstreamStatusException e) {
         return switch (e.status()) {
             case 404, 410 -> new RegistryException(notThere, "upstream has no " + where);
-            case 401 -> new RegistryException(ErrorCode.UNAUTHORIZED, upstream + " refused aicache's credentials for " + where);
+            case 401 -> new RegistryException(ErrorCode.UNAUTHORIZED,
+                    upstream + " refused aicache's credentials for " + where);
             case 403 -> new RegistryException(ErrorCode.DENIED, upstream + " denied access to " + where);
-            case 429 -> new RegistryException(ErrorCode.TOOMANYREQUESTS, upstream + " is rate-limiting requests for " + where,
+            case 429 -> new RegistryException(ErrorCode.TOOMANYREQUESTS,
+                    upstream + " is rate-limiting requests for " + where,
                     e.retryAfter().map(value -> Map.of("Retry-After", value)).orElse(Map.of()));
             default -> new RegistryException(e.status() >= 500 ? ErrorCode.UNAVAILABLE : ErrorCode.UNKNOWN,
                     upstream + " answered " + e.status() + " for " + where);

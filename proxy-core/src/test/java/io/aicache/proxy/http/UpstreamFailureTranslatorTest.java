@@ -87,11 +87,13 @@ class UpstreamFailureTranslatorTest {
     @Test
     void unreachableUpstreamsAreUnavailable() {
         assertAnswer(registry.toRegistryException(new CompletionException(new HttpTimeoutException("slow"))),
-                ErrorCode.UNAVAILABLE, HttpResponseStatus.SERVICE_UNAVAILABLE, "upstream ghcr.io timed out while fetching " + WHAT);
+                ErrorCode.UNAVAILABLE, HttpResponseStatus.SERVICE_UNAVAILABLE,
+                "upstream ghcr.io timed out while fetching " + WHAT);
         assertAnswer(registry.toRegistryException(new ConnectException("refused")), ErrorCode.UNAVAILABLE,
                 HttpResponseStatus.SERVICE_UNAVAILABLE, "upstream ghcr.io cannot be reached while fetching " + WHAT);
         assertAnswer(charts.toRegistryException(new UpstreamDownException("stable")), ErrorCode.UNAVAILABLE,
-                HttpResponseStatus.SERVICE_UNAVAILABLE, "upstream is marked down after repeated failures, or aicache is offline"
+                HttpResponseStatus.SERVICE_UNAVAILABLE,
+                "upstream is marked down after repeated failures, or aicache is offline"
                         + " while fetching index.yaml of chart repository stable");
         assertAnswer(registry.toRegistryException(new UpstreamDownException("ghcr.io")), ErrorCode.UNAVAILABLE,
                 HttpResponseStatus.SERVICE_UNAVAILABLE, "upstream ghcr.io is marked down");
@@ -109,7 +111,8 @@ class UpstreamFailureTranslatorTest {
         return new UpstreamStatusException("ghcr.io", status, HttpHeaders.of(headers, (name, value) -> true));
     }
 
-    private static void assertAnswer(RegistryException error, ErrorCode code, HttpResponseStatus status, String... fragments) {
+    private static void assertAnswer(RegistryException error, ErrorCode code, HttpResponseStatus status,
+                                     String... fragments) {
         assertEquals(code, error.code());
         assertEquals(status, error.status());
         for (String fragment : fragments) {
