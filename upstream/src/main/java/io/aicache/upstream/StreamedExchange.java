@@ -49,31 +49,67 @@ final class StreamedExchange extends ChannelInboundHandlerAdapter
     private ScheduledFuture<?> firstByteTimer;
     /** The answer's head once it came, held until its body's first bytes (or its end) come too. */
     private UpstreamResponse<Flow.Publisher<List<ByteBuffer>>> head;
-    /**
-     * The caller has the answer. Until then a kept connection that fails is replaced: a server
-     * may take a request, send the head and cut the connection before any body byte (one that
-     * closes connections after so many bytes does), and that is the connection's fault, not the
-     * request's.
-     */
-    private boolean answered;
+    private State state = State.AWAITING_HEAD;
+    // What the head said: facts of the answer, not steps of the exchange.
     private boolean keepAlive;
-    private boolean bodyEnded;
     /** The body is unwanted (not a 2xx answer): read and dropped, or the connection closed past {@link #DRAIN_LIMIT}. */
     private boolean dropping;
     private long dropped;
-    /** The connection went back to the pool or was closed: it is no longer this exchange's. */
-    private boolean connectionDone;
     private Flow.Subscriber<? super List<ByteBuffer>> subscriber;
-    /** onComplete or onError was signalled, or the subscriber cancelled. */
-    private boolean signalledEnd;
-    /** The subscriber, when it is a {@link BodyArrival}, was told the body is all in. */
-    private boolean signalledArrival;
+    private Told told = Told.NOTHING;
     private Throwable failure;
     private long demand;
     private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
     private long pendingBytes;
     private List<ByteBuf> delivered = List.of();
     private long deliveredBytes;
+
+    /**
+     * Where the exchange stands, moved by the connection's side. Until the caller has the answer
+     * a kept connection that fails is replaced: a server may take a request, send the head and
+     * cut the connection before any body byte (one that closes connections after so many bytes
+     * does), and that is the connection's fault, not the request's.
+     */
+    private enum State {
+        /** The request is out; no final answer's head has come. */
+        AWAITING_HEAD,
+        /** The head came; it is held until its body's first bytes, or its end, come too. */
+        HEAD_HELD,
+        /** The caller has the answer; its body is coming on the connection. */
+        RECEIVING_BODY,
+        /** The caller has the answer and the whole body is in; the connection went back to the pool or was closed. */
+        BODY_ENDED,
+        /** The caller has the answer but the body will not end: the connection was cut, or closed (a cancel, a long drain). */
+        CUT,
+        /** The exchange failed before the caller had an answer; the connection was closed. */
+        FAILED;
+
+        boolean canMoveTo(State next) {
+            return switch (this) {
+                case AWAITING_HEAD -> next == HEAD_HELD || next == FAILED;
+                case HEAD_HELD -> next == RECEIVING_BODY || next == BODY_ENDED || next == CUT || next == FAILED;
+                case RECEIVING_BODY -> next == BODY_ENDED || next == CUT;
+                case BODY_ENDED, CUT, FAILED -> false;
+            };
+        }
+
+        boolean ownsConnection() {
+            return this == AWAITING_HEAD || this == HEAD_HELD || this == RECEIVING_BODY;
+        }
+
+        boolean answered() {
+            return this == RECEIVING_BODY || this == BODY_ENDED || this == CUT;
+        }
+    }
+
+    /** What the subscriber was told last, moved by the subscriber's side. */
+    private enum Told {
+        NOTHING,
+        /** That the whole body is in, when it is a {@link BodyArrival}. */
+        ARRIVAL,
+        /** onComplete or onError, or the subscriber cancelled: nothing more. */
+        END
+    }
 
     StreamedExchange(BlobStreams streams, Origin origin, Channel channel,
                      CompletableFuture<UpstreamResponse<Flow.Publisher<List<ByteBuffer>>>> answer, Runnable onStale) {
@@ -117,7 +153,7 @@ final class StreamedExchange extends ChannelInboundHandlerAdapter
 
     private void head(HttpResponse response) {
         int status = response.status().code();
-        if (status < 200 || head != null) {
+        if (status < 200 || state != State.AWAITING_HEAD) {
             return; // an interim answer (100 Continue): the real one follows
         }
         firstByteTimer.cancel(false);
@@ -125,12 +161,14 @@ final class StreamedExchange extends ChannelInboundHandlerAdapter
         boolean streamed = status < 300;
         dropping = !streamed;
         head = new UpstreamResponse<>(status, UpstreamHeaders.of(response.headers()), streamed ? this : null);
+        moveTo(State.HEAD_HELD);
     }
 
     private void body(HttpContent content) {
-        if (head == null) {
-            return; // the end of an interim answer
+        if (state == State.AWAITING_HEAD || state == State.FAILED) {
+            return; // the end of an interim answer, or what a connection given up on still hands on
         }
+        boolean answering = state == State.HEAD_HELD;
         ByteBuf bytes = content.content();
         if (dropping) {
             dropped += bytes.readableBytes();
@@ -138,19 +176,20 @@ final class StreamedExchange extends ChannelInboundHandlerAdapter
             pending.add(bytes.retain());
             pendingBytes += bytes.readableBytes();
         }
-        if (content instanceof LastHttpContent) {
-            bodyEnded = true;
-            releaseConnection(keepAlive);
+        boolean ended = content instanceof LastHttpContent;
+        if (ended) {
+            releaseConnection(State.BODY_ENDED, keepAlive);
         } else if (dropping && dropped > DRAIN_LIMIT) {
-            releaseConnection(false);
+            releaseConnection(State.CUT, false);
+        } else if (answering) {
+            moveTo(State.RECEIVING_BODY);
         }
         // After the connection is back in the pool: the caller's next request may reuse it at once.
-        if (!answered) {
-            answered = true;
+        if (answering) {
             UpstreamResponse<Flow.Publisher<List<ByteBuffer>>> complete = head;
             streams.answered(() -> answer.complete(complete));
         }
-        if (bodyEnded) {
+        if (ended) {
             signalArrival();
             // Off the pipeline now: no channelReadComplete will come to hand on the rest.
             deliver();
@@ -164,7 +203,7 @@ final class StreamedExchange extends ChannelInboundHandlerAdapter
     }
 
     private void readOnIfRoom() {
-        if (!connectionDone && (dropping || pendingBytes + deliveredBytes < READ_AHEAD)) {
+        if (state.ownsConnection() && (dropping || pendingBytes + deliveredBytes < READ_AHEAD)) {
             channel.read();
         }
     }
@@ -177,25 +216,28 @@ final class StreamedExchange extends ChannelInboundHandlerAdapter
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         connectionFailed(new IOException("upstream " + origin.hostHeader() + " closed the connection "
-                + (answered ? "in the middle of the body" : "before answering")));
+                + (state.answered() ? "in the middle of the body" : "before answering")));
     }
 
     private void connectionFailed(Throwable cause) {
-        if (!answered) {
-            failBeforeAnswer(cause, true);
-        } else if (!bodyEnded && !connectionDone) {
-            connectionDone = true;
-            channel.close();
-            failure = cause;
-            deliver();
+        switch (state) {
+            case AWAITING_HEAD, HEAD_HELD -> failBeforeAnswer(cause, true);
+            case RECEIVING_BODY -> {
+                moveTo(State.CUT);
+                channel.close();
+                failure = cause;
+                deliver();
+            }
+            default -> {
+            }
         }
     }
 
     private void failBeforeAnswer(Throwable cause, boolean connectionProblem) {
-        if (answered || connectionDone) {
+        if (state != State.AWAITING_HEAD && state != State.HEAD_HELD) {
             return;
         }
-        connectionDone = true;
+        moveTo(State.FAILED);
         firstByteTimer.cancel(false);
         channel.close();
         if (connectionProblem && onStale != null) {
@@ -206,17 +248,22 @@ final class StreamedExchange extends ChannelInboundHandlerAdapter
     }
 
     /** The connection is done with this exchange: back to the pool when its answer ended cleanly, else closed. */
-    private void releaseConnection(boolean reusable) {
-        if (connectionDone) {
+    private void releaseConnection(State next, boolean reusable) {
+        if (!state.ownsConnection()) {
             return;
         }
-        connectionDone = true;
+        moveTo(next);
         channel.pipeline().remove(this);
         if (reusable) {
             streams.park(origin, channel);
         } else {
             channel.close();
         }
+    }
+
+    private void moveTo(State next) {
+        assert state.canMoveTo(next) : state + " -> " + next;
+        state = next;
     }
 
     // ---- the subscriber's side ---------------------------------------------------------------
@@ -249,7 +296,7 @@ final class StreamedExchange extends ChannelInboundHandlerAdapter
         channel.eventLoop().execute(() -> {
             // The last item's buffers are done with: asking for more says so.
             releaseDelivered();
-            if (signalledEnd) {
+            if (told == Told.END) {
                 return;
             }
             if (n <= 0) {
@@ -269,21 +316,22 @@ final class StreamedExchange extends ChannelInboundHandlerAdapter
         channel.eventLoop().execute(() -> {
             releaseDelivered();
             releasePending();
-            if (signalledEnd) {
+            if (told == Told.END) {
                 return;
             }
-            signalledEnd = true;
-            if (!bodyEnded) {
+            told = Told.END;
+            if (state != State.BODY_ENDED) {
                 // The rest may be a gigabyte: closing costs a new connection, reading it on costs the gigabyte.
-                releaseConnection(false);
+                releaseConnection(State.CUT, false);
             }
         });
     }
 
     /** Tells a {@link BodyArrival} subscriber, once, that the whole body is in (when it is, and nothing cut it). */
     private void signalArrival() {
-        if (bodyEnded && subscriber instanceof BodyArrival arrival && !signalledArrival && !signalledEnd && failure == null) {
-            signalledArrival = true;
+        if (state == State.BODY_ENDED && subscriber instanceof BodyArrival arrival && told == Told.NOTHING
+                && failure == null) {
+            told = Told.ARRIVAL;
             arrival.bodyArrived();
         }
     }
@@ -294,7 +342,7 @@ final class StreamedExchange extends ChannelInboundHandlerAdapter
      * handed on stays the subscriber's, even past the end, until it asks for more or cancels.
      */
     private void deliver() {
-        if (subscriber == null || signalledEnd) {
+        if (subscriber == null || told == Told.END) {
             return;
         }
         if (demand > 0 && !pending.isEmpty()) {
@@ -311,8 +359,8 @@ final class StreamedExchange extends ChannelInboundHandlerAdapter
             demand--;
             subscriber.onNext(views);
         }
-        if (pending.isEmpty() && !signalledEnd && (failure != null || bodyEnded)) {
-            signalledEnd = true;
+        if (pending.isEmpty() && told != Told.END && (failure != null || state == State.BODY_ENDED)) {
+            told = Told.END;
             if (failure != null) {
                 subscriber.onError(failure);
             } else {

@@ -38,7 +38,7 @@ public final class UpstreamHeaders {
     }
 
     /** Headers from a map of names to values, as the JDK client hands them over. */
-    static UpstreamHeaders of(Map<String, List<String>> byName) {
+    public static UpstreamHeaders of(Map<String, List<String>> byName) {
         TreeMap<String, List<String>> map = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         byName.forEach((name, values) -> map.merge(name, List.copyOf(values), (a, b) -> {
             List<String> both = new ArrayList<>(a);

@@ -93,7 +93,7 @@ public final class AdminApi {
         }
         exchange.route("admin");
         if (!token.admits(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
-            throw new RegistryException(ErrorCode.UNAUTHORIZED, HttpResponseStatus.UNAUTHORIZED, "the admin API needs the admin token: "
+            throw new RegistryException(ErrorCode.UNAUTHORIZED, "the admin API needs the admin token: "
                     + "Authorization: Bearer <token> (admin.token, or the admin-token file in the data directory)",
                     Map.of("WWW-Authenticate", "Bearer realm=\"aicache-admin\""));
         }
@@ -118,7 +118,7 @@ public final class AdminApi {
                 later(exchange, () -> garbageCollector.collect(dryRun));
             }
             case "POST reload" -> later(exchange, this::reloadConfiguration);
-            default -> throw new RegistryException(ErrorCode.UNSUPPORTED, HttpResponseStatus.NOT_FOUND,
+            default -> throw new RegistryException(ErrorCode.ROUTE_UNKNOWN,
                     "no admin endpoint " + method + " " + path);
         }
         return true;
@@ -141,7 +141,7 @@ public final class AdminApi {
         later(exchange, () -> switch (store.remove(digest)) {
             case REMOVED -> Map.of("removed", digest.toString());
             case NOT_KEPT -> throw new RegistryException(ErrorCode.BLOB_UNKNOWN, "blob " + digest + " is not kept");
-            case IN_USE -> throw new RegistryException(ErrorCode.DENIED, HttpResponseStatus.CONFLICT,
+            case IN_USE -> throw new RegistryException(ErrorCode.CONFLICT,
                     "blob " + digest + " is being sent or filled now; try again when that is done");
         });
     }
@@ -161,7 +161,7 @@ public final class AdminApi {
         return switch (pins.unpin(name)) {
             case UNPINNED -> Map.of("unpinned", name);
             case NOT_PINNED -> throw new RegistryException(ErrorCode.NAME_UNKNOWN, name + " is not pinned");
-            case IN_CONFIGURATION -> throw new RegistryException(ErrorCode.DENIED, HttpResponseStatus.CONFLICT,
+            case IN_CONFIGURATION -> throw new RegistryException(ErrorCode.CONFLICT,
                     name + " is pinned in the configuration (storage.pinned); remove it there and reload");
         };
     }
@@ -179,7 +179,7 @@ public final class AdminApi {
         try {
             return reload.reload();
         } catch (ConfigException | IllegalArgumentException e) {
-            throw new RegistryException(ErrorCode.UNSUPPORTED, HttpResponseStatus.BAD_REQUEST,
+            throw new RegistryException(ErrorCode.REQUEST_INVALID,
                     "the configuration was not reloaded: " + e.getMessage());
         }
     }
@@ -201,7 +201,7 @@ public final class AdminApi {
                 exchange.sendError(refusal);
             } else {
                 Throwable cause = failure.getCause() == null ? failure : failure.getCause();
-                exchange.sendError(new RegistryException(ErrorCode.UNKNOWN, HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                exchange.sendError(new RegistryException(ErrorCode.INTERNAL,
                         "admin request failed: " + cause.getMessage()));
             }
         }));
@@ -227,7 +227,7 @@ public final class AdminApi {
             }
             return json;
         } catch (IOException e) {
-            throw new RegistryException(ErrorCode.UNSUPPORTED, HttpResponseStatus.BAD_REQUEST,
+            throw new RegistryException(ErrorCode.REQUEST_INVALID,
                     "the request body must be a JSON object: " + e.getMessage());
         }
     }
@@ -235,7 +235,7 @@ public final class AdminApi {
     private static String text(JsonNode body, String field) {
         JsonNode value = body.get(field);
         if (value == null || !value.isTextual() || value.asText().isBlank()) {
-            throw new RegistryException(ErrorCode.UNSUPPORTED, HttpResponseStatus.BAD_REQUEST,
+            throw new RegistryException(ErrorCode.REQUEST_INVALID,
                     "the request body needs \"" + field + "\" as a string");
         }
         return value.asText();
@@ -247,7 +247,7 @@ public final class AdminApi {
             return false;
         }
         if (!value.isBoolean()) {
-            throw new RegistryException(ErrorCode.UNSUPPORTED, HttpResponseStatus.BAD_REQUEST,
+            throw new RegistryException(ErrorCode.REQUEST_INVALID,
                     "\"" + field + "\" must be true or false");
         }
         return value.asBoolean();
@@ -262,14 +262,14 @@ public final class AdminApi {
         if (value.isArray()) {
             value.forEach(item -> {
                 if (!item.isTextual()) {
-                    throw new RegistryException(ErrorCode.UNSUPPORTED, HttpResponseStatus.BAD_REQUEST,
+                    throw new RegistryException(ErrorCode.REQUEST_INVALID,
                             "\"" + field + "\" must be a list of strings");
                 }
                 strings.add(item.asText());
             });
             return strings;
         }
-        throw new RegistryException(ErrorCode.UNSUPPORTED, HttpResponseStatus.BAD_REQUEST,
+        throw new RegistryException(ErrorCode.REQUEST_INVALID,
                 "\"" + field + "\" must be a list of strings");
     }
 
@@ -279,7 +279,7 @@ public final class AdminApi {
 
     private static String required(QueryStringDecoder uri, String name) {
         return parameter(uri, name).filter(value -> !value.isBlank()).orElseThrow(() -> new RegistryException(
-                ErrorCode.UNSUPPORTED, HttpResponseStatus.BAD_REQUEST, "the query needs ?" + name + "=..."));
+                ErrorCode.REQUEST_INVALID, "the query needs ?" + name + "=..."));
     }
 
     private static int limit(QueryStringDecoder uri) {
@@ -292,7 +292,7 @@ public final class AdminApi {
         } catch (NumberFormatException e) {
             // answered below
         }
-        throw new RegistryException(ErrorCode.UNSUPPORTED, HttpResponseStatus.BAD_REQUEST,
+        throw new RegistryException(ErrorCode.REQUEST_INVALID,
                 "limit must be a positive number, got '" + value + "'");
     }
 }

@@ -51,7 +51,7 @@ final class Passthrough {
     void forward(Exchange exchange, FullHttpRequest request, ConnectTarget target, String registry) {
         exchange.route("passthrough");
         if (!request.uri().startsWith("/")) {
-            throw new RegistryException(ErrorCode.UNSUPPORTED, HttpResponseStatus.BAD_REQUEST,
+            throw new RegistryException(ErrorCode.REQUEST_INVALID,
                     "request target must be a path, got '" + request.uri() + "'");
         }
         Map<String, List<String>> headers = new LinkedHashMap<>();
@@ -66,13 +66,13 @@ final class Passthrough {
         try {
             answer = client.forward(registry, target.toString(), request.method().name(), request.uri(), headers, body);
         } catch (IllegalArgumentException e) {
-            throw new RegistryException(ErrorCode.UNSUPPORTED, HttpResponseStatus.BAD_REQUEST, e.getMessage());
+            throw new RegistryException(ErrorCode.REQUEST_INVALID, e.getMessage());
         }
         answer.whenComplete((response, failure) -> exchange.onLoop(() -> {
                     if (failure != null) {
                         LOG.debug("passing {} {} to {} failed: {}", request.method(), exchange.requestPath(),
                                 registry != null ? registry : target, failure.toString());
-                        exchange.sendError(new RegistryException(ErrorCode.UNKNOWN, HttpResponseStatus.BAD_GATEWAY,
+                        exchange.sendError(new RegistryException(ErrorCode.UNKNOWN,
                                 "cannot reach " + target.host() + ": " + failure.getClass().getSimpleName()));
                         return;
                     }

@@ -37,17 +37,26 @@ final class ChunkDownload {
 
     private static final long MEANINGFUL_PROGRESS = 1 << 20;
 
+    /** Where a chunk stands in its fill; moved under the chunk's lock, read without it. */
+    private enum State {
+        /** An attempt is under way, or waits to be retried: the chunk holds one of its fill's transfers. */
+        TRANSFERRING,
+        /** The body came off the connection and the transfer went back; the last bytes may still wait for the disk. */
+        BODY_IN,
+        /** All of the chunk is in the file, or the chunk was cancelled: nothing more is written. */
+        FINISHED
+    }
+
     private final FillJob job;
     private final int index;
     private final long start;
     private volatile long end;
     private volatile long written;
+    /** The chunk is its fill's probe until the probe's answer planned the fill: a role, apart from where it stands. */
     private boolean probe;
     private int attempts;
     private long writtenWhenCountStarted;
-    private volatile boolean finished;
-    /** This chunk's body came off the connection: it no longer counts against the fill's parallelism. */
-    private boolean transferEnded;
+    private volatile State state = State.TRANSFERRING;
     /**
      * The attempt under way, forgotten once it ends: a finished chunk stays in its fill's plan
      * until the fill ends, and its attempt would keep the upstream exchange behind it (headers,
@@ -68,7 +77,7 @@ final class ChunkDownload {
     static ChunkDownload alreadyLanded(FillJob job, int index, long start, long end) {
         ChunkDownload chunk = new ChunkDownload(job, index, start, end, false);
         chunk.written = end - start;
-        chunk.finished = true;
+        chunk.state = State.FINISHED;
         return chunk;
     }
 
@@ -87,7 +96,7 @@ final class ChunkDownload {
     }
 
     boolean isFinished() {
-        return finished;
+        return state == State.FINISHED;
     }
 
     void start() {
@@ -95,8 +104,10 @@ final class ChunkDownload {
         synchronized (this) {
             attempts++;
             // A retry after the body had come off the connection (it was short) is a transfer again.
-            resumed = transferEnded;
-            transferEnded = false;
+            resumed = state == State.BODY_IN;
+            if (resumed) {
+                state = State.TRANSFERRING;
+            }
         }
         if (resumed) {
             job.transferResumed();
@@ -107,17 +118,17 @@ final class ChunkDownload {
     /** Gives the chunk's transfer back to its fill once, so the fill's next range can go out. */
     private void endTransfer() {
         synchronized (this) {
-            if (transferEnded || finished) {
+            if (state != State.TRANSFERRING) {
                 return;
             }
-            transferEnded = true;
+            state = State.BODY_IN;
         }
         job.transferEnded();
     }
 
     /** Stops whatever attempt is under way; nothing more is written. */
     synchronized void cancel() {
-        finished = true;
+        state = State.FINISHED;
         Attempt attempt = current.get();
         if (attempt != null) {
             attempt.stop();
@@ -125,7 +136,7 @@ final class ChunkDownload {
     }
 
     private synchronized void send() {
-        if (finished || job.isEnded()) {
+        if (isFinished() || job.isEnded()) {
             job.permits().release(job.host());
             return;
         }
@@ -146,15 +157,16 @@ final class ChunkDownload {
     /** One request for this chunk, and the body it subscribes to; stale callbacks of an abandoned attempt do nothing. */
     private final class Attempt implements Flow.Subscriber<List<ByteBuffer>>, BodyArrival {
         private final long from;
-        /** The upstream connection this attempt counts against the host's cap: until its body is in, or the attempt ends. */
-        private boolean holdsPermit = true;
+        /**
+         * Moved once or twice, in this order, under the attempt's lock; read without it by the write
+         * steps, which must give the body up once the attempt is over.
+         */
+        private volatile Phase phase = Phase.FETCHING;
         private CompletableFuture<Void> steps = CompletableFuture.completedFuture(null);
         private Flow.Subscription subscription;
         private ScheduledFuture<?> watchdog;
         private volatile long lastBytesNanos = System.nanoTime();
         private long skip;
-        /** Set once, under the attempt's lock; read by the write steps, which must then give the body up. */
-        private volatile boolean over;
 
         Attempt(long from) {
             this.from = from;
@@ -222,7 +234,7 @@ final class ChunkDownload {
 
         @Override
         public void onSubscribe(Flow.Subscription s) {
-            if (over) {
+            if (phase == Phase.OVER) {
                 // Stopped while the answer was on its way: its body is nobody's.
                 s.cancel();
                 return;
@@ -242,25 +254,26 @@ final class ChunkDownload {
         @Override
         public void bodyArrived() {
             synchronized (this) {
-                if (over) {
+                if (phase == Phase.OVER) {
                     return;
                 }
-                releasePermit();
+                if (phase == Phase.FETCHING) {
+                    moveTo(Phase.BODY_IN);
+                    job.permits().release(job.host());
+                }
             }
             job.timer().execute(() -> {
                 // An attempt that is over meanwhile either finished (and gave its transfer back) or
                 // failed, and then its retry is a transfer that must keep counting.
-                if (!over) {
+                if (phase != Phase.OVER) {
                     endTransfer();
                 }
             });
         }
 
-        private synchronized void releasePermit() {
-            if (holdsPermit) {
-                holdsPermit = false;
-                job.permits().release(job.host());
-            }
+        private synchronized void moveTo(Phase next) {
+            assert next.compareTo(phase) > 0 : phase + " -> " + next;
+            phase = next;
         }
 
         @Override
@@ -290,7 +303,7 @@ final class ChunkDownload {
         }
 
         private void write(List<ByteBuffer> buffers) {
-            if (over) {
+            if (phase == Phase.OVER) {
                 // The buffers go back to upstream's pool only when the body is asked for more or cancelled.
                 subscription.cancel();
                 return;
@@ -330,7 +343,9 @@ final class ChunkDownload {
         private void finishedOk() {
             if (end()) {
                 endTransfer();
-                finished = true;
+                synchronized (ChunkDownload.this) {
+                    state = State.FINISHED;
+                }
                 job.chunkDone(ChunkDownload.this);
             }
         }
@@ -342,7 +357,7 @@ final class ChunkDownload {
             if (subscription != null) {
                 subscription.cancel();
             }
-            if (job.isEnded() || finished) {
+            if (job.isEnded() || isFinished()) {
                 return;
             }
             if (madeProgress()) {
@@ -360,14 +375,17 @@ final class ChunkDownload {
 
         /** Ends this attempt once: returns its permit and stops its watchdog. False when it had already ended. */
         private synchronized boolean end() {
-            if (over) {
+            if (phase == Phase.OVER) {
                 return false;
             }
-            over = true;
+            boolean holdsPermit = phase == Phase.FETCHING;
+            moveTo(Phase.OVER);
             if (watchdog != null) {
                 watchdog.cancel(false);
             }
-            releasePermit();
+            if (holdsPermit) {
+                job.permits().release(job.host());
+            }
             current.compareAndSet(this, null);
             return true;
         }
@@ -385,5 +403,15 @@ final class ChunkDownload {
                         + job.settings().idleTimeout().toSeconds() + "s")));
             }
         }
+    }
+
+    /** Where one attempt stands. */
+    private enum Phase {
+        /** The request is out or its body is coming: it holds one of the host's connection permits. */
+        FETCHING,
+        /** The body came off the connection and the permit went back; its last bytes may still wait for the disk. */
+        BODY_IN,
+        /** Finished, failed or stopped: its callbacks do nothing more. */
+        OVER
     }
 }

@@ -2,6 +2,7 @@ package io.aicache.proxy.fill;
 
 import java.time.Duration;
 import java.util.BitSet;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -32,6 +33,18 @@ final class FillJob implements PrefixHasher.Progress {
     /** Hashing trails the landed prefix by at most this much, so it keeps pace without a pass per packet. */
     private static final long HASH_STEP = 4L << 20;
 
+    /** Where the fill stands; moved once, under the job's lock, and read without it by its chunks. */
+    private enum State {
+        /** Probing, resuming or fetching chunks. */
+        RUNNING,
+        /** Every chunk is in, the digest matched and the blob is committed. */
+        COMPLETE,
+        /** Failed for good: every byte is dropped and every reader cut off. */
+        FAILED,
+        /** Stopped without failing its bytes: the partial file is kept for a later resume. */
+        STOPPED
+    }
+
     private final Fill fill;
     private final RegistryClient client;
     private final Repository repository;
@@ -56,7 +69,7 @@ final class FillJob implements PrefixHasher.Progress {
     private int firstIncomplete;
     private long landed;
     private long hashed;
-    private volatile boolean ended;
+    private volatile State state = State.RUNNING;
 
     FillJob(Fill fill, RegistryClient client, Repository repository, FillResources resources, Consumer<FillJob> onEnd) {
         this.fill = fill;
@@ -155,7 +168,7 @@ final class FillJob implements PrefixHasher.Progress {
 
     /** Starts the lowest chunks not yet on disk or under way, up to the parallelism. */
     private void startMoreChunks() {
-        while (!ended && running < settings.parallelism()) {
+        while (state == State.RUNNING && running < settings.parallelism()) {
             while (nextChunk < chunks.length && chunks[nextChunk] != null) {
                 nextChunk++;
             }
@@ -171,7 +184,7 @@ final class FillJob implements PrefixHasher.Progress {
 
     /** A chunk wrote more bytes: move the contiguous prefix on, tell readers, hash. */
     synchronized void progressed() {
-        if (ended || chunks == null) {
+        if (state != State.RUNNING || chunks == null) {
             return;
         }
         while (firstIncomplete < chunks.length && chunks[firstIncomplete] != null && chunks[firstIncomplete].isFinished()) {
@@ -202,7 +215,7 @@ final class FillJob implements PrefixHasher.Progress {
 
     /** A chunk is whole on disk; its transfer was given back before this. */
     synchronized void chunkDone(ChunkDownload chunk) {
-        if (ended) {
+        if (state != State.RUNNING) {
             return;
         }
         partial.markChunkLanded(chunk.index());
@@ -237,7 +250,7 @@ final class FillJob implements PrefixHasher.Progress {
      * (an empty blob has nothing to hash); until then, asks for the rest to be hashed.
      */
     private void commitWhenReady() {
-        if (ended || done < chunks.length) {
+        if (state != State.RUNNING || done < chunks.length) {
             return;
         }
         if (hashed < landed) {
@@ -254,9 +267,9 @@ final class FillJob implements PrefixHasher.Progress {
             fail(e);
             return;
         }
-        ended = true;
+        end(State.COMPLETE);
         onEnd.accept(this);
-        recordEnd("complete");
+        recordEnd();
         fill.complete(landed);
     }
 
@@ -267,16 +280,17 @@ final class FillJob implements PrefixHasher.Progress {
 
     /** Ends the fill without keeping anything: the reason is what its readers are told. */
     synchronized void fail(Throwable reason) {
-        if (ended) {
+        if (state != State.RUNNING) {
             return;
         }
+        end(State.FAILED);
         cancelChunks();
         LOG.warn("fill of {} from {} failed: {}", fill.digest(), host(), reason.getMessage());
         if (partial != null) {
             store.abandon(partial);
         }
         onEnd.accept(this);
-        recordEnd("failed");
+        recordEnd();
         fill.fail(reason);
     }
 
@@ -285,24 +299,32 @@ final class FillJob implements PrefixHasher.Progress {
      * closed, not deleted, so a later request or a restart resumes it.
      */
     synchronized void stop() {
-        if (ended) {
+        if (state != State.RUNNING) {
             return;
         }
+        end(State.STOPPED);
         cancelChunks();
         if (partial != null) {
             store.suspend(partial);
         }
         onEnd.accept(this);
-        recordEnd("stopped");
+        recordEnd();
         fill.fail(new UpstreamException("the fill was stopped"));
     }
 
-    private void recordEnd(String outcome) {
+    /** Under the job's lock: before its chunks are cancelled, so that none starts anew. */
+    private void end(State outcome) {
+        assert state == State.RUNNING && outcome != State.RUNNING : state + " -> " + outcome;
+        state = outcome;
+    }
+
+    /** The fill's outcome as its metric names it: complete, failed or stopped. */
+    private void recordEnd() {
+        String outcome = state.name().toLowerCase(Locale.ROOT);
         metrics.fillEnded(host(), outcome, landed, Duration.ofNanos(System.nanoTime() - startNanos));
     }
 
     private void cancelChunks() {
-        ended = true;
         if (chunks != null) {
             for (ChunkDownload chunk : chunks) {
                 if (chunk != null) {
@@ -317,7 +339,7 @@ final class FillJob implements PrefixHasher.Progress {
     }
 
     boolean isEnded() {
-        return ended;
+        return state != State.RUNNING;
     }
 
     Digest digest() {

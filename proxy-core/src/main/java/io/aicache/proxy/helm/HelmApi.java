@@ -17,7 +17,6 @@ import io.aicache.upstream.ChartRepositories;
 import io.aicache.upstream.ChartRepositoryClient;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpResponseStatus;
 
 /**
  * Classic Helm chart repositories under {@code /helm/<name>/}: {@code index.yaml} and
@@ -72,12 +71,12 @@ public final class HelmApi {
         } else if (below.startsWith(CHARTS)) {
             String file = below.substring(CHARTS.length());
             if (!ChartFileNames.isSafe(file)) {
-                throw new RegistryException(ErrorCode.NAME_INVALID, HttpResponseStatus.BAD_REQUEST, "'" + file
+                throw new RegistryException(ErrorCode.NAME_INVALID, "'" + file
                         + "' is not a chart file name: one path segment of letters, digits and . _ + ~ -");
             }
             charts.serve(exchange, client, file);
         } else {
-            throw new RegistryException(ErrorCode.NAME_UNKNOWN, HttpResponseStatus.NOT_FOUND, "no endpoint at " + path
+            throw new RegistryException(ErrorCode.NAME_UNKNOWN, "no endpoint at " + path
                     + "; a chart repository serves " + PREFIX + name + "/index.yaml and " + PREFIX + name + "/charts/<file>");
         }
     }

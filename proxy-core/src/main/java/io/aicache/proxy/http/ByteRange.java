@@ -3,8 +3,6 @@ package io.aicache.proxy.http;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.netty.handler.codec.http.HttpResponseStatus;
-
 /**
  * One byte range of a {@code Range: bytes=...} header (RFC 9110 section 14.1), before the
  * blob's size is known: {@code first-last}, {@code first-} or the suffix {@code -length}.
@@ -27,7 +25,7 @@ public record ByteRange(long first, long last, long suffixLength) {
         }
         Matcher m = SINGLE.matcher(value);
         if (!m.matches() || (m.group(1).isEmpty() && m.group(2).isEmpty())) {
-            throw new RegistryException(ErrorCode.RANGE_INVALID, HttpResponseStatus.BAD_REQUEST,
+            throw new RegistryException(ErrorCode.RANGE_MALFORMED,
                     "Range header '" + header + "' is not of the form bytes=first-last, bytes=first- or bytes=-length");
         }
         if (m.group(1).isEmpty()) {
@@ -36,7 +34,7 @@ public record ByteRange(long first, long last, long suffixLength) {
         long first = Long.parseLong(m.group(1));
         long last = m.group(2).isEmpty() ? OPEN : Long.parseLong(m.group(2));
         if (last != OPEN && last < first) {
-            throw new RegistryException(ErrorCode.RANGE_INVALID, HttpResponseStatus.BAD_REQUEST,
+            throw new RegistryException(ErrorCode.RANGE_MALFORMED,
                     "Range header '" + header + "' ends before it starts");
         }
         return new ByteRange(first, last, OPEN);

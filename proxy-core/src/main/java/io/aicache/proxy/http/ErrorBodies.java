@@ -16,7 +16,7 @@ public final class ErrorBodies {
     public static byte[] of(ErrorCode code, String message) {
         ObjectNode body = JSON.createObjectNode();
         ObjectNode entry = body.putArray("errors").addObject();
-        entry.put("code", code.name());
+        entry.put("code", code.wireCode());
         entry.put("message", message);
         entry.putObject("detail");
         return body.toString().getBytes(StandardCharsets.UTF_8);

@@ -155,7 +155,7 @@ public final class Exchange {
         HttpHeaders headers = new DefaultHttpHeaders();
         headers.set(HttpHeaderNames.CONTENT_TYPE, "application/json");
         error.headers().forEach(headers::set);
-        if (error.code() == ErrorCode.UNSUPPORTED && error.status().equals(HttpResponseStatus.METHOD_NOT_ALLOWED)) {
+        if (error.code() == ErrorCode.UNSUPPORTED) {
             headers.set(HttpHeaderNames.ALLOW, "GET, HEAD");
         }
         tier = null;

@@ -5,27 +5,21 @@ import java.util.Map;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
 /**
- * A request cannot be answered with content; carries what the client is told: the status,
- * the spec's error code, a message, and headers such as {@code Retry-After}.
+ * A request cannot be answered with content; carries what the client is told: the error code
+ * (and with it the status), a message, and headers such as {@code Retry-After}.
  */
 public final class RegistryException extends RuntimeException {
 
     private final ErrorCode code;
-    private final HttpResponseStatus status;
     private final Map<String, String> headers;
 
     public RegistryException(ErrorCode code, String message) {
-        this(code, code.status(), message, Map.of());
+        this(code, message, Map.of());
     }
 
-    public RegistryException(ErrorCode code, HttpResponseStatus status, String message) {
-        this(code, status, message, Map.of());
-    }
-
-    public RegistryException(ErrorCode code, HttpResponseStatus status, String message, Map<String, String> headers) {
+    public RegistryException(ErrorCode code, String message, Map<String, String> headers) {
         super(message, null, false, false);
         this.code = code;
-        this.status = status;
         this.headers = Map.copyOf(headers);
     }
 
@@ -34,7 +28,7 @@ public final class RegistryException extends RuntimeException {
     }
 
     public HttpResponseStatus status() {
-        return status;
+        return code.status();
     }
 
     public Map<String, String> headers() {

@@ -21,7 +21,7 @@ final class BlobHeaders {
 
     /** The 416 for a range that selects nothing of a blob of {@code size} bytes. */
     static RegistryException unsatisfiable(long size) {
-        return new RegistryException(ErrorCode.RANGE_INVALID, HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE,
+        return new RegistryException(ErrorCode.RANGE_INVALID,
                 "the requested range is outside the blob's " + size + " bytes", Map.of("Content-Range", "bytes */" + size));
     }
 

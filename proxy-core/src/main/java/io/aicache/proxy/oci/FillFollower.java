@@ -30,18 +30,40 @@ final class FillFollower implements Runnable {
      */
     private static final long MIN_WRITE = 256 * 1024;
 
+    /** Where the answer stands; read and moved on the client's loop only. */
+    private enum State {
+        /** Waiting for the fill to start: the blob's size is not known yet. */
+        STARTING,
+        /** An empty answer has no last byte to hold back, so its head waits for the digest check. */
+        AWAITING_VERIFICATION,
+        /** The head is out; the body goes out as the fill lands, and no write is in flight. */
+        SENDING,
+        /** A write of the body is in flight; its completion pumps again. */
+        WRITING,
+        /** The answer ended, was refused, was cut or was handed to the store: nothing more is sent. */
+        DONE;
+
+        boolean canMoveTo(State next) {
+            return switch (this) {
+                case STARTING -> next == AWAITING_VERIFICATION || next == SENDING || next == DONE;
+                case AWAITING_VERIFICATION -> next == SENDING || next == DONE;
+                case SENDING -> next == WRITING || next == DONE;
+                case WRITING -> next == SENDING || next == DONE;
+                case DONE -> false;
+            };
+        }
+    }
+
+    /** A wake-up is queued on the client's loop: the fill's thread queues one at a time. */
     private final AtomicBoolean scheduled = new AtomicBoolean();
     /** The fill's landed mark worth waking this reader for; written on the client's loop, read by the fill's thread. */
     private volatile long wakeAt;
+    private State state = State.STARTING;
     private boolean sentAny;
     private SharedFile file;
     private long position;
     /** Exclusive end of the answer's bytes; -1 while the size is unknown (chunked answer). */
     private long end;
-    private boolean writing;
-    private boolean done;
-    /** An empty answer has no last byte to hold back, so its head waits for the digest check. */
-    private boolean awaitingVerification;
 
     /** @param servedFromStore answers again from the store when the fill finished before this reader could join it */
     FillFollower(Exchange exchange, Fill fill, ByteRange range, Target target, Runnable servedFromStore) {
@@ -69,18 +91,20 @@ final class FillFollower implements Runnable {
         if (size >= 0 && range != null) {
             selected = range.resolve(size);
             if (selected == null) {
+                moveTo(State.DONE);
                 exchange.sendError(BlobHeaders.unsatisfiable(size));
                 return;
             }
         }
         if (size == 0 && !fill.isComplete() && !exchange.isHead()) {
-            awaitingVerification = true;
+            moveTo(State.AWAITING_VERIFICATION);
             fill.addListener(this);
             run();
             return;
         }
         file = fill.retainFile();
         if (file == null) {
+            moveTo(State.DONE);
             servedFromStore.run();
             return;
         }
@@ -91,6 +115,7 @@ final class FillFollower implements Runnable {
         }
         position = selected == null ? 0 : selected[0];
         end = selected == null ? size : selected[1] + 1;
+        moveTo(State.SENDING);
         fill.addListener(this);
         exchange.channel().closeFuture().addListener((ChannelFutureListener) f -> exchange.onLoop(() -> finish(false)));
         pump();
@@ -111,20 +136,20 @@ final class FillFollower implements Runnable {
     }
 
     private void pump() {
-        if (awaitingVerification) {
+        if (state == State.AWAITING_VERIFICATION) {
             if (fill.isComplete() || fill.isFailed()) {
-                awaitingVerification = false;
                 fill.removeListener(this);
                 if (fill.isComplete()) {
                     begin();
                 } else {
+                    moveTo(State.DONE);
                     exchange.sendError(UpstreamFailures.toRegistryException(fill.failure(), ErrorCode.BLOB_UNKNOWN, target,
                             "blob " + fill.digest()));
                 }
             }
             return;
         }
-        if (done || writing) {
+        if (state != State.SENDING) {
             return;
         }
         if (fill.isFailed()) {
@@ -138,12 +163,14 @@ final class FillFollower implements Runnable {
         long limit = complete ? answerEnd : Math.min(fill.landed(), answerEnd - 1);
         if (position < limit && (complete || !sentAny || limit - position >= MIN_WRITE || limit == answerEnd - 1)) {
             long count = limit - position;
-            writing = true;
+            moveTo(State.WRITING);
             sentAny = true;
             // The write's completion pumps again; progress meanwhile need not wake this reader.
             wakeAt = Long.MAX_VALUE;
             exchange.write(slice(count)).addListener((ChannelFutureListener) f -> {
-                writing = false;
+                if (state == State.WRITING) {
+                    moveTo(State.SENDING);
+                }
                 if (f.isSuccess()) {
                     position += count;
                     exchange.sent(count);
@@ -162,6 +189,11 @@ final class FillFollower implements Runnable {
         }
     }
 
+    private void moveTo(State next) {
+        assert state.canMoveTo(next) : state + " -> " + next;
+        state = next;
+    }
+
     /** The next {@code count} bytes of the file; each holds its own reference to it. */
     private Object slice(long count) {
         if (exchange.canSendFileRegion()) {
@@ -172,10 +204,10 @@ final class FillFollower implements Runnable {
     }
 
     private void finish(boolean answered) {
-        if (done) {
+        if (state == State.DONE) {
             return;
         }
-        done = true;
+        moveTo(State.DONE);
         fill.removeListener(this);
         if (file != null) {
             file.release();

@@ -2,7 +2,6 @@ package io.aicache.proxy.oci;
 
 import io.aicache.proxy.http.ErrorCode;
 import io.aicache.proxy.http.RegistryException;
-import io.netty.handler.codec.http.HttpResponseStatus;
 
 /**
  * Where a {@code /v2/...} path leads: the endpoint kind, the name as the client wrote it
@@ -55,7 +54,7 @@ public record OciRoute(Kind kind, String name, String reference) {
     }
 
     private static RegistryException notFound(String path) {
-        return new RegistryException(ErrorCode.UNSUPPORTED, HttpResponseStatus.NOT_FOUND,
+        return new RegistryException(ErrorCode.ROUTE_UNKNOWN,
                 "no registry API endpoint at " + path);
     }
 }

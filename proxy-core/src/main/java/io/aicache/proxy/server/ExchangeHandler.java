@@ -12,7 +12,6 @@ import io.aicache.proxy.observe.RequestRecord;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpResponseStatus;
 
 /**
  * The last handler of an HTTP pipeline: makes each request an {@link Exchange} and hands it
@@ -37,7 +36,7 @@ public abstract class ExchangeHandler extends SimpleChannelInboundHandler<FullHt
         Exchange exchange = new Exchange(ctx, request, observer);
         try {
             if (request.decoderResult().isFailure()) {
-                throw new RegistryException(ErrorCode.UNSUPPORTED, HttpResponseStatus.BAD_REQUEST,
+                throw new RegistryException(ErrorCode.REQUEST_INVALID,
                         "malformed HTTP request: " + request.decoderResult().cause().getMessage());
             }
             dispatch(exchange, request);
@@ -46,7 +45,7 @@ public abstract class ExchangeHandler extends SimpleChannelInboundHandler<FullHt
         } catch (RuntimeException e) {
             LOG.error("request {} {} failed", request.method(), exchange.requestPath(), e);
             if (!exchange.isFinished()) {
-                exchange.sendError(new RegistryException(ErrorCode.UNKNOWN, HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                exchange.sendError(new RegistryException(ErrorCode.INTERNAL,
                         "internal error: " + e.getClass().getSimpleName()));
             }
         }

@@ -12,7 +12,6 @@ import io.aicache.proxy.observe.RequestRecord;
 import io.aicache.proxy.oci.OciApi;
 import io.netty.channel.ChannelHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpResponseStatus;
 
 /**
  * Sends each request to the API it addresses: {@code /v2/...} to the OCI Distribution API,
@@ -42,7 +41,7 @@ public final class RequestRouter extends ExchangeHandler {
         } else if (exchange.requestPath().startsWith(HelmApi.PREFIX)) {
             helm.handle(exchange, request);
         } else if (!ops.handle(exchange, request) && !admin.handle(exchange, request)) {
-            throw new RegistryException(ErrorCode.UNSUPPORTED, HttpResponseStatus.NOT_FOUND,
+            throw new RegistryException(ErrorCode.ROUTE_UNKNOWN,
                     "no endpoint at " + exchange.requestPath() + "; the registry API is under /v2/");
         }
     }
