@@ -3,7 +3,6 @@ package io.aicache.proxy.http;
 import java.util.List;
 import java.util.function.Consumer;
 
-import io.aicache.proxy.observe.RequestRecord;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;

@@ -1,4 +1,4 @@
-package io.aicache.proxy.observe;
+package io.aicache.proxy.http;
 
 /**
  * What one request was and how it was answered, for the access log and the metrics.
