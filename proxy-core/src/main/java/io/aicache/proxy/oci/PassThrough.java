@@ -9,7 +9,6 @@ import java.util.concurrent.Flow;
 import io.aicache.proxy.http.ByteRange;
 import io.aicache.proxy.http.ErrorCode;
 import io.aicache.proxy.http.Exchange;
-import io.aicache.proxy.http.RegistryException;
 import io.aicache.storage.Digest;
 import io.aicache.upstream.DiscardedBody;
 import io.aicache.upstream.UpstreamRequest;

@@ -1,7 +1,6 @@
 package io.aicache.proxy.tls;
 
 import java.math.BigInteger;
-import java.net.InetAddress;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
