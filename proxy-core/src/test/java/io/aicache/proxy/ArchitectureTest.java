@@ -45,5 +45,9 @@ class ArchitectureTest {
                     + " the CLI's clients talk to aicache's own admin API and to Kubernetes");
 
     @ArchTest
+    static final ArchRule proxyCorePackagesHaveNoCycles = slices().matching("io.aicache.proxy.(*)..")
+            .should().beFreeOfCycles();
+
+    @ArchTest
     static final ArchRule modulesHaveNoCycles = slices().matching("io.aicache.(*)..").should().beFreeOfCycles();
 }

@@ -3,7 +3,7 @@ package io.aicache.proxy.connect;
 import java.util.function.Consumer;
 
 import io.aicache.proxy.http.Exchange;
-import io.aicache.proxy.observe.RequestRecord;
+import io.aicache.proxy.http.RequestRecord;
 import io.aicache.proxy.oci.OciApi;
 import io.aicache.proxy.server.ExchangeHandler;
 import io.netty.channel.ChannelHandler;

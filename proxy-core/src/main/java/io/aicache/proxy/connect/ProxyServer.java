@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
 
 import io.aicache.proxy.config.ProxyConfig;
 import io.aicache.proxy.config.UpstreamConfig;
+import io.aicache.proxy.http.RequestRecord;
 import io.aicache.proxy.observe.Metrics;
-import io.aicache.proxy.observe.RequestRecord;
 import io.aicache.proxy.oci.OciApi;
 import io.aicache.proxy.server.Listener;
 import io.aicache.proxy.server.Transport;

@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 import io.aicache.model.Tier;
 import io.aicache.proxy.http.ErrorCode;
 import io.aicache.proxy.http.Exchange;
-import io.aicache.proxy.http.FileChunks;
+import io.aicache.proxy.http.FileBody;
 import io.aicache.proxy.http.RegistryException;
 import io.aicache.proxy.oci.InFlight;
 import io.aicache.storage.BlobStore;
@@ -23,7 +23,6 @@ import io.aicache.storage.HelmChartRecord;
 import io.aicache.storage.StoredBlob;
 import io.aicache.upstream.ChartRepositoryClient;
 import io.aicache.upstream.UpstreamStatusException;
-import io.netty.channel.DefaultFileRegion;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponse;
@@ -163,9 +162,7 @@ final class ChartService {
             closeQuietly(channel);
         } else {
             BlobStore.Lease lease = store.lease(blob.record().digest());
-            Object body = exchange.canSendFileRegion() ? new DefaultFileRegion(channel, 0, size)
-                    : new FileChunks(channel, 0, size, () -> closeQuietly(channel));
-            exchange.write(body).addListener(f -> {
+            exchange.write(FileBody.of(exchange.channel(), channel, 0, size)).addListener(f -> {
                 lease.close();
                 exchange.sent(f.isSuccess() ? size : 0);
             });

@@ -9,12 +9,11 @@ import java.util.Optional;
 
 import io.aicache.proxy.http.ErrorCode;
 import io.aicache.proxy.http.Exchange;
-import io.aicache.proxy.http.FileChunks;
+import io.aicache.proxy.http.FileBody;
 import io.aicache.proxy.http.RegistryException;
 import io.aicache.proxy.http.StreamChunks;
 import io.aicache.storage.HelmIndexFiles;
 import io.aicache.storage.HelmIndexRecord;
-import io.netty.channel.DefaultFileRegion;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -81,8 +80,7 @@ final class IndexSender {
             channel.close();
             return new Body(null, size);
         }
-        return new Body(exchange.canSendFileRegion() ? new DefaultFileRegion(channel, 0, size)
-                : new FileChunks(channel, 0, size, () -> closeQuietly(channel)), size);
+        return new Body(FileBody.of(exchange.channel(), channel, 0, size), size);
     }
 
     private Body identityBody(Exchange exchange, String repository, HelmIndexRecord record) throws IOException {
@@ -123,14 +121,6 @@ final class IndexSender {
     private static String shorten(String reason) {
         String text = reason == null ? "" : reason.replace('"', '\'').replaceAll("\\p{Cntrl}", " ");
         return text.length() <= 200 ? text : text.substring(0, 200);
-    }
-
-    private static void closeQuietly(FileChannel channel) {
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // read-only
-        }
     }
 
     /** What goes after the head: a file region or chunks (null for none), and the length the head declares. */

@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.function.Consumer;
 
 import io.aicache.model.Tier;
-import io.aicache.proxy.observe.RequestRecord;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -24,8 +23,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.codec.http2.Http2StreamChannel;
-import io.netty.handler.ssl.SslHandler;
 
 /**
  * One request and the answer being made to it, on one connection. When the answer is
@@ -160,14 +157,6 @@ public final class Exchange {
         }
         tier = null;
         sendBytes(error.status(), headers, ErrorBodies.of(error.code(), error.getMessage()));
-    }
-
-    /**
-     * Whether a file region (sendfile) can carry the body: only on a plain HTTP/1.1 socket. TLS
-     * must encrypt the bytes and an HTTP/2 stream takes frames; those get {@link FileChunks}.
-     */
-    public boolean canSendFileRegion() {
-        return !(ctx.channel() instanceof Http2StreamChannel) && ctx.pipeline().get(SslHandler.class) == null;
     }
 
     /** Writes part of a streamed answer. */

@@ -10,7 +10,7 @@ import io.netty.buffer.ByteBuf;
  * (sendfile): TLS, where the bytes must pass through the cipher, and HTTP/2 streams, which
  * take frames. Reads are positional, so readers of one shared file do not disturb each other.
  */
-public final class FileChunks extends BodyChunks {
+final class FileChunks extends BodyChunks {
 
     /** Large enough for few trips through the pipeline and the TLS engine, small enough to keep one per connection. */
     private static final int CHUNK = 256 * 1024;
@@ -20,7 +20,7 @@ public final class FileChunks extends BodyChunks {
     private final Runnable onClose;
 
     /** @param onClose lets go of the file (closes it, or drops a reference to a shared one) */
-    public FileChunks(FileChannel file, long position, long count, Runnable onClose) {
+    FileChunks(FileChannel file, long position, long count, Runnable onClose) {
         super(count, CHUNK);
         this.file = file;
         this.start = position;

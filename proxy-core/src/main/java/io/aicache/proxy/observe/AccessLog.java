@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.aicache.proxy.http.RequestRecord;
 
 /**
  * One JSON line per request. Only what identifies the content is logged (registry,

@@ -17,7 +17,7 @@ import io.aicache.proxy.fill.Fills;
 import io.aicache.proxy.http.ByteRange;
 import io.aicache.proxy.http.ErrorCode;
 import io.aicache.proxy.http.Exchange;
-import io.aicache.proxy.http.FileChunks;
+import io.aicache.proxy.http.FileBody;
 import io.aicache.proxy.http.RegistryException;
 import io.aicache.proxy.observe.Metrics;
 import io.aicache.storage.BlobStore;
@@ -26,7 +26,6 @@ import io.aicache.storage.HotTier;
 import io.aicache.storage.StoredBlob;
 import io.aicache.upstream.UpstreamStatusException;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.DefaultFileRegion;
 import io.netty.handler.codec.http.DefaultHttpContent;
 
 /**
@@ -191,9 +190,7 @@ final class BlobService {
             long start = selected == null ? 0 : selected[0];
             long count = selected == null ? size : selected[1] - selected[0] + 1;
             BlobStore.Lease lease = store.lease(blob.record().digest());
-            Object body = exchange.canSendFileRegion() ? new DefaultFileRegion(channel, start, count)
-                    : new FileChunks(channel, start, count, () -> closeQuietly(channel));
-            exchange.write(body).addListener(f -> {
+            exchange.write(FileBody.of(exchange.channel(), channel, start, count)).addListener(f -> {
                 lease.close();
                 exchange.sent(f.isSuccess() ? count : 0);
             });

@@ -2,13 +2,12 @@ package io.aicache.proxy.oci;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.aicache.proxy.fill.FileSlice;
 import io.aicache.proxy.fill.Fill;
 import io.aicache.proxy.fill.SharedFile;
 import io.aicache.proxy.http.ByteRange;
 import io.aicache.proxy.http.ErrorCode;
 import io.aicache.proxy.http.Exchange;
-import io.aicache.proxy.http.FileChunks;
+import io.aicache.proxy.http.FileBody;
 import io.netty.channel.ChannelFutureListener;
 
 /**
@@ -196,11 +195,7 @@ final class FillFollower implements Runnable {
 
     /** The next {@code count} bytes of the file; each holds its own reference to it. */
     private Object slice(long count) {
-        if (exchange.canSendFileRegion()) {
-            return new FileSlice(file, position, count);
-        }
-        file.retain();
-        return new FileChunks(file.channel(), position, count, file::release);
+        return FileBody.ofShared(exchange.channel(), file.channel(), file, position, count);
     }
 
     private void finish(boolean answered) {

@@ -8,7 +8,7 @@ import org.slf4j.LoggerFactory;
 import io.aicache.proxy.http.ErrorCode;
 import io.aicache.proxy.http.Exchange;
 import io.aicache.proxy.http.RegistryException;
-import io.aicache.proxy.observe.RequestRecord;
+import io.aicache.proxy.http.RequestRecord;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;

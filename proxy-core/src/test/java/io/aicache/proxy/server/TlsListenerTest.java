@@ -24,11 +24,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import ch.qos.logback.classic.Level;
+import io.aicache.proxy.testsupport.CapturedLog;
 import io.aicache.proxy.testsupport.Eventually;
 import io.aicache.proxy.testsupport.FaultyUpstream;
 import io.aicache.proxy.testsupport.RunningAicache;
 import io.aicache.proxy.testsupport.TestBlobs;
 import io.aicache.proxy.testsupport.TestPki;
+import io.aicache.proxy.tls.ReloadingServerContext;
 
 /** The registry listener over TLS: HTTP/1.1 and HTTP/2 by ALPN, blobs from a fill and from disk, certificate reload. */
 class TlsListenerTest {
@@ -137,9 +140,13 @@ class TlsListenerTest {
 
     @Test
     void aCertificateFileThatCannotBeReadKeepsTheOneInUse() throws Exception {
-        Files.writeString(pki.certFile(), "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n");
-        // Several checks pass over the broken file (checkEvery is 100ms).
-        Thread.sleep(500);
+        try (CapturedLog log = CapturedLog.of(ReloadingServerContext.class)) {
+            Files.writeString(pki.certFile(), "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n");
+
+            // The check that saw the change tried the broken file and said it keeps the certificate in use.
+            Eventually.until("a check tries the broken certificate file",
+                    () -> log.contains(Level.WARN, "changed but cannot be used"));
+        }
 
         HttpResponse<byte[]> response = get(client(HttpClient.Version.HTTP_1_1, pki.clientContext()), "/v2/");
 

@@ -1,4 +1,4 @@
-package io.aicache.proxy.observe;
+package io.aicache.proxy.http;
 
 import io.aicache.model.Tier;
 

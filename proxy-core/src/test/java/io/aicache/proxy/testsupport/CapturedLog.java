@@ -1,0 +1,50 @@
+package io.aicache.proxy.testsupport;
+
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+import org.slf4j.LoggerFactory;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
+
+/**
+ * What one class logs while this is open: a test that must show that something ran in the
+ * background (a periodic check that found nothing to change) waits for its log line instead of
+ * sleeping and hoping it ran.
+ */
+public final class CapturedLog implements AutoCloseable {
+
+    private final Logger logger;
+    private final Queue<ILoggingEvent> events = new ConcurrentLinkedQueue<>();
+    private final AppenderBase<ILoggingEvent> appender = new AppenderBase<>() {
+        @Override
+        protected void append(ILoggingEvent event) {
+            events.add(event);
+        }
+    };
+
+    private CapturedLog(Class<?> source) {
+        logger = (Logger) LoggerFactory.getLogger(source);
+        appender.setContext(logger.getLoggerContext());
+        appender.start();
+        logger.addAppender(appender);
+    }
+
+    public static CapturedLog of(Class<?> source) {
+        return new CapturedLog(source);
+    }
+
+    /** Whether an event at {@code level} whose message contains {@code text} was logged. */
+    public boolean contains(Level level, String text) {
+        return events.stream().anyMatch(event -> event.getLevel() == level && event.getFormattedMessage().contains(text));
+    }
+
+    @Override
+    public void close() {
+        logger.detachAppender(appender);
+        appender.stop();
+    }
+}
