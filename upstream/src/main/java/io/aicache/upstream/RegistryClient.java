@@ -56,6 +56,11 @@ public final class RegistryClient {
         return health.isDown();
     }
 
+    /** Whether any request to it has been answered or has failed since start. */
+    public boolean isChecked() {
+        return health.isChecked();
+    }
+
     /**
      * The blob {@code digest}, streamed: a successful answer's body is a publisher the caller must subscribe
      * to (and may cancel), with {@link BlobStreams}' terms: an item's buffers are the subscriber's until it

@@ -18,6 +18,8 @@ public final class UpstreamHealth {
     private int consecutiveFailures;
     private long downUntilMillis;
     private boolean probing;
+    /** Whether any request has been answered or has failed yet: before that, up and down are guesses. */
+    private boolean checked;
 
     public UpstreamHealth(int failuresToMarkDown, Duration downFor, Clock clock) {
         this(false, failuresToMarkDown, downFor, clock);
@@ -54,11 +56,13 @@ public final class UpstreamHealth {
     }
 
     public synchronized void succeeded() {
+        checked = true;
         consecutiveFailures = 0;
         probing = false;
     }
 
     public synchronized void failed() {
+        checked = true;
         consecutiveFailures++;
         probing = false;
         if (consecutiveFailures >= failuresToMarkDown) {
@@ -68,5 +72,10 @@ public final class UpstreamHealth {
 
     public synchronized boolean isDown() {
         return offline || consecutiveFailures >= failuresToMarkDown;
+    }
+
+    /** Whether a request to the upstream has been answered or has failed since start (offline: known down). */
+    public synchronized boolean isChecked() {
+        return offline || checked;
     }
 }

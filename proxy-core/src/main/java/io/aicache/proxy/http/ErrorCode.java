@@ -31,6 +31,8 @@ public enum ErrorCode {
     ROUTE_UNKNOWN("UNSUPPORTED", HttpResponseStatus.NOT_FOUND),
     /** A request aicache cannot read: a malformed request line, target, query or body. */
     REQUEST_INVALID("UNSUPPORTED", HttpResponseStatus.BAD_REQUEST),
+    /** A request in an HTTP version aicache does not speak (it speaks 1.0, 1.1 and 2). */
+    VERSION_UNSUPPORTED("UNSUPPORTED", HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED),
     /** A request body larger than a read-only mirror takes. */
     REQUEST_TOO_LARGE("UNSUPPORTED", HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE),
     /** A Range header that is not of a form aicache reads. */

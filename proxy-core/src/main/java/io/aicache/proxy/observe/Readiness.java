@@ -12,8 +12,9 @@ import io.aicache.upstream.RegistryClient;
 
 /**
  * Whether aicache can serve pulls: the index answers, the data directory is writable, and at
- * least one upstream is up or something is kept to serve. A disk short of room does not make
- * aicache unready (misses pass through without being kept); the disk check says so.
+ * least one upstream is up (or not yet asked: nothing says it is down) or something is kept to
+ * serve. A disk short of room does not make aicache unready (misses pass through without being
+ * kept); the disk check says so.
  */
 public final class Readiness {
 
@@ -44,9 +45,11 @@ public final class Readiness {
             checks.put("index", new Check(false, e.getMessage()));
         }
         checks.put("disk", disk());
-        long up = upstreams.stream().filter(client -> !client.isDown()).count();
-        checks.put("upstreams", new Check(up > 0 || somethingKept, up + " of " + upstreams.size() + " up"
-                + (up == 0 && somethingKept ? "; serving what is kept" : "")));
+        long unchecked = upstreams.stream().filter(client -> !client.isChecked()).count();
+        long up = upstreams.stream().filter(client -> client.isChecked() && !client.isDown()).count();
+        checks.put("upstreams", new Check(up + unchecked > 0 || somethingKept, up + " of " + upstreams.size() + " up"
+                + (unchecked > 0 ? ", " + unchecked + " not yet checked" : "")
+                + (up + unchecked == 0 && somethingKept ? "; serving what is kept" : "")));
         return checks;
     }
 

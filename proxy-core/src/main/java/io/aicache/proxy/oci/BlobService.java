@@ -208,7 +208,7 @@ final class BlobService {
             if (problem == null && !response.isSuccess()) {
                 problem = new UpstreamStatusException(target.registryName(), response.status(), response.headers());
             }
-            if (problem == null && response.header("Docker-Content-Digest").filter(d -> !d.equals(digest.toString())).isPresent()) {
+            if (problem == null && response.header("Docker-Content-Digest").filter(d -> contradicts(d, digest)).isPresent()) {
                 problem = new RegistryException(ErrorCode.UNKNOWN, "upstream " + target.registryName()
                         + " answered blob " + digest + " with another digest");
             }
@@ -220,6 +220,19 @@ final class BlobService {
             exchange.write(BlobHeaders.head(exchange, digest, response.contentLength().orElse(-1), null));
             exchange.end();
         }));
+    }
+
+    /**
+     * Whether the digest upstream announced says the blob is another one. A digest of another algorithm
+     * does not: distribution keeps blobs by sha256 and announces that for a HEAD of a sha512 digest.
+     */
+    private static boolean contradicts(String announced, Digest asked) {
+        try {
+            Digest digest = Digest.parse(announced.trim());
+            return digest.algorithm().equals(asked.algorithm()) && !digest.equals(asked);
+        } catch (IllegalArgumentException unreadable) {
+            return true;
+        }
     }
 
     private static void closeQuietly(FileChannel channel) {

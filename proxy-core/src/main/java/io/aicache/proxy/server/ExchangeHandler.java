@@ -39,6 +39,11 @@ public abstract class ExchangeHandler extends SimpleChannelInboundHandler<FullHt
                 throw new RegistryException(ErrorCode.REQUEST_INVALID,
                         "malformed HTTP request: " + request.decoderResult().cause().getMessage());
             }
+            if (request.protocolVersion().majorVersion() != 1) {
+                // HTTP/2 streams arrive converted to HTTP/1.1; any other version is one aicache cannot speak.
+                throw new RegistryException(ErrorCode.VERSION_UNSUPPORTED, request.protocolVersion().text()
+                        + " is not supported: aicache speaks HTTP/1.0, HTTP/1.1 and HTTP/2");
+            }
             dispatch(exchange, request);
         } catch (RegistryException e) {
             exchange.sendError(e);

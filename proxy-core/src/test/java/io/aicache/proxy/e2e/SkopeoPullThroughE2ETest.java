@@ -1,10 +1,16 @@
 package io.aicache.proxy.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterEach;
@@ -18,7 +24,9 @@ import io.aicache.proxy.config.ConfigLoader;
 import io.aicache.proxy.testsupport.DockerRegistryProcess;
 import io.aicache.proxy.testsupport.OciImageLayout;
 import io.aicache.proxy.testsupport.PulledOciLayout;
+import io.aicache.proxy.testsupport.RegistryTestClient;
 import io.aicache.proxy.testsupport.Skopeo;
+import io.aicache.proxy.testsupport.TestBlobs;
 
 /**
  * Real programs end to end: Debian's docker-registry (CNCF distribution) as the upstream,
@@ -95,6 +103,25 @@ class SkopeoPullThroughE2ETest {
 
         assertEquals(index.manifestDigest(), pulled.manifestDigest(), "the index is served byte for byte");
         assertTrue(pulled.blobDigests().containsAll(index.blobDigests()), "every platform's blobs came through");
+    }
+
+    @Test
+    void aHeadOfASha512BlobUpstreamHoldsAnswersWithItsSize() throws Exception {
+        // distribution keeps blobs by sha256: its HEAD of a sha512 digest announces the sha256 one.
+        byte[] blob = TestBlobs.random(70_000, 11);
+        String digest = "sha512:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-512").digest(blob));
+        RegistryTestClient client = new RegistryTestClient();
+        HttpResponse<byte[]> upload = client.send("POST", URI.create(upstream.endpoint() + "/v2/team/app/blobs/uploads/"));
+        String location = upload.headers().firstValue("Location").orElseThrow();
+        URI put = upstream.endpoint().resolve(location + (location.contains("?") ? "&" : "?") + "digest=" + digest);
+        assertEquals(201, client.send("PUT", put, blob, "Content-Type", "application/octet-stream").statusCode());
+
+        URI viaAicache = URI.create("http://" + mirror() + "/v2/team/app/blobs/" + digest);
+        HttpResponse<byte[]> head = client.head(viaAicache);
+        assertEquals(200, head.statusCode(), new String(head.body(), StandardCharsets.UTF_8));
+        assertEquals(String.valueOf(blob.length), head.headers().firstValue("Content-Length").orElseThrow());
+        assertEquals(digest, head.headers().firstValue("Docker-Content-Digest").orElseThrow());
+        assertArrayEquals(blob, client.get(viaAicache).body());
     }
 
     private String mirror() {

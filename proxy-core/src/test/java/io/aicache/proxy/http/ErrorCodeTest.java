@@ -28,7 +28,7 @@ class ErrorCodeTest {
     @ParameterizedTest
     @CsvSource({"ROUTE_UNKNOWN, UNSUPPORTED, 404", "REQUEST_INVALID, UNSUPPORTED, 400",
             "REQUEST_TOO_LARGE, UNSUPPORTED, 413", "RANGE_MALFORMED, RANGE_INVALID, 400", "CONFLICT, DENIED, 409",
-            "INTERNAL, UNKNOWN, 500"})
+            "INTERNAL, UNKNOWN, 500", "VERSION_UNSUPPORTED, UNSUPPORTED, 505"})
     void situationsWithoutACodeOfTheirOwnKeepTheStatusTheyAreAnsweredWith(ErrorCode code, String wireCode, int status) {
         assertEquals(wireCode, code.wireCode());
         assertEquals(status, code.status().code());

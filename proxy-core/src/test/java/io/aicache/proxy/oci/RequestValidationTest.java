@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.URI;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -150,6 +154,23 @@ class RequestValidationTest {
     private static void assertClientError(HttpResponse<byte[]> response) {
         assertTrue(response.statusCode() >= 400 && response.statusCode() < 500, "status " + response.statusCode());
         ErrorBody.of(response);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"HTTP/9.9, 505", "HTTP/2.0, 505", "HTTP/1.0, 200", "HTTP/1.1, 200"})
+    void answersOnlyTheHttpVersionsItSpeaks(String version, int status) throws IOException {
+        URI base = aicache.uri("/v2/");
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), base.getPort())) {
+            socket.setSoTimeout((int) RegistryTestClient.TIMEOUT.toMillis());
+            socket.getOutputStream().write(("GET /v2/ " + version + "\r\nHost: " + base.getAuthority()
+                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertTrue(answer.matches("(?s)HTTP/1\\.[01] " + status + " .*"), answer);
+            if (status == 505) {
+                assertTrue(answer.contains("\"code\":\"UNSUPPORTED\""), answer);
+                assertTrue(answer.contains(version + " is not supported"), answer);
+            }
+        }
     }
 
     @Test
