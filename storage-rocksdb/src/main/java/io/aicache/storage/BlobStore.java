@@ -56,13 +56,14 @@ public final class BlobStore implements AutoCloseable {
     private volatile Supplier<Predicate<Digest>> retained = () -> digest -> false;
     private volatile Consumer<Digest> onDropped = digest -> { };
 
-    private BlobStore(Path dataDir, long indexCacheBytes, Executor housekeeping, DiskBudget budget) throws IOException {
+    private BlobStore(Path dataDir, long indexCacheBytes, RocksDbOptionsSetter indexOptions, Executor housekeeping,
+                      DiskBudget budget) throws IOException {
         this.housekeeping = housekeeping;
         this.budget = budget;
         this.dataDir = dataDir;
         this.blobsDir = Files.createDirectories(dataDir.resolve("blobs"));
         this.partialDir = Files.createDirectories(dataDir.resolve("partial"));
-        this.index = CacheIndex.open(dataDir.resolve("index"), indexCacheBytes);
+        this.index = CacheIndex.open(dataDir.resolve("index"), indexCacheBytes, indexOptions);
         this.accesses = new AccessTracker(index);
         this.evictor = new Evictor(index, accesses);
     }
@@ -80,9 +81,18 @@ public final class BlobStore implements AutoCloseable {
      * @param budget       how much the store may keep
      */
     public static BlobStore open(Path dataDir, long indexCacheBytes, Executor housekeeping, DiskBudget budget) {
+        return open(dataDir, indexCacheBytes, RocksDbOptionsSetter.NONE, housekeeping, budget);
+    }
+
+    /**
+     * Opens the store as {@link #open(Path, long, Executor, DiskBudget)} does, the index's RocksDB
+     * options tuned by {@code indexOptions} after aicache's own.
+     */
+    public static BlobStore open(Path dataDir, long indexCacheBytes, RocksDbOptionsSetter indexOptions,
+                                 Executor housekeeping, DiskBudget budget) {
         BlobStore store;
         try {
-            store = new BlobStore(dataDir, indexCacheBytes, housekeeping, budget);
+            store = new BlobStore(dataDir, indexCacheBytes, indexOptions, housekeeping, budget);
         } catch (IOException e) {
             throw new StorageException("cannot create the data directory " + dataDir + ": " + e.getMessage(), e);
         }

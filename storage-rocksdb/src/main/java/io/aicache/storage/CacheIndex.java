@@ -5,9 +5,13 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Deque;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
@@ -20,7 +24,6 @@ import org.rocksdb.BloomFilter;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
-import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
 import org.rocksdb.DataBlockIndexType;
 import org.rocksdb.FlushOptions;
@@ -37,20 +40,14 @@ import org.slf4j.LoggerFactory;
 import io.aicache.model.Digest;
 
 /**
- * The RocksDB index: one column family per record kind.
+ * The RocksDB index: one column family per record kind, as {@link ColumnFamily} declares them.
  *
  * <p>This class owns every native RocksDB object it creates and closes them in reverse
- * order. Writes that must survive a crash (a committed blob) are synced; others are not.
+ * order of creation; a {@link RocksDbOptionsSetter} may tune the options before it opens. Writes that must survive a crash (a committed blob) are synced; others are not.
  */
 public final class CacheIndex implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CacheIndex.class);
-    private static final String BLOBS = "blobs";
-    private static final String TAGS = "tags";
-    private static final String FILLS = "fills";
-    private static final String RESPONSES = "responses";
-    private static final String ACCESS = "access";
-    private static final String HELM = "helm";
 
     static {
         RocksDB.loadLibrary();
@@ -69,79 +66,87 @@ public final class CacheIndex implements AutoCloseable {
      * cache's per-key compute and invalidated after each write or delete, as blob records are.
      */
     private final Cache<String, TagRecord> tagRecords = Caffeine.newBuilder().maximumSize(TAG_RECORDS_IN_MEMORY).build();
-    private final UInt64AddOperator sumOperator;
-    private final LRUCache blockCache;
-    private final BloomFilter bloomFilter;
-    private final ColumnFamilyOptions columnOptions;
-    private final DBOptions dbOptions;
+    /** Every native object, in the order it was created: closed in reverse, on close or a failed open. */
+    private final Deque<AutoCloseable> natives = new ArrayDeque<>();
     private final WriteOptions syncWrite;
+    private final WriteOptions lazyWrite;
+    private final WriteOptions loggedWrite;
     private final RocksDB db;
-    private final List<ColumnFamilyHandle> handles;
+    private final Map<ColumnFamily, ColumnFamilyHandle> handles = new EnumMap<>(ColumnFamily.class);
     private final ColumnFamilyHandle blobs;
     private final ColumnFamilyHandle tags;
     private final ColumnFamilyHandle fills;
     private final ColumnFamilyHandle responses;
     private final ColumnFamilyHandle access;
     private final ColumnFamilyHandle helm;
-    private final WriteOptions lazyWrite;
-    private final WriteOptions loggedWrite;
     private final ColumnFamilyHandle meta;
     /** Writes of one blob key are serialised (its old size decides the total), others run in parallel. */
     private final Object[] writeStripes = new Object[WRITE_STRIPES];
     private final AtomicLong blobBytes = new AtomicLong();
 
-    private CacheIndex(Path directory, long memoryBytes) throws RocksDBException {
+    private CacheIndex(Path directory, long memoryBytes, RocksDbOptionsSetter setter) throws RocksDBException {
         // Half for decoded blob records (the hit path: ~180,000 of them in 32 MiB), half for
         // RocksDB's blocks (everything else, and the records that do not fit).
         blobRecords = new BlobRecordCache(memoryBytes / 2);
-        blockCache = new LRUCache(memoryBytes - memoryBytes / 2);
-        bloomFilter = new BloomFilter(10);
-        sumOperator = new UInt64AddOperator();
-        // Point lookups only: a hash index inside data blocks, bloom filters on whole keys (in
-        // the memtable too), and the filter and index blocks of new files pinned in the cache.
-        columnOptions = new ColumnFamilyOptions()
-                .setTableFormatConfig(new BlockBasedTableConfig()
-                        .setBlockCache(blockCache)
-                        .setFilterPolicy(bloomFilter)
-                        .setCacheIndexAndFilterBlocks(true)
-                        .setPinL0FilterAndIndexBlocksInCache(true)
-                        .setDataBlockIndexType(DataBlockIndexType.kDataBlockBinaryAndHash))
-                .setMemtablePrefixBloomSizeRatio(0.02)
-                .setMemtableWholeKeyFiltering(true)
-                .setCompressionType(CompressionType.LZ4_COMPRESSION)
-                .setMergeOperator(sumOperator);
-        dbOptions = new DBOptions()
-                .setCreateIfMissing(true)
-                .setCreateMissingColumnFamilies(true)
-                .setKeepLogFileNum(3)
-                // The write-ahead log is kept until every column family flushed what it logged; the
-                // small ones (the blob total, tags) rarely fill a memtable, so without a bound the log
-                // grows to gigabytes and a restart after kill -9 replays all of it (53 s for a
-                // million blobs). Past this size the column families holding it back are flushed.
-                .setMaxTotalWalSize(MAX_WAL_BYTES);
-        syncWrite = new WriteOptions().setSync(true);
-        // Access statistics are hints for eviction: losing the last batch in a crash costs nothing.
-        lazyWrite = new WriteOptions().setSync(false).setDisableWAL(true);
-        // In the log but not synced: survives the process being killed, not the machine losing power.
-        loggedWrite = new WriteOptions().setSync(false);
-        List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
-        for (String name : List.of(new String(RocksDB.DEFAULT_COLUMN_FAMILY, StandardCharsets.UTF_8),
-                BLOBS, TAGS, FILLS, RESPONSES, ACCESS, HELM)) {
-            descriptors.add(new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.UTF_8), columnOptions));
+        try {
+            LRUCache blockCache = owned(new LRUCache(memoryBytes - memoryBytes / 2));
+            BloomFilter bloomFilter = owned(new BloomFilter(10));
+            UInt64AddOperator sumOperator = owned(new UInt64AddOperator());
+            BlockBasedTableConfig table = new BlockBasedTableConfig()
+                    .setBlockCache(blockCache)
+                    .setFilterPolicy(bloomFilter)
+                    .setCacheIndexAndFilterBlocks(true)
+                    .setPinL0FilterAndIndexBlocksInCache(true)
+                    .setDataBlockIndexType(DataBlockIndexType.kDataBlockBinaryAndHash);
+            DBOptions dbOptions = owned(new DBOptions()
+                    .setCreateIfMissing(true)
+                    .setCreateMissingColumnFamilies(true)
+                    .setKeepLogFileNum(3)
+                    // The write-ahead log is kept until every column family flushed what it logged; the
+                    // small ones (the blob total, tags) rarely fill a memtable, so without a bound the log
+                    // grows to gigabytes and a restart after kill -9 replays all of it (53 s for a
+                    // million blobs). Past this size the column families holding it back are flushed.
+                    .setMaxTotalWalSize(MAX_WAL_BYTES));
+            // The setter comes after aicache's own options; it closes after the database, before the options.
+            setter.setDbOptions(dbOptions);
+            List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+            for (ColumnFamily family : ColumnFamily.values()) {
+                ColumnFamilyOptions options = owned(family.newOptions(table, sumOperator));
+                setter.setOptions(family.familyName(), options);
+                descriptors.add(new ColumnFamilyDescriptor(family.nameBytes(), options));
+            }
+            natives.push(setter::close);
+            syncWrite = owned(new WriteOptions().setSync(true));
+            // Access statistics are hints for eviction: losing the last batch in a crash costs nothing.
+            lazyWrite = owned(new WriteOptions().setSync(false).setDisableWAL(true));
+            // In the log but not synced: survives the process being killed, not the machine losing power.
+            loggedWrite = owned(new WriteOptions().setSync(false));
+            List<ColumnFamilyHandle> opened = new ArrayList<>();
+            db = owned(RocksDB.open(dbOptions, directory.toString(), descriptors, opened));
+            for (ColumnFamilyHandle handle : opened) {
+                handles.put(ColumnFamily.named(owned(handle).getName()), handle);
+            }
+            meta = handles.get(ColumnFamily.DEFAULT);
+            blobs = handles.get(ColumnFamily.BLOBS);
+            tags = handles.get(ColumnFamily.TAGS);
+            fills = handles.get(ColumnFamily.FILLS);
+            responses = handles.get(ColumnFamily.RESPONSES);
+            access = handles.get(ColumnFamily.ACCESS);
+            helm = handles.get(ColumnFamily.HELM);
+            for (int i = 0; i < WRITE_STRIPES; i++) {
+                writeStripes[i] = new Object();
+            }
+            blobBytes.set(storedBlobBytes());
+        } catch (RocksDBException | RuntimeException e) {
+            closeNatives();
+            throw e;
         }
-        handles = new ArrayList<>();
-        db = RocksDB.open(dbOptions, directory.toString(), descriptors, handles);
-        meta = handles.get(0);
-        blobs = handles.get(1);
-        tags = handles.get(2);
-        fills = handles.get(3);
-        responses = handles.get(4);
-        access = handles.get(5);
-        helm = handles.get(6);
-        for (int i = 0; i < WRITE_STRIPES; i++) {
-            writeStripes[i] = new Object();
-        }
-        blobBytes.set(storedBlobBytes());
+    }
+
+    /** Takes {@code object} into the index's keeping: it is closed with the index, in reverse order of creation. */
+    private <T extends AutoCloseable> T owned(T object) {
+        natives.push(object);
+        return object;
     }
 
     /**
@@ -166,9 +171,20 @@ public final class CacheIndex implements AutoCloseable {
      *                    records in front of it
      */
     public static CacheIndex open(Path directory, long memoryBytes) {
+        return open(directory, memoryBytes, RocksDbOptionsSetter.NONE);
+    }
+
+    /**
+     * Opens (creating when absent) the index in {@code directory}, its options tuned by {@code setter}
+     * after aicache's own.
+     *
+     * @param memoryBytes what the index may hold in memory: RocksDB's block cache and the blob
+     *                    records in front of it
+     */
+    public static CacheIndex open(Path directory, long memoryBytes, RocksDbOptionsSetter setter) {
         try {
             Files.createDirectories(directory);
-            return new CacheIndex(directory, memoryBytes);
+            return new CacheIndex(directory, memoryBytes, setter);
         } catch (RocksDBException | java.io.IOException e) {
             throw new StorageException("cannot open the index in " + directory + ": " + e.getMessage(), e);
         }
@@ -451,19 +467,20 @@ public final class CacheIndex implements AutoCloseable {
     @Override
     public void close() {
         try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
-            db.flush(flush, handles);
+            db.flush(flush, new ArrayList<>(handles.values()));
         } catch (RocksDBException e) {
             LOG.warn("cannot flush the index before closing it ({}); the next start replays its log", e.getMessage());
         }
-        handles.forEach(ColumnFamilyHandle::close);
-        db.close();
-        lazyWrite.close();
-        loggedWrite.close();
-        syncWrite.close();
-        dbOptions.close();
-        columnOptions.close();
-        bloomFilter.close();
-        sumOperator.close();
-        blockCache.close();
+        closeNatives();
+    }
+
+    private void closeNatives() {
+        while (!natives.isEmpty()) {
+            try {
+                natives.pop().close();
+            } catch (Exception e) {
+                LOG.warn("cannot close a part of the index: {}", e.getMessage());
+            }
+        }
     }
 }

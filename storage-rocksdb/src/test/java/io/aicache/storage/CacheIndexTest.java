@@ -1,6 +1,7 @@
 package io.aicache.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.DBOptions;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.aicache.model.Digest;
@@ -28,6 +31,47 @@ class CacheIndexTest {
 
     @TempDir
     Path directory;
+
+    /** Records what it was handed, and tunes one family to show its changes reach RocksDB. */
+    private static final class RecordingSetter implements RocksDbOptionsSetter {
+        final List<String> families = new ArrayList<>();
+        int databases;
+        boolean closed;
+
+        @Override
+        public void setDbOptions(DBOptions options) {
+            databases++;
+            options.setMaxOpenFiles(64);
+        }
+
+        @Override
+        public void setOptions(String columnFamily, ColumnFamilyOptions options) {
+            families.add(columnFamily);
+            if (columnFamily.equals("access")) {
+                options.setWriteBufferSize(1L << 20);
+            }
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+    }
+
+    @Test
+    void anOptionsSetterTunesTheDatabaseAndEveryFamilyAfterTheDefaults() {
+        RecordingSetter setter = new RecordingSetter();
+        try (CacheIndex index = CacheIndex.open(directory, 8 << 20, setter)) {
+            index.putBlob(new BlobRecord(DIGEST, 10, LAYER, 1));
+            assertEquals(List.of("default", "blobs", "tags", "fills", "responses", "access", "helm"), setter.families);
+            assertEquals(1, setter.databases);
+            assertFalse(setter.closed);
+        }
+        assertTrue(setter.closed, "the setter is closed with the index");
+        try (CacheIndex reopened = CacheIndex.open(directory, 8 << 20)) {
+            assertEquals(10, reopened.blob(DIGEST).orElseThrow().size(), "a tuned index reopens with the defaults");
+        }
+    }
 
     @Test
     void aRecordReadBeforeAWriteIsNotServedAfterIt() {
