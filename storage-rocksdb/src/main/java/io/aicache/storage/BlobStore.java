@@ -45,6 +45,7 @@ public final class BlobStore implements AutoCloseable {
     private final Path blobsDir;
     private final Path partialDir;
     private final CacheIndex index;
+    private final BlobIndex blobs;
     private final Executor housekeeping;
     private final DiskBudget budget;
     private final AccessTracker accesses;
@@ -64,8 +65,9 @@ public final class BlobStore implements AutoCloseable {
         this.blobsDir = Files.createDirectories(dataDir.resolve("blobs"));
         this.partialDir = Files.createDirectories(dataDir.resolve("partial"));
         this.index = CacheIndex.open(dataDir.resolve("index"), indexCacheBytes, indexOptions);
-        this.accesses = new AccessTracker(index);
-        this.evictor = new Evictor(index, accesses);
+        this.blobs = index.blobs();
+        this.accesses = new AccessTracker(blobs);
+        this.evictor = new Evictor(blobs, accesses);
     }
 
     /** Opens the store; index entries of vanished files are dropped on the calling thread. */
@@ -136,7 +138,7 @@ public final class BlobStore implements AutoCloseable {
 
     /** Bytes kept, bytes reserved by fills under way, and the budget. */
     public Usage usage() {
-        return new Usage(index.blobBytes(), reservedBytes.get(), budget.maxBytes());
+        return new Usage(blobs.totalBytes(), reservedBytes.get(), budget.maxBytes());
     }
 
     /**
@@ -163,9 +165,14 @@ public final class BlobStore implements AutoCloseable {
         return index;
     }
 
+    /** The records of kept blobs, their uses and the total of their sizes. */
+    public BlobIndex blobs() {
+        return blobs;
+    }
+
     /** The complete blob, when it is indexed and its file is intact in size. */
     public Optional<StoredBlob> find(Digest digest) {
-        Optional<BlobRecord> record = index.blob(digest);
+        Optional<BlobRecord> record = blobs.get(digest);
         if (record.isEmpty()) {
             return Optional.empty();
         }
@@ -248,7 +255,7 @@ public final class BlobStore implements AutoCloseable {
                 record = new BlobRecord(digest, size, mediaType, System.currentTimeMillis(), BlobRecord.Encoding.LZ4,
                         compressed.length);
             }
-            index.putBlob(record);
+            blobs.put(record);
             index.deleteFill(digest);
             reservedBytes.addAndGet(-Math.max(partial.size(), 0));
             evictLaterIfOverBudget();
@@ -302,7 +309,7 @@ public final class BlobStore implements AutoCloseable {
         long now = System.currentTimeMillis();
         BlobRecord record = compressed == null ? new BlobRecord(digest, bytes.length, mediaType, now)
                 : new BlobRecord(digest, bytes.length, mediaType, now, BlobRecord.Encoding.LZ4, compressed.length);
-        index.putBlob(record);
+        blobs.put(record);
         evictLaterIfOverBudget();
         return record;
     }
@@ -348,7 +355,7 @@ public final class BlobStore implements AutoCloseable {
         if (index.fill(digest).isPresent()) {
             return Removal.IN_USE;
         }
-        Optional<BlobRecord> record = index.blob(digest);
+        Optional<BlobRecord> record = blobs.get(digest);
         if (record.isEmpty()) {
             return Removal.NOT_KEPT;
         }
@@ -358,7 +365,7 @@ public final class BlobStore implements AutoCloseable {
 
     /** Drops the blob's entry and file, unless a new fill put a good copy in place meanwhile. */
     private void forgetIfBroken(Digest digest) {
-        Optional<BlobRecord> record = index.blob(digest);
+        Optional<BlobRecord> record = blobs.get(digest);
         Path file = blobPath(digest);
         try {
             if (record.isEmpty() || Files.size(file) == record.get().storedSize()) {
@@ -376,7 +383,7 @@ public final class BlobStore implements AutoCloseable {
      * it was removed.
      */
     public boolean removeIfUnchanged(BlobRecord seen) {
-        if (leases.containsKey(seen.digest()) || index.blob(seen.digest()).filter(seen::equals).isEmpty()) {
+        if (leases.containsKey(seen.digest()) || blobs.get(seen.digest()).filter(seen::equals).isEmpty()) {
             return false;
         }
         drop(seen);
@@ -385,7 +392,7 @@ public final class BlobStore implements AutoCloseable {
 
     /** Removes a blob's entry and file and stops counting its bytes. */
     private void drop(BlobRecord blob) {
-        index.deleteBlob(blob.digest());
+        blobs.delete(blob.digest());
         onDropped.accept(blob.digest());
         try {
             Files.deleteIfExists(blobPath(blob.digest()));
@@ -396,18 +403,18 @@ public final class BlobStore implements AutoCloseable {
 
     /** Makes room for a fill of {@code bytes} before it starts, so the budget holds while it lands. */
     private void reserve(long bytes) {
-        long wanted = reservedBytes.addAndGet(bytes) + index.blobBytes();
+        long wanted = reservedBytes.addAndGet(bytes) + blobs.totalBytes();
         if (budget.limited() && wanted > budget.maxBytes()) {
             evict(wanted - budget.low());
         }
     }
 
     private void evictLaterIfOverBudget() {
-        if (budget.limited() && index.blobBytes() + reservedBytes.get() > budget.high()
+        if (budget.limited() && blobs.totalBytes() + reservedBytes.get() > budget.high()
                 && evictionScheduled.compareAndSet(false, true)) {
             housekeeping.execute(() -> {
                 evictionScheduled.set(false);
-                long over = index.blobBytes() + reservedBytes.get() - budget.low();
+                long over = blobs.totalBytes() + reservedBytes.get() - budget.low();
                 if (over > 0) {
                     evict(over);
                 }

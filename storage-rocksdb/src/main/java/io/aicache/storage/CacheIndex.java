@@ -53,14 +53,10 @@ public final class CacheIndex implements AutoCloseable {
         RocksDB.loadLibrary();
     }
 
-    /** In the default column family: the sum of every indexed blob's size, kept by merges. */
-    private static final byte[] BLOB_BYTES_KEY = "blob-bytes".getBytes(StandardCharsets.UTF_8);
-    private static final int WRITE_STRIPES = 64;
     /** About 200 bytes each: a few megabytes of heap for the tags clients ask for most. */
     private static final int TAG_RECORDS_IN_MEMORY = 20_000;
     private static final long MAX_WAL_BYTES = 16L << 20;
 
-    private final BlobRecordCache blobRecords;
     /**
      * Kept tags in memory in front of RocksDB: every tag request reads one. Loaded inside the
      * cache's per-key compute and invalidated after each write or delete, as blob records are.
@@ -73,22 +69,17 @@ public final class CacheIndex implements AutoCloseable {
     private final WriteOptions loggedWrite;
     private final RocksDB db;
     private final Map<ColumnFamily, ColumnFamilyHandle> handles = new EnumMap<>(ColumnFamily.class);
-    private final ColumnFamilyHandle blobs;
     private final ColumnFamilyHandle tags;
     private final ColumnFamilyHandle fills;
     private final ColumnFamilyHandle responses;
-    private final ColumnFamilyHandle access;
     private final ColumnFamilyHandle helm;
     private final ColumnFamilyHandle meta;
-    /** Writes of one blob key are serialised (its old size decides the total), others run in parallel. */
-    private final Object[] writeStripes = new Object[WRITE_STRIPES];
-    private final AtomicLong blobBytes = new AtomicLong();
+    private final BlobIndex blobs;
 
     private CacheIndex(Path directory, long memoryBytes, RocksDbOptionsSetter setter) throws RocksDBException {
-        // Half for decoded blob records (the hit path: ~180,000 of them in 32 MiB), half for
-        // RocksDB's blocks (everything else, and the records that do not fit).
-        blobRecords = new BlobRecordCache(memoryBytes / 2);
         try {
+            // Half for decoded blob records (the hit path: ~180,000 of them in 32 MiB), half for
+            // RocksDB's blocks (everything else, and the records that do not fit).
             LRUCache blockCache = owned(new LRUCache(memoryBytes - memoryBytes / 2));
             BloomFilter bloomFilter = owned(new BloomFilter(10));
             UInt64AddOperator sumOperator = owned(new UInt64AddOperator());
@@ -127,16 +118,12 @@ public final class CacheIndex implements AutoCloseable {
                 handles.put(ColumnFamily.named(owned(handle).getName()), handle);
             }
             meta = handles.get(ColumnFamily.DEFAULT);
-            blobs = handles.get(ColumnFamily.BLOBS);
             tags = handles.get(ColumnFamily.TAGS);
             fills = handles.get(ColumnFamily.FILLS);
             responses = handles.get(ColumnFamily.RESPONSES);
-            access = handles.get(ColumnFamily.ACCESS);
             helm = handles.get(ColumnFamily.HELM);
-            for (int i = 0; i < WRITE_STRIPES; i++) {
-                writeStripes[i] = new Object();
-            }
-            blobBytes.set(storedBlobBytes());
+            blobs = new BlobIndex(family(ColumnFamily.BLOBS), family(ColumnFamily.ACCESS), family(ColumnFamily.DEFAULT),
+                    syncWrite, lazyWrite, memoryBytes / 2);
         } catch (RocksDBException | RuntimeException e) {
             closeNatives();
             throw e;
@@ -149,19 +136,8 @@ public final class CacheIndex implements AutoCloseable {
         return object;
     }
 
-    /**
-     * The persisted total, so opening is O(1) in blobs; an index written before there was one
-     * is walked once and the total stored.
-     */
-    private long storedBlobBytes() throws RocksDBException {
-        byte[] stored = db.get(meta, BLOB_BYTES_KEY);
-        if (stored != null) {
-            return ByteBuffer.wrap(stored).order(ByteOrder.LITTLE_ENDIAN).getLong();
-        }
-        long[] sum = {0};
-        forEachBlob(blob -> sum[0] += blob.storedSize());
-        db.put(meta, syncWrite, BLOB_BYTES_KEY, littleEndian(sum[0]));
-        return sum[0];
+    private Family family(ColumnFamily family) {
+        return new Family(db, handles.get(family));
     }
 
     /**
@@ -190,147 +166,9 @@ public final class CacheIndex implements AutoCloseable {
         }
     }
 
-    public Optional<BlobRecord> blob(Digest digest) {
-        return Optional.ofNullable(blobRecords.get(digest, key -> get(blobs, key)));
-    }
-
-    /**
-     * Synced: a blob is indexed only after its file was renamed into place. The total of blob
-     * sizes changes in the same batch, so a crash never leaves the two apart.
-     */
-    public void putBlob(BlobRecord blob) {
-        byte[] key = RecordCodec.digestKey(blob.digest());
-        synchronized (stripe(key)) {
-            long delta = blob.storedSize() - storedSize(key);
-            writeBlobBatch(delta, batch -> batch.put(blobs, key, RecordCodec.encodeBlob(blob)));
-            blobRecords.invalidate(key);
-            blobBytes.addAndGet(delta);
-        }
-    }
-
-    /** The sum of the stored sizes of every indexed blob: what its files take on disk. */
-    public long blobBytes() {
-        return blobBytes.get();
-    }
-
-    /** Calls {@code visitor} for every indexed blob (start-up accounting, eviction). */
-    public void forEachBlob(java.util.function.Consumer<BlobRecord> visitor) {
-        try (RocksIterator it = db.newIterator(blobs)) {
-            for (it.seekToFirst(); it.isValid(); it.next()) {
-                Digest digest = RecordCodec.digestFromKey(it.key());
-                visitor.accept(RecordCodec.decodeBlob(digest, it.value()));
-            }
-        }
-    }
-
-    /** Up to {@code limit} blob records in key order after {@code after} (from the first when null): a walk in steps. */
-    public List<BlobRecord> blobsAfter(Digest after, int limit) {
-        List<BlobRecord> page = new ArrayList<>(limit);
-        try (RocksIterator it = db.newIterator(blobs)) {
-            byte[] from = after == null ? null : RecordCodec.digestKey(after);
-            if (from == null) {
-                it.seekToFirst();
-            } else {
-                it.seek(from);
-            }
-            for (; it.isValid() && page.size() < limit; it.next()) {
-                byte[] key = it.key();
-                if (from == null || !Arrays.equals(key, from)) {
-                    page.add(RecordCodec.decodeBlob(RecordCodec.digestFromKey(key), it.value()));
-                }
-            }
-        }
-        return page;
-    }
-
-    /**
-     * Calls {@code visitor} for every indexed blob with its last recorded use (null when none
-     * was recorded). Both column families are keyed by digest, so one pass over each in step
-     * replaces a point read per blob.
-     */
-    public void forEachBlobWithAccess(BiConsumer<BlobRecord, AccessRecord> visitor) {
-        try (RocksIterator blobIt = db.newIterator(blobs); RocksIterator accessIt = db.newIterator(access)) {
-            accessIt.seekToFirst();
-            for (blobIt.seekToFirst(); blobIt.isValid(); blobIt.next()) {
-                byte[] key = blobIt.key();
-                int order = -1;
-                while (accessIt.isValid() && (order = Arrays.compareUnsigned(accessIt.key(), key)) < 0) {
-                    accessIt.next();
-                }
-                AccessRecord use = accessIt.isValid() && order == 0 ? RecordCodec.decodeAccess(accessIt.value()) : null;
-                visitor.accept(RecordCodec.decodeBlob(RecordCodec.digestFromKey(key), blobIt.value()), use);
-            }
-        }
-    }
-
-    /** The last recorded use of a blob, if any was recorded. */
-    public Optional<AccessRecord> access(Digest digest) {
-        byte[] value = get(access, RecordCodec.digestKey(digest));
-        return value == null ? Optional.empty() : Optional.of(RecordCodec.decodeAccess(value));
-    }
-
-    /** Writes a batch of access records at once: uses are recorded in batches, never one write per request. */
-    public void putAccesses(java.util.Map<Digest, AccessRecord> records) {
-        try (WriteBatch batch = new WriteBatch()) {
-            for (java.util.Map.Entry<Digest, AccessRecord> entry : records.entrySet()) {
-                batch.put(access, RecordCodec.digestKey(entry.getKey()), RecordCodec.encodeAccess(entry.getValue()));
-            }
-            db.write(lazyWrite, batch);
-        } catch (RocksDBException e) {
-            throw new StorageException("index write failed: " + e.getMessage(), e);
-        }
-    }
-
-    /** Whether any blob is indexed (something can be served without upstream). */
-    public boolean hasBlobs() {
-        try (RocksIterator it = db.newIterator(blobs)) {
-            it.seekToFirst();
-            return it.isValid();
-        }
-    }
-
-    public void deleteBlob(Digest digest) {
-        byte[] key = RecordCodec.digestKey(digest);
-        synchronized (stripe(key)) {
-            long delta = -storedSize(key);
-            writeBlobBatch(delta, batch -> {
-                batch.delete(blobs, key);
-                batch.delete(access, key);
-            });
-            blobRecords.invalidate(key);
-            blobBytes.addAndGet(delta);
-        }
-    }
-
-    private Object stripe(byte[] digestKey) {
-        return writeStripes[Byte.toUnsignedInt(digestKey[1]) % WRITE_STRIPES];
-    }
-
-    /** The stored size RocksDB holds for a blob key, 0 when none; read past the record cache. */
-    private long storedSize(byte[] key) {
-        byte[] value = get(blobs, key);
-        return value == null ? 0 : RecordCodec.decodeBlob(RecordCodec.digestFromKey(key), value).storedSize();
-    }
-
-    private interface BatchWriter {
-        void write(WriteBatch batch) throws RocksDBException;
-    }
-
-    private void writeBlobBatch(long sizeDelta, BatchWriter writes) {
-        try (WriteBatch batch = new WriteBatch()) {
-            writes.write(batch);
-            if (sizeDelta != 0) {
-                batch.merge(meta, BLOB_BYTES_KEY, littleEndian(sizeDelta));
-            }
-            db.write(syncWrite, batch);
-        } catch (RocksDBException e) {
-            throw new StorageException("index write failed: " + e.getMessage(), e);
-        }
-    }
-
-    /** uint64add's operand encoding; a negative delta wraps, which is the subtraction wanted. */
-    private static byte[] littleEndian(long value) {
-        return ByteBuffer.allocate(Long.BYTES).order(ByteOrder.LITTLE_ENDIAN).putLong(value).array();
+    /** Blob records, their uses and the total of their sizes. */
+    public BlobIndex blobs() {
+        return blobs;
     }
 
     public Optional<TagRecord> tag(String key) {

@@ -73,7 +73,7 @@ public final class GarbageCollector {
             }
         }
         List<Digest> youngManifests = new ArrayList<>();
-        store.index().forEachBlobWithAccess((blob, use) -> {
+        store.blobs().forEachWithAccess((blob, use) -> {
             if (isManifest(blob) && now - lastUse(blob, use) < minAge.toMillis()) {
                 youngManifests.add(blob.digest());
             }
@@ -83,7 +83,7 @@ public final class GarbageCollector {
 
         List<GcReport.Blob> blobs = new ArrayList<>();
         long[] bytes = {0};
-        store.index().forEachBlobWithAccess((blob, use) -> {
+        store.blobs().forEachWithAccess((blob, use) -> {
             long unused = now - lastUse(blob, use);
             if (reachable.contains(blob.digest()) || pinned.test(blob.digest()) || unused < minAge.toMillis()) {
                 return;

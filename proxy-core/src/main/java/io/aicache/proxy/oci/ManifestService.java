@@ -169,7 +169,7 @@ final class ManifestService {
     private CompletableFuture<Optional<Answer>> local(Digest digest) {
         byte[] hot = hotTier.get(digest);
         if (hot != null) {
-            return CompletableFuture.completedFuture(store.index().blob(digest)
+            return CompletableFuture.completedFuture(store.blobs().get(digest)
                     .map(record -> Answer.of(new Manifest(digest, record.mediaType(), hot), Tier.MEMORY)));
         }
         return CompletableFuture.supplyAsync(() -> store.find(digest).flatMap(blob -> store.readSmall(blob)
