@@ -170,6 +170,11 @@ public final class BlobStore implements AutoCloseable {
         return blobs;
     }
 
+    /** Kept tags and the manifests they point at. */
+    public TagStore tags() {
+        return index.tags();
+    }
+
     /** The complete blob, when it is indexed and its file is intact in size. */
     public Optional<StoredBlob> find(Digest digest) {
         Optional<BlobRecord> record = blobs.get(digest);

@@ -16,9 +16,6 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.ColumnFamilyDescriptor;
@@ -53,15 +50,8 @@ public final class CacheIndex implements AutoCloseable {
         RocksDB.loadLibrary();
     }
 
-    /** About 200 bytes each: a few megabytes of heap for the tags clients ask for most. */
-    private static final int TAG_RECORDS_IN_MEMORY = 20_000;
     private static final long MAX_WAL_BYTES = 16L << 20;
 
-    /**
-     * Kept tags in memory in front of RocksDB: every tag request reads one. Loaded inside the
-     * cache's per-key compute and invalidated after each write or delete, as blob records are.
-     */
-    private final Cache<String, TagRecord> tagRecords = Caffeine.newBuilder().maximumSize(TAG_RECORDS_IN_MEMORY).build();
     /** Every native object, in the order it was created: closed in reverse, on close or a failed open. */
     private final Deque<AutoCloseable> natives = new ArrayDeque<>();
     private final WriteOptions syncWrite;
@@ -69,12 +59,12 @@ public final class CacheIndex implements AutoCloseable {
     private final WriteOptions loggedWrite;
     private final RocksDB db;
     private final Map<ColumnFamily, ColumnFamilyHandle> handles = new EnumMap<>(ColumnFamily.class);
-    private final ColumnFamilyHandle tags;
     private final ColumnFamilyHandle fills;
     private final ColumnFamilyHandle responses;
     private final ColumnFamilyHandle helm;
     private final ColumnFamilyHandle meta;
     private final BlobIndex blobs;
+    private final TagStore tags;
 
     private CacheIndex(Path directory, long memoryBytes, RocksDbOptionsSetter setter) throws RocksDBException {
         try {
@@ -118,12 +108,12 @@ public final class CacheIndex implements AutoCloseable {
                 handles.put(ColumnFamily.named(owned(handle).getName()), handle);
             }
             meta = handles.get(ColumnFamily.DEFAULT);
-            tags = handles.get(ColumnFamily.TAGS);
             fills = handles.get(ColumnFamily.FILLS);
             responses = handles.get(ColumnFamily.RESPONSES);
             helm = handles.get(ColumnFamily.HELM);
             blobs = new BlobIndex(family(ColumnFamily.BLOBS), family(ColumnFamily.ACCESS), family(ColumnFamily.DEFAULT),
                     syncWrite, lazyWrite, memoryBytes / 2);
+            tags = new TagStore(family(ColumnFamily.TAGS), syncWrite);
         } catch (RocksDBException | RuntimeException e) {
             closeNatives();
             throw e;
@@ -171,30 +161,9 @@ public final class CacheIndex implements AutoCloseable {
         return blobs;
     }
 
-    public Optional<TagRecord> tag(String key) {
-        return Optional.ofNullable(tagRecords.get(key, k -> {
-            byte[] value = get(tags, utf8(k));
-            return value == null ? null : RecordCodec.decodeTag(value);
-        }));
-    }
-
-    public void putTag(String key, TagRecord tag) {
-        put(tags, utf8(key), RecordCodec.encodeTag(tag), syncWrite);
-        tagRecords.invalidate(key);
-    }
-
-    public void deleteTag(String key) {
-        delete(tags, utf8(key));
-        tagRecords.invalidate(key);
-    }
-
-    /** Calls {@code visitor} for every kept tag, by key ({@code registry/repository:tag}), in key order. */
-    public void forEachTag(BiConsumer<String, TagRecord> visitor) {
-        try (RocksIterator it = db.newIterator(tags)) {
-            for (it.seekToFirst(); it.isValid(); it.next()) {
-                visitor.accept(new String(it.key(), StandardCharsets.UTF_8), RecordCodec.decodeTag(it.value()));
-            }
-        }
+    /** Kept tags. */
+    public TagStore tags() {
+        return tags;
     }
 
     /** A small named value aicache keeps across restarts (runtime pins), if set. */

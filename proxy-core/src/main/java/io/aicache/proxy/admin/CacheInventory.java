@@ -41,7 +41,8 @@ public final class CacheInventory {
     /** Every kept tag whose key starts with {@code prefix} (empty: all), in key order. */
     List<ImageEntry> images(String prefix) {
         List<ImageEntry> images = new ArrayList<>();
-        store.index().forEachTag((key, tag) -> {
+        store.tags().forEach((tagReference, tag) -> {
+            String key = tagReference.toString();
             if (!key.startsWith(prefix)) {
                 return;
             }
