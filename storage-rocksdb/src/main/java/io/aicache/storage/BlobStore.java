@@ -46,6 +46,7 @@ public final class BlobStore implements AutoCloseable {
     private final Path partialDir;
     private final CacheIndex index;
     private final BlobIndex blobs;
+    private final FillRecords fills;
     private final Executor housekeeping;
     private final DiskBudget budget;
     private final AccessTracker accesses;
@@ -66,6 +67,7 @@ public final class BlobStore implements AutoCloseable {
         this.partialDir = Files.createDirectories(dataDir.resolve("partial"));
         this.index = CacheIndex.open(dataDir.resolve("index"), indexCacheBytes, indexOptions);
         this.blobs = index.blobs();
+        this.fills = index.fills();
         this.accesses = new AccessTracker(blobs);
         this.evictor = new Evictor(blobs, accesses);
     }
@@ -170,6 +172,11 @@ public final class BlobStore implements AutoCloseable {
         return blobs;
     }
 
+    /** Records of fills under way: which chunks of each landed. */
+    public FillRecords fills() {
+        return fills;
+    }
+
     /** Kept tags and the manifests they point at. */
     public TagStore tags() {
         return index.tags();
@@ -200,7 +207,7 @@ public final class BlobStore implements AutoCloseable {
     public PartialBlob beginFill(Digest digest, long size, int chunkSize) {
         reserve(Math.max(size, 0));
         try {
-            return PartialBlob.create(digest, size, chunkSize, partialPath(digest), index);
+            return PartialBlob.create(digest, size, chunkSize, partialPath(digest), fills);
         } catch (IOException e) {
             reservedBytes.addAndGet(-Math.max(size, 0));
             throw new StorageException("cannot create a partial file for " + digest + ": " + e.getMessage(), e);
@@ -213,21 +220,21 @@ public final class BlobStore implements AutoCloseable {
      * (and whatever was left of it is dropped). The final digest check still covers every byte.
      */
     public Optional<PartialBlob> resumeFill(Digest digest, int chunkSize) {
-        Optional<FillRecord> record = index.fill(digest);
+        Optional<FillRecord> record = fills.get(digest);
         if (record.isEmpty()) {
             return Optional.empty();
         }
         Path file = partialPath(digest);
         if (record.get().chunkSize() == chunkSize && record.get().size() >= 0 && Files.isRegularFile(file)) {
             try {
-                PartialBlob reopened = PartialBlob.reopen(record.get(), file, index);
+                PartialBlob reopened = PartialBlob.reopen(record.get(), file, fills);
                 reserve(reopened.size());
                 return Optional.of(reopened);
             } catch (IOException e) {
                 LOG.warn("cannot reopen the partial file of {} ({}); fetching it anew", digest, e.getMessage());
             }
         }
-        index.deleteFill(digest);
+        fills.delete(digest);
         try {
             Files.deleteIfExists(file);
         } catch (IOException e) {
@@ -261,7 +268,7 @@ public final class BlobStore implements AutoCloseable {
                         compressed.length);
             }
             blobs.put(record);
-            index.deleteFill(digest);
+            fills.delete(digest);
             reservedBytes.addAndGet(-Math.max(partial.size(), 0));
             evictLaterIfOverBudget();
             return record;
@@ -285,7 +292,7 @@ public final class BlobStore implements AutoCloseable {
         } catch (IOException e) {
             LOG.warn("cannot delete partial file {}: {}", partial.file(), e.getMessage());
         }
-        index.deleteFill(partial.digest());
+        fills.delete(partial.digest());
     }
 
     /** Sets a fill aside (aicache stops, or nobody reads it): its file and record stay for a later resume. */
@@ -357,7 +364,7 @@ public final class BlobStore implements AutoCloseable {
      * reader is sending it or a fill is writing it now.
      */
     public synchronized Removal remove(Digest digest) {
-        if (index.fill(digest).isPresent()) {
+        if (fills.get(digest).isPresent()) {
             return Removal.IN_USE;
         }
         Optional<BlobRecord> record = blobs.get(digest);
@@ -460,7 +467,7 @@ public final class BlobStore implements AutoCloseable {
     private void reconcileFills() {
         Set<Path> recorded = new HashSet<>();
         List<Digest> lost = new ArrayList<>();
-        index.forEachFill((digest, fill) -> {
+        fills.forEach((digest, fill) -> {
             Path file = partialPath(digest);
             if (Files.isRegularFile(file)) {
                 recorded.add(file);
@@ -468,7 +475,7 @@ public final class BlobStore implements AutoCloseable {
                 lost.add(digest);
             }
         });
-        lost.forEach(index::deleteFill);
+        lost.forEach(fills::delete);
         int orphans = 0;
         try (DirectoryStream<Path> files = Files.newDirectoryStream(partialDir)) {
             for (Path file : files) {

@@ -59,12 +59,12 @@ public final class CacheIndex implements AutoCloseable {
     private final WriteOptions loggedWrite;
     private final RocksDB db;
     private final Map<ColumnFamily, ColumnFamilyHandle> handles = new EnumMap<>(ColumnFamily.class);
-    private final ColumnFamilyHandle fills;
     private final ColumnFamilyHandle responses;
     private final ColumnFamilyHandle helm;
     private final ColumnFamilyHandle meta;
     private final BlobIndex blobs;
     private final TagStore tags;
+    private final FillRecords fills;
 
     private CacheIndex(Path directory, long memoryBytes, RocksDbOptionsSetter setter) throws RocksDBException {
         try {
@@ -108,12 +108,12 @@ public final class CacheIndex implements AutoCloseable {
                 handles.put(ColumnFamily.named(owned(handle).getName()), handle);
             }
             meta = handles.get(ColumnFamily.DEFAULT);
-            fills = handles.get(ColumnFamily.FILLS);
             responses = handles.get(ColumnFamily.RESPONSES);
             helm = handles.get(ColumnFamily.HELM);
             blobs = new BlobIndex(family(ColumnFamily.BLOBS), family(ColumnFamily.ACCESS), family(ColumnFamily.DEFAULT),
                     syncWrite, lazyWrite, memoryBytes / 2);
             tags = new TagStore(family(ColumnFamily.TAGS), syncWrite);
+            fills = new FillRecords(family(ColumnFamily.FILLS), loggedWrite, syncWrite);
         } catch (RocksDBException | RuntimeException e) {
             closeNatives();
             throw e;
@@ -166,6 +166,11 @@ public final class CacheIndex implements AutoCloseable {
         return tags;
     }
 
+    /** Records of fills under way. */
+    public FillRecords fills() {
+        return fills;
+    }
+
     /** A small named value aicache keeps across restarts (runtime pins), if set. */
     public Optional<byte[]> setting(String name) {
         return Optional.ofNullable(get(meta, utf8("setting:" + name)));
@@ -182,35 +187,6 @@ public final class CacheIndex implements AutoCloseable {
 
     public void putResponse(String key, StoredResponse response) {
         put(responses, utf8(key), RecordCodec.encodeResponse(response), syncWrite);
-    }
-
-    /**
-     * Not synced: a fill's bytes are not synced either until it commits, so a synced record would
-     * promise nothing more after a power cut (the digest check at commit catches a chunk the record
-     * says landed and the disk lost; a lost record costs a fetch). A sync here cost a cold pull's first
-     * byte up to 40 ms on a busy disk.
-     */
-    public void putFill(FillRecord fill) {
-        put(fills, RecordCodec.digestKey(fill.digest()), RecordCodec.encodeFill(fill), loggedWrite);
-    }
-
-    public Optional<FillRecord> fill(Digest digest) {
-        byte[] value = get(fills, RecordCodec.digestKey(digest));
-        return value == null ? Optional.empty() : Optional.of(RecordCodec.decodeFill(digest, value));
-    }
-
-    public void deleteFill(Digest digest) {
-        delete(fills, RecordCodec.digestKey(digest));
-    }
-
-    /** Calls {@code visitor} for every fill record (start-up reconciliation). */
-    public void forEachFill(BiConsumer<Digest, FillRecord> visitor) {
-        try (RocksIterator it = db.newIterator(fills)) {
-            for (it.seekToFirst(); it.isValid(); it.next()) {
-                Digest digest = RecordCodec.digestFromKey(it.key());
-                visitor.accept(digest, RecordCodec.decodeFill(digest, it.value()));
-            }
-        }
     }
 
     /** What aicache knows of chart repository {@code repository}'s index, if it fetched it. */

@@ -122,7 +122,7 @@ class BlobStoreTest {
         }
         try (BlobStore store = BlobStore.open(dataDir, INDEX_CACHE)) {
             assertTrue(store.resumeFill(digest, 128 * 1024).isEmpty());
-            assertTrue(store.index().fill(digest).isEmpty());
+            assertTrue(store.fills().get(digest).isEmpty());
             assertEquals(0, countFiles(dataDir.resolve("partial")));
         }
     }
