@@ -177,6 +177,11 @@ public final class BlobStore implements AutoCloseable {
         return fills;
     }
 
+    /** Upstream answers kept whole (referrers lists). */
+    public StoredResponses responses() {
+        return index.responses();
+    }
+
     /** Kept tags and the manifests they point at. */
     public TagStore tags() {
         return index.tags();

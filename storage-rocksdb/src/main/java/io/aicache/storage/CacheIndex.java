@@ -59,12 +59,12 @@ public final class CacheIndex implements AutoCloseable {
     private final WriteOptions loggedWrite;
     private final RocksDB db;
     private final Map<ColumnFamily, ColumnFamilyHandle> handles = new EnumMap<>(ColumnFamily.class);
-    private final ColumnFamilyHandle responses;
     private final ColumnFamilyHandle helm;
     private final ColumnFamilyHandle meta;
     private final BlobIndex blobs;
     private final TagStore tags;
     private final FillRecords fills;
+    private final StoredResponses responses;
 
     private CacheIndex(Path directory, long memoryBytes, RocksDbOptionsSetter setter) throws RocksDBException {
         try {
@@ -108,12 +108,12 @@ public final class CacheIndex implements AutoCloseable {
                 handles.put(ColumnFamily.named(owned(handle).getName()), handle);
             }
             meta = handles.get(ColumnFamily.DEFAULT);
-            responses = handles.get(ColumnFamily.RESPONSES);
             helm = handles.get(ColumnFamily.HELM);
             blobs = new BlobIndex(family(ColumnFamily.BLOBS), family(ColumnFamily.ACCESS), family(ColumnFamily.DEFAULT),
                     syncWrite, lazyWrite, memoryBytes / 2);
             tags = new TagStore(family(ColumnFamily.TAGS), syncWrite);
             fills = new FillRecords(family(ColumnFamily.FILLS), loggedWrite, syncWrite);
+            responses = new StoredResponses(family(ColumnFamily.RESPONSES), syncWrite);
         } catch (RocksDBException | RuntimeException e) {
             closeNatives();
             throw e;
@@ -171,6 +171,11 @@ public final class CacheIndex implements AutoCloseable {
         return fills;
     }
 
+    /** Upstream answers kept whole. */
+    public StoredResponses responses() {
+        return responses;
+    }
+
     /** A small named value aicache keeps across restarts (runtime pins), if set. */
     public Optional<byte[]> setting(String name) {
         return Optional.ofNullable(get(meta, utf8("setting:" + name)));
@@ -178,15 +183,6 @@ public final class CacheIndex implements AutoCloseable {
 
     public void putSetting(String name, byte[] value) {
         put(meta, utf8("setting:" + name), value, syncWrite);
-    }
-
-    public Optional<StoredResponse> response(String key) {
-        byte[] value = get(responses, utf8(key));
-        return value == null ? Optional.empty() : Optional.of(RecordCodec.decodeResponse(value));
-    }
-
-    public void putResponse(String key, StoredResponse response) {
-        put(responses, utf8(key), RecordCodec.encodeResponse(response), syncWrite);
     }
 
     /** What aicache knows of chart repository {@code repository}'s index, if it fetched it. */
