@@ -182,6 +182,11 @@ public final class BlobStore implements AutoCloseable {
         return index.responses();
     }
 
+    /** What is known of classic chart repositories: their indexes and where their charts live. */
+    public HelmRecords helm() {
+        return index.helm();
+    }
+
     /** Kept tags and the manifests they point at. */
     public TagStore tags() {
         return index.tags();

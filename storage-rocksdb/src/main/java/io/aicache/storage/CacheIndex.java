@@ -59,12 +59,12 @@ public final class CacheIndex implements AutoCloseable {
     private final WriteOptions loggedWrite;
     private final RocksDB db;
     private final Map<ColumnFamily, ColumnFamilyHandle> handles = new EnumMap<>(ColumnFamily.class);
-    private final ColumnFamilyHandle helm;
     private final ColumnFamilyHandle meta;
     private final BlobIndex blobs;
     private final TagStore tags;
     private final FillRecords fills;
     private final StoredResponses responses;
+    private final HelmRecords helm;
 
     private CacheIndex(Path directory, long memoryBytes, RocksDbOptionsSetter setter) throws RocksDBException {
         try {
@@ -108,12 +108,12 @@ public final class CacheIndex implements AutoCloseable {
                 handles.put(ColumnFamily.named(owned(handle).getName()), handle);
             }
             meta = handles.get(ColumnFamily.DEFAULT);
-            helm = handles.get(ColumnFamily.HELM);
             blobs = new BlobIndex(family(ColumnFamily.BLOBS), family(ColumnFamily.ACCESS), family(ColumnFamily.DEFAULT),
                     syncWrite, lazyWrite, memoryBytes / 2);
             tags = new TagStore(family(ColumnFamily.TAGS), syncWrite);
             fills = new FillRecords(family(ColumnFamily.FILLS), loggedWrite, syncWrite);
             responses = new StoredResponses(family(ColumnFamily.RESPONSES), syncWrite);
+            helm = new HelmRecords(family(ColumnFamily.HELM), syncWrite);
         } catch (RocksDBException | RuntimeException e) {
             closeNatives();
             throw e;
@@ -176,6 +176,11 @@ public final class CacheIndex implements AutoCloseable {
         return responses;
     }
 
+    /** Chart repositories' index and chart records. */
+    public HelmRecords helm() {
+        return helm;
+    }
+
     /** A small named value aicache keeps across restarts (runtime pins), if set. */
     public Optional<byte[]> setting(String name) {
         return Optional.ofNullable(get(meta, utf8("setting:" + name)));
@@ -183,35 +188,6 @@ public final class CacheIndex implements AutoCloseable {
 
     public void putSetting(String name, byte[] value) {
         put(meta, utf8("setting:" + name), value, syncWrite);
-    }
-
-    /** What aicache knows of chart repository {@code repository}'s index, if it fetched it. */
-    public Optional<HelmIndexRecord> helmIndex(String repository) {
-        byte[] value = get(helm, HelmRecords.indexKey(repository));
-        return value == null ? Optional.empty() : Optional.of(HelmRecords.decodeIndex(value));
-    }
-
-    /** Synced: written after the kept index file it describes was renamed into place. */
-    public void putHelmIndex(String repository, HelmIndexRecord record) {
-        put(helm, HelmRecords.indexKey(repository), HelmRecords.encodeIndex(record), syncWrite);
-    }
-
-    /** Where chart file {@code file} of {@code repository} lives upstream, as its index last said. */
-    public Optional<HelmChartRecord> helmChart(String repository, String file) {
-        byte[] value = get(helm, HelmRecords.chartKey(repository, file));
-        return value == null ? Optional.empty() : Optional.of(HelmRecords.decodeChart(value));
-    }
-
-    /** Writes chart records of one repository in one batch (an index lists thousands). */
-    public void putHelmCharts(String repository, java.util.Map<String, HelmChartRecord> byFile) {
-        try (org.rocksdb.WriteBatch batch = new org.rocksdb.WriteBatch()) {
-            for (java.util.Map.Entry<String, HelmChartRecord> entry : byFile.entrySet()) {
-                batch.put(helm, HelmRecords.chartKey(repository, entry.getKey()), HelmRecords.encodeChart(entry.getValue()));
-            }
-            db.write(syncWrite, batch);
-        } catch (RocksDBException e) {
-            throw new StorageException("index write failed: " + e.getMessage(), e);
-        }
     }
 
     private byte[] get(ColumnFamilyHandle family, byte[] key) {
