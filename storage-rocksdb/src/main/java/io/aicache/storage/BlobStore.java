@@ -187,6 +187,11 @@ public final class BlobStore implements AutoCloseable {
         return index.helm();
     }
 
+    /** Small named values kept across restarts (runtime pins). */
+    public Settings settings() {
+        return index.settings();
+    }
+
     /** Kept tags and the manifests they point at. */
     public TagStore tags() {
         return index.tags();

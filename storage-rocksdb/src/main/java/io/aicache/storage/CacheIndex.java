@@ -1,20 +1,14 @@
 package io.aicache.storage;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Deque;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BiConsumer;
 
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
@@ -27,20 +21,19 @@ import org.rocksdb.FlushOptions;
 import org.rocksdb.LRUCache;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
-import org.rocksdb.RocksIterator;
 import org.rocksdb.UInt64AddOperator;
-import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.aicache.model.Digest;
-
 /**
- * The RocksDB index: one column family per record kind, as {@link ColumnFamily} declares them.
+ * The RocksDB index: one column family per record kind, as {@link ColumnFamily} declares them,
+ * each reached through the store of that kind ({@link #blobs()}, {@link #tags()}, ...).
  *
- * <p>This class owns every native RocksDB object it creates and closes them in reverse
- * order of creation; a {@link RocksDbOptionsSetter} may tune the options before it opens. Writes that must survive a crash (a committed blob) are synced; others are not.
+ * <p>This class owns every native RocksDB object it creates and closes them in reverse order of
+ * creation; a {@link RocksDbOptionsSetter} may tune the options before it opens. The stores
+ * borrow the database, their family's handle and the write options. Writes that must survive a
+ * crash (a committed blob) are synced; others are not.
  */
 public final class CacheIndex implements AutoCloseable {
 
@@ -59,12 +52,12 @@ public final class CacheIndex implements AutoCloseable {
     private final WriteOptions loggedWrite;
     private final RocksDB db;
     private final Map<ColumnFamily, ColumnFamilyHandle> handles = new EnumMap<>(ColumnFamily.class);
-    private final ColumnFamilyHandle meta;
     private final BlobIndex blobs;
     private final TagStore tags;
     private final FillRecords fills;
     private final StoredResponses responses;
     private final HelmRecords helm;
+    private final Settings settings;
 
     private CacheIndex(Path directory, long memoryBytes, RocksDbOptionsSetter setter) throws RocksDBException {
         try {
@@ -107,13 +100,13 @@ public final class CacheIndex implements AutoCloseable {
             for (ColumnFamilyHandle handle : opened) {
                 handles.put(ColumnFamily.named(owned(handle).getName()), handle);
             }
-            meta = handles.get(ColumnFamily.DEFAULT);
             blobs = new BlobIndex(family(ColumnFamily.BLOBS), family(ColumnFamily.ACCESS), family(ColumnFamily.DEFAULT),
                     syncWrite, lazyWrite, memoryBytes / 2);
             tags = new TagStore(family(ColumnFamily.TAGS), syncWrite);
             fills = new FillRecords(family(ColumnFamily.FILLS), loggedWrite, syncWrite);
             responses = new StoredResponses(family(ColumnFamily.RESPONSES), syncWrite);
             helm = new HelmRecords(family(ColumnFamily.HELM), syncWrite);
+            settings = new Settings(family(ColumnFamily.DEFAULT), syncWrite);
         } catch (RocksDBException | RuntimeException e) {
             closeNatives();
             throw e;
@@ -151,7 +144,7 @@ public final class CacheIndex implements AutoCloseable {
         try {
             Files.createDirectories(directory);
             return new CacheIndex(directory, memoryBytes, setter);
-        } catch (RocksDBException | java.io.IOException e) {
+        } catch (RocksDBException | IOException e) {
             throw new StorageException("cannot open the index in " + directory + ": " + e.getMessage(), e);
         }
     }
@@ -181,41 +174,9 @@ public final class CacheIndex implements AutoCloseable {
         return helm;
     }
 
-    /** A small named value aicache keeps across restarts (runtime pins), if set. */
-    public Optional<byte[]> setting(String name) {
-        return Optional.ofNullable(get(meta, utf8("setting:" + name)));
-    }
-
-    public void putSetting(String name, byte[] value) {
-        put(meta, utf8("setting:" + name), value, syncWrite);
-    }
-
-    private byte[] get(ColumnFamilyHandle family, byte[] key) {
-        try {
-            return db.get(family, key);
-        } catch (RocksDBException e) {
-            throw new StorageException("index read failed: " + e.getMessage(), e);
-        }
-    }
-
-    private void put(ColumnFamilyHandle family, byte[] key, byte[] value, WriteOptions options) {
-        try {
-            db.put(family, options, key, value);
-        } catch (RocksDBException e) {
-            throw new StorageException("index write failed: " + e.getMessage(), e);
-        }
-    }
-
-    private void delete(ColumnFamilyHandle family, byte[] key) {
-        try {
-            db.delete(family, syncWrite, key);
-        } catch (RocksDBException e) {
-            throw new StorageException("index delete failed: " + e.getMessage(), e);
-        }
-    }
-
-    private static byte[] utf8(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
+    /** Small named values kept across restarts. */
+    public Settings settings() {
+        return settings;
     }
 
     /** Flushes the memtables first, so a clean restart has no log to replay. */

@@ -38,7 +38,7 @@ public final class PinnedImages {
         this.graph = graph;
         configuredPins.forEach(pin -> root(pin));
         this.configured = List.copyOf(configuredPins);
-        this.runtime = new LinkedHashSet<>(store.index().setting(SETTING)
+        this.runtime = new LinkedHashSet<>(store.settings().get(SETTING)
                 .map(bytes -> List.of(new String(bytes, StandardCharsets.UTF_8).split("\n")))
                 .orElse(List.of()).stream().filter(pin -> !pin.isEmpty()).toList());
     }
@@ -114,7 +114,7 @@ public final class PinnedImages {
     }
 
     private void persist() {
-        store.index().putSetting(SETTING, String.join("\n", runtime).getBytes(StandardCharsets.UTF_8));
+        store.settings().put(SETTING, String.join("\n", runtime).getBytes(StandardCharsets.UTF_8));
     }
 
     /** A pin is a kept tag, or a manifest digest. */
