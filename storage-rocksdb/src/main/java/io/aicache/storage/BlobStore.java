@@ -30,7 +30,9 @@ import io.aicache.model.Digest;
 /**
  * Content-addressed blob storage under a data directory:
  * {@code blobs/<alg>/<xx>/<hex>} for complete blobs, {@code partial/<alg>-<hex>} for fills,
- * {@code index/} for RocksDB.
+ * {@code index/} for RocksDB, whose records are reached through the store of each kind
+ * ({@link #blobs()}, {@link #tags()}, {@link #fills()}, {@link #responses()}, {@link #helm()},
+ * {@link #settings()}).
  *
  * <p>A blob becomes visible only after its bytes were synced and its file renamed into
  * place; the index entry is written after the rename. A lookup that finds an index entry
@@ -163,13 +165,14 @@ public final class BlobStore implements AutoCloseable {
     public record Usage(long usedBytes, long reservedBytes, long maxBytes) {
     }
 
-    public CacheIndex index() {
-        return index;
-    }
-
     /** The records of kept blobs, their uses and the total of their sizes. */
     public BlobIndex blobs() {
         return blobs;
+    }
+
+    /** Kept tags and the manifests they point at. */
+    public TagStore tags() {
+        return index.tags();
     }
 
     /** Records of fills under way: which chunks of each landed. */
@@ -190,11 +193,6 @@ public final class BlobStore implements AutoCloseable {
     /** Small named values kept across restarts (runtime pins). */
     public Settings settings() {
         return index.settings();
-    }
-
-    /** Kept tags and the manifests they point at. */
-    public TagStore tags() {
-        return index.tags();
     }
 
     /** The complete blob, when it is indexed and its file is intact in size. */
