@@ -16,6 +16,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
+import io.aicache.storage.BlobIndex;
 import io.aicache.storage.BlobRecord;
 import io.aicache.storage.CacheIndex;
 import io.aicache.model.Digest;
@@ -31,6 +32,7 @@ public class IndexLookupBenchmark {
 
     private Path directory;
     private CacheIndex index;
+    private BlobIndex records;
     private Digest[] present;
     private Digest[] absent;
 
@@ -38,11 +40,12 @@ public class IndexLookupBenchmark {
     public void fill() throws IOException {
         directory = TemporaryDirectory.create("aicache-jmh-index");
         index = CacheIndex.open(directory, 64L << 20);
+        records = index.blobs();
         present = new Digest[blobs];
         absent = new Digest[1024];
         for (int i = 0; i < blobs; i++) {
             present[i] = Digest.sha256Of(("blob-" + i).getBytes());
-            index.putBlob(new BlobRecord(present[i], 1L << 24, "application/octet-stream", i));
+            records.put(new BlobRecord(present[i], 1L << 24, "application/octet-stream", i));
         }
         for (int i = 0; i < absent.length; i++) {
             absent[i] = Digest.sha256Of(("absent-" + i).getBytes());
@@ -51,12 +54,12 @@ public class IndexLookupBenchmark {
 
     @Benchmark
     public Object presentBlobRecord() {
-        return index.blob(present[ThreadLocalRandom.current().nextInt(present.length)]);
+        return records.get(present[ThreadLocalRandom.current().nextInt(present.length)]);
     }
 
     @Benchmark
     public Object absentBlobRecord() {
-        return index.blob(absent[ThreadLocalRandom.current().nextInt(absent.length)]);
+        return records.get(absent[ThreadLocalRandom.current().nextInt(absent.length)]);
     }
 
     @TearDown(Level.Trial)

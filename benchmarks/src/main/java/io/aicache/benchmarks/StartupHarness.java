@@ -49,7 +49,7 @@ public final class StartupHarness {
                 try (BlobStore store = BlobStore.open(directory, MEMORY, Runnable::run, DiskBudget.UNLIMITED)) {
                     double took = seconds(opening);
                     long indexed = store.usage().usedBytes();
-                    if (indexed != blobs * BLOB_BYTES || store.index().blob(probe).isEmpty()) {
+                    if (indexed != blobs * BLOB_BYTES || store.blobs().get(probe).isEmpty()) {
                         throw new IllegalStateException("the reopened index holds " + indexed + " bytes, expected "
                                 + blobs * BLOB_BYTES);
                     }
@@ -85,7 +85,7 @@ public final class StartupHarness {
                 int first = w;
                 done.add(writers.submit(() -> {
                     for (int i = first; i < blobs; i += WRITERS) {
-                        index.putBlob(new BlobRecord(digestOf(i), BLOB_BYTES, "application/vnd.oci.image.layer.v1.tar+gzip",
+                        index.blobs().put(new BlobRecord(digestOf(i), BLOB_BYTES, "application/vnd.oci.image.layer.v1.tar+gzip",
                                 System.currentTimeMillis()));
                     }
                     return null;

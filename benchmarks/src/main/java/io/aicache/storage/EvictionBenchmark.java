@@ -42,6 +42,7 @@ public class EvictionBenchmark {
 
     private Path directory;
     private CacheIndex index;
+    private BlobIndex records;
     private AccessTracker accesses;
     private Evictor evictor;
     private Digest[] kept;
@@ -52,12 +53,13 @@ public class EvictionBenchmark {
     public void fill() throws IOException {
         directory = TemporaryDirectory.create("aicache-jmh-eviction");
         index = CacheIndex.open(directory, 64L << 20);
-        accesses = new AccessTracker(index);
-        evictor = new Evictor(index, accesses);
+        records = index.blobs();
+        accesses = new AccessTracker(records);
+        evictor = new Evictor(records, accesses);
         kept = new Digest[blobs];
         for (int i = 0; i < blobs; i++) {
             kept[i] = digestOf(i);
-            index.putBlob(new BlobRecord(kept[i], BLOB_BYTES, LAYER, i));
+            records.put(new BlobRecord(kept[i], BLOB_BYTES, LAYER, i));
             if (i % 3 == 0) {
                 accesses.touched(kept[i]);
             }
@@ -79,9 +81,9 @@ public class EvictionBenchmark {
     @GroupThreads(1)
     public Digest commitWhileChoosing() {
         int slot = (int) (committed % blobs);
-        index.deleteBlob(kept[slot]);
+        records.delete(kept[slot]);
         kept[slot] = digestOf(committed++);
-        index.putBlob(new BlobRecord(kept[slot], BLOB_BYTES, LAYER, System.currentTimeMillis()));
+        records.put(new BlobRecord(kept[slot], BLOB_BYTES, LAYER, System.currentTimeMillis()));
         accesses.touched(kept[ThreadLocalRandom.current().nextInt(blobs)]);
         return kept[slot];
     }

@@ -86,7 +86,8 @@ public final class Aicache implements AutoCloseable {
         // Reading sockets into buffers is light work: one loop carries gigabytes a second.
         upstreamLoops = transport.newGroup("aicache-blobs", Math.max(1, Runtime.getRuntime().availableProcessors() / 4));
         timer = Executors.newSingleThreadScheduledExecutor(named("aicache-timer"));
-        store = BlobStore.open(storage.dataDir(), storage.indexCache().bytes(), storageExecutor, storage.budget());
+        store = BlobStore.open(storage.dataDir(), storage.indexCache().bytes(), storage.index().newOptionsSetter(),
+                storageExecutor, storage.budget());
         try {
             metrics = new Metrics();
             HotTier hotTier = new HotTier(storage.hotTier().maxBytes().bytes(), storage.hotTier().maxObjectBytes().toIntBytes());

@@ -11,6 +11,8 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
+import io.aicache.storage.CacheIndex;
+
 /**
  * The rules of the house, checked on the main code of every module but the benchmarks: which module and
  * package may use which. docs/architecture.md draws the same map.
@@ -47,6 +49,12 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule proxyCorePackagesHaveNoCycles = slices().matching("io.aicache.proxy.(*)..")
             .should().beFreeOfCycles();
+
+    @ArchTest
+    static final ArchRule proxyReachesTheIndexThroughItsStores = noClasses().that().resideInAPackage("io.aicache.proxy..")
+            .should().dependOnClassesThat().belongToAnyOf(CacheIndex.class)
+            .because("each part of the proxy reads and writes the records it needs through the store of their kind"
+                    + " (store.tags(), store.blobs(), ...), never the whole index");
 
     @ArchTest
     static final ArchRule modulesHaveNoCycles = slices().matching("io.aicache.(*)..").should().beFreeOfCycles();

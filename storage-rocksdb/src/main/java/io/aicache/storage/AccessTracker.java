@@ -12,11 +12,11 @@ import io.aicache.model.Digest;
  */
 public final class AccessTracker {
 
-    private final CacheIndex index;
+    private final BlobIndex blobs;
     private volatile ConcurrentHashMap<Digest, AccessRecord> pending = new ConcurrentHashMap<>();
 
-    AccessTracker(CacheIndex index) {
-        this.index = index;
+    AccessTracker(BlobIndex blobs) {
+        this.blobs = blobs;
     }
 
     /** Notes one use of {@code digest} now; cheap enough for the event loop. */
@@ -27,7 +27,7 @@ public final class AccessTracker {
 
     /** The blob's uses: what the index holds plus what is not written yet. */
     AccessRecord current(Digest digest) {
-        AccessRecord stored = index.access(digest).orElse(new AccessRecord(0, 0));
+        AccessRecord stored = blobs.access(digest).orElse(new AccessRecord(0, 0));
         AccessRecord recent = pending.get(digest);
         return recent == null ? stored : stored.plus(recent.hits(), recent.lastAccessMillis());
     }
@@ -41,7 +41,7 @@ public final class AccessTracker {
         pending = new ConcurrentHashMap<>();
         Map<Digest, AccessRecord> merged = new HashMap<>();
         batch.forEach((digest, recent) -> merged.put(digest,
-                index.access(digest).orElse(new AccessRecord(0, 0)).plus(recent.hits(), recent.lastAccessMillis())));
-        index.putAccesses(merged);
+                blobs.access(digest).orElse(new AccessRecord(0, 0)).plus(recent.hits(), recent.lastAccessMillis())));
+        blobs.putAccesses(merged);
     }
 }

@@ -30,7 +30,9 @@ import io.aicache.model.Digest;
 /**
  * Content-addressed blob storage under a data directory:
  * {@code blobs/<alg>/<xx>/<hex>} for complete blobs, {@code partial/<alg>-<hex>} for fills,
- * {@code index/} for RocksDB.
+ * {@code index/} for RocksDB, whose records are reached through the store of each kind
+ * ({@link #blobs()}, {@link #tags()}, {@link #fills()}, {@link #responses()}, {@link #helm()},
+ * {@link #settings()}).
  *
  * <p>A blob becomes visible only after its bytes were synced and its file renamed into
  * place; the index entry is written after the rename. A lookup that finds an index entry
@@ -45,6 +47,8 @@ public final class BlobStore implements AutoCloseable {
     private final Path blobsDir;
     private final Path partialDir;
     private final CacheIndex index;
+    private final BlobIndex blobs;
+    private final FillRecords fills;
     private final Executor housekeeping;
     private final DiskBudget budget;
     private final AccessTracker accesses;
@@ -56,15 +60,18 @@ public final class BlobStore implements AutoCloseable {
     private volatile Supplier<Predicate<Digest>> retained = () -> digest -> false;
     private volatile Consumer<Digest> onDropped = digest -> { };
 
-    private BlobStore(Path dataDir, long indexCacheBytes, Executor housekeeping, DiskBudget budget) throws IOException {
+    private BlobStore(Path dataDir, long indexCacheBytes, RocksDbOptionsSetter indexOptions, Executor housekeeping,
+                      DiskBudget budget) throws IOException {
         this.housekeeping = housekeeping;
         this.budget = budget;
         this.dataDir = dataDir;
         this.blobsDir = Files.createDirectories(dataDir.resolve("blobs"));
         this.partialDir = Files.createDirectories(dataDir.resolve("partial"));
-        this.index = CacheIndex.open(dataDir.resolve("index"), indexCacheBytes);
-        this.accesses = new AccessTracker(index);
-        this.evictor = new Evictor(index, accesses);
+        this.index = CacheIndex.open(dataDir.resolve("index"), indexCacheBytes, indexOptions);
+        this.blobs = index.blobs();
+        this.fills = index.fills();
+        this.accesses = new AccessTracker(blobs);
+        this.evictor = new Evictor(blobs, accesses);
     }
 
     /** Opens the store; index entries of vanished files are dropped on the calling thread. */
@@ -80,9 +87,18 @@ public final class BlobStore implements AutoCloseable {
      * @param budget       how much the store may keep
      */
     public static BlobStore open(Path dataDir, long indexCacheBytes, Executor housekeeping, DiskBudget budget) {
+        return open(dataDir, indexCacheBytes, RocksDbOptionsSetter.NONE, housekeeping, budget);
+    }
+
+    /**
+     * Opens the store as {@link #open(Path, long, Executor, DiskBudget)} does, the index's RocksDB
+     * options tuned by {@code indexOptions} after aicache's own.
+     */
+    public static BlobStore open(Path dataDir, long indexCacheBytes, RocksDbOptionsSetter indexOptions,
+                                 Executor housekeeping, DiskBudget budget) {
         BlobStore store;
         try {
-            store = new BlobStore(dataDir, indexCacheBytes, housekeeping, budget);
+            store = new BlobStore(dataDir, indexCacheBytes, indexOptions, housekeeping, budget);
         } catch (IOException e) {
             throw new StorageException("cannot create the data directory " + dataDir + ": " + e.getMessage(), e);
         }
@@ -126,7 +142,7 @@ public final class BlobStore implements AutoCloseable {
 
     /** Bytes kept, bytes reserved by fills under way, and the budget. */
     public Usage usage() {
-        return new Usage(index.blobBytes(), reservedBytes.get(), budget.maxBytes());
+        return new Usage(blobs.totalBytes(), reservedBytes.get(), budget.maxBytes());
     }
 
     /**
@@ -149,13 +165,39 @@ public final class BlobStore implements AutoCloseable {
     public record Usage(long usedBytes, long reservedBytes, long maxBytes) {
     }
 
-    public CacheIndex index() {
-        return index;
+    /** The records of kept blobs, their uses and the total of their sizes. */
+    public BlobIndex blobs() {
+        return blobs;
+    }
+
+    /** Kept tags and the manifests they point at. */
+    public TagStore tags() {
+        return index.tags();
+    }
+
+    /** Records of fills under way: which chunks of each landed. */
+    public FillRecords fills() {
+        return fills;
+    }
+
+    /** Upstream answers kept whole (referrers lists). */
+    public StoredResponses responses() {
+        return index.responses();
+    }
+
+    /** What is known of classic chart repositories: their indexes and where their charts live. */
+    public HelmRecords helm() {
+        return index.helm();
+    }
+
+    /** Small named values kept across restarts (runtime pins). */
+    public Settings settings() {
+        return index.settings();
     }
 
     /** The complete blob, when it is indexed and its file is intact in size. */
     public Optional<StoredBlob> find(Digest digest) {
-        Optional<BlobRecord> record = index.blob(digest);
+        Optional<BlobRecord> record = blobs.get(digest);
         if (record.isEmpty()) {
             return Optional.empty();
         }
@@ -178,7 +220,7 @@ public final class BlobStore implements AutoCloseable {
     public PartialBlob beginFill(Digest digest, long size, int chunkSize) {
         reserve(Math.max(size, 0));
         try {
-            return PartialBlob.create(digest, size, chunkSize, partialPath(digest), index);
+            return PartialBlob.create(digest, size, chunkSize, partialPath(digest), fills);
         } catch (IOException e) {
             reservedBytes.addAndGet(-Math.max(size, 0));
             throw new StorageException("cannot create a partial file for " + digest + ": " + e.getMessage(), e);
@@ -191,21 +233,21 @@ public final class BlobStore implements AutoCloseable {
      * (and whatever was left of it is dropped). The final digest check still covers every byte.
      */
     public Optional<PartialBlob> resumeFill(Digest digest, int chunkSize) {
-        Optional<FillRecord> record = index.fill(digest);
+        Optional<FillRecord> record = fills.get(digest);
         if (record.isEmpty()) {
             return Optional.empty();
         }
         Path file = partialPath(digest);
         if (record.get().chunkSize() == chunkSize && record.get().size() >= 0 && Files.isRegularFile(file)) {
             try {
-                PartialBlob reopened = PartialBlob.reopen(record.get(), file, index);
+                PartialBlob reopened = PartialBlob.reopen(record.get(), file, fills);
                 reserve(reopened.size());
                 return Optional.of(reopened);
             } catch (IOException e) {
                 LOG.warn("cannot reopen the partial file of {} ({}); fetching it anew", digest, e.getMessage());
             }
         }
-        index.deleteFill(digest);
+        fills.delete(digest);
         try {
             Files.deleteIfExists(file);
         } catch (IOException e) {
@@ -238,8 +280,8 @@ public final class BlobStore implements AutoCloseable {
                 record = new BlobRecord(digest, size, mediaType, System.currentTimeMillis(), BlobRecord.Encoding.LZ4,
                         compressed.length);
             }
-            index.putBlob(record);
-            index.deleteFill(digest);
+            blobs.put(record);
+            fills.delete(digest);
             reservedBytes.addAndGet(-Math.max(partial.size(), 0));
             evictLaterIfOverBudget();
             return record;
@@ -263,7 +305,7 @@ public final class BlobStore implements AutoCloseable {
         } catch (IOException e) {
             LOG.warn("cannot delete partial file {}: {}", partial.file(), e.getMessage());
         }
-        index.deleteFill(partial.digest());
+        fills.delete(partial.digest());
     }
 
     /** Sets a fill aside (aicache stops, or nobody reads it): its file and record stay for a later resume. */
@@ -292,7 +334,7 @@ public final class BlobStore implements AutoCloseable {
         long now = System.currentTimeMillis();
         BlobRecord record = compressed == null ? new BlobRecord(digest, bytes.length, mediaType, now)
                 : new BlobRecord(digest, bytes.length, mediaType, now, BlobRecord.Encoding.LZ4, compressed.length);
-        index.putBlob(record);
+        blobs.put(record);
         evictLaterIfOverBudget();
         return record;
     }
@@ -335,10 +377,10 @@ public final class BlobStore implements AutoCloseable {
      * reader is sending it or a fill is writing it now.
      */
     public synchronized Removal remove(Digest digest) {
-        if (index.fill(digest).isPresent()) {
+        if (fills.get(digest).isPresent()) {
             return Removal.IN_USE;
         }
-        Optional<BlobRecord> record = index.blob(digest);
+        Optional<BlobRecord> record = blobs.get(digest);
         if (record.isEmpty()) {
             return Removal.NOT_KEPT;
         }
@@ -348,7 +390,7 @@ public final class BlobStore implements AutoCloseable {
 
     /** Drops the blob's entry and file, unless a new fill put a good copy in place meanwhile. */
     private void forgetIfBroken(Digest digest) {
-        Optional<BlobRecord> record = index.blob(digest);
+        Optional<BlobRecord> record = blobs.get(digest);
         Path file = blobPath(digest);
         try {
             if (record.isEmpty() || Files.size(file) == record.get().storedSize()) {
@@ -366,7 +408,7 @@ public final class BlobStore implements AutoCloseable {
      * it was removed.
      */
     public boolean removeIfUnchanged(BlobRecord seen) {
-        if (leases.containsKey(seen.digest()) || index.blob(seen.digest()).filter(seen::equals).isEmpty()) {
+        if (leases.containsKey(seen.digest()) || blobs.get(seen.digest()).filter(seen::equals).isEmpty()) {
             return false;
         }
         drop(seen);
@@ -375,7 +417,7 @@ public final class BlobStore implements AutoCloseable {
 
     /** Removes a blob's entry and file and stops counting its bytes. */
     private void drop(BlobRecord blob) {
-        index.deleteBlob(blob.digest());
+        blobs.delete(blob.digest());
         onDropped.accept(blob.digest());
         try {
             Files.deleteIfExists(blobPath(blob.digest()));
@@ -386,18 +428,18 @@ public final class BlobStore implements AutoCloseable {
 
     /** Makes room for a fill of {@code bytes} before it starts, so the budget holds while it lands. */
     private void reserve(long bytes) {
-        long wanted = reservedBytes.addAndGet(bytes) + index.blobBytes();
+        long wanted = reservedBytes.addAndGet(bytes) + blobs.totalBytes();
         if (budget.limited() && wanted > budget.maxBytes()) {
             evict(wanted - budget.low());
         }
     }
 
     private void evictLaterIfOverBudget() {
-        if (budget.limited() && index.blobBytes() + reservedBytes.get() > budget.high()
+        if (budget.limited() && blobs.totalBytes() + reservedBytes.get() > budget.high()
                 && evictionScheduled.compareAndSet(false, true)) {
             housekeeping.execute(() -> {
                 evictionScheduled.set(false);
-                long over = index.blobBytes() + reservedBytes.get() - budget.low();
+                long over = blobs.totalBytes() + reservedBytes.get() - budget.low();
                 if (over > 0) {
                     evict(over);
                 }
@@ -438,7 +480,7 @@ public final class BlobStore implements AutoCloseable {
     private void reconcileFills() {
         Set<Path> recorded = new HashSet<>();
         List<Digest> lost = new ArrayList<>();
-        index.forEachFill((digest, fill) -> {
+        fills.forEach((digest, fill) -> {
             Path file = partialPath(digest);
             if (Files.isRegularFile(file)) {
                 recorded.add(file);
@@ -446,7 +488,7 @@ public final class BlobStore implements AutoCloseable {
                 lost.add(digest);
             }
         });
-        lost.forEach(index::deleteFill);
+        lost.forEach(fills::delete);
         int orphans = 0;
         try (DirectoryStream<Path> files = Files.newDirectoryStream(partialDir)) {
             for (Path file : files) {

@@ -1,162 +1,126 @@
 package io.aicache.storage;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Deque;
+import java.util.EnumMap;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BiConsumer;
-
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import java.util.Map;
 
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
-import org.rocksdb.CompressionType;
 import org.rocksdb.DBOptions;
 import org.rocksdb.DataBlockIndexType;
 import org.rocksdb.FlushOptions;
 import org.rocksdb.LRUCache;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
-import org.rocksdb.RocksIterator;
 import org.rocksdb.UInt64AddOperator;
-import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.aicache.model.Digest;
-
 /**
- * The RocksDB index: one column family per record kind.
+ * The RocksDB index: one column family per record kind, as {@link ColumnFamily} declares them,
+ * each reached through the store of that kind ({@link #blobs()}, {@link #tags()}, ...).
  *
- * <p>This class owns every native RocksDB object it creates and closes them in reverse
- * order. Writes that must survive a crash (a committed blob) are synced; others are not.
+ * <p>This class owns every native RocksDB object it creates and closes them in reverse order of
+ * creation; a {@link RocksDbOptionsSetter} may tune the options before it opens. The stores
+ * borrow the database, their family's handle and the write options. Writes that must survive a
+ * crash (a committed blob) are synced; others are not.
  */
 public final class CacheIndex implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CacheIndex.class);
-    private static final String BLOBS = "blobs";
-    private static final String TAGS = "tags";
-    private static final String FILLS = "fills";
-    private static final String RESPONSES = "responses";
-    private static final String ACCESS = "access";
-    private static final String HELM = "helm";
 
     static {
         RocksDB.loadLibrary();
     }
 
-    /** In the default column family: the sum of every indexed blob's size, kept by merges. */
-    private static final byte[] BLOB_BYTES_KEY = "blob-bytes".getBytes(StandardCharsets.UTF_8);
-    private static final int WRITE_STRIPES = 64;
-    /** About 200 bytes each: a few megabytes of heap for the tags clients ask for most. */
-    private static final int TAG_RECORDS_IN_MEMORY = 20_000;
     private static final long MAX_WAL_BYTES = 16L << 20;
 
-    private final BlobRecordCache blobRecords;
-    /**
-     * Kept tags in memory in front of RocksDB: every tag request reads one. Loaded inside the
-     * cache's per-key compute and invalidated after each write or delete, as blob records are.
-     */
-    private final Cache<String, TagRecord> tagRecords = Caffeine.newBuilder().maximumSize(TAG_RECORDS_IN_MEMORY).build();
-    private final UInt64AddOperator sumOperator;
-    private final LRUCache blockCache;
-    private final BloomFilter bloomFilter;
-    private final ColumnFamilyOptions columnOptions;
-    private final DBOptions dbOptions;
+    /** Every native object, in the order it was created: closed in reverse, on close or a failed open. */
+    private final Deque<AutoCloseable> natives = new ArrayDeque<>();
     private final WriteOptions syncWrite;
-    private final RocksDB db;
-    private final List<ColumnFamilyHandle> handles;
-    private final ColumnFamilyHandle blobs;
-    private final ColumnFamilyHandle tags;
-    private final ColumnFamilyHandle fills;
-    private final ColumnFamilyHandle responses;
-    private final ColumnFamilyHandle access;
-    private final ColumnFamilyHandle helm;
     private final WriteOptions lazyWrite;
     private final WriteOptions loggedWrite;
-    private final ColumnFamilyHandle meta;
-    /** Writes of one blob key are serialised (its old size decides the total), others run in parallel. */
-    private final Object[] writeStripes = new Object[WRITE_STRIPES];
-    private final AtomicLong blobBytes = new AtomicLong();
+    private final RocksDB db;
+    private final Map<ColumnFamily, ColumnFamilyHandle> handles = new EnumMap<>(ColumnFamily.class);
+    private final BlobIndex blobs;
+    private final TagStore tags;
+    private final FillRecords fills;
+    private final StoredResponses responses;
+    private final HelmRecords helm;
+    private final Settings settings;
 
-    private CacheIndex(Path directory, long memoryBytes) throws RocksDBException {
-        // Half for decoded blob records (the hit path: ~180,000 of them in 32 MiB), half for
-        // RocksDB's blocks (everything else, and the records that do not fit).
-        blobRecords = new BlobRecordCache(memoryBytes / 2);
-        blockCache = new LRUCache(memoryBytes - memoryBytes / 2);
-        bloomFilter = new BloomFilter(10);
-        sumOperator = new UInt64AddOperator();
-        // Point lookups only: a hash index inside data blocks, bloom filters on whole keys (in
-        // the memtable too), and the filter and index blocks of new files pinned in the cache.
-        columnOptions = new ColumnFamilyOptions()
-                .setTableFormatConfig(new BlockBasedTableConfig()
-                        .setBlockCache(blockCache)
-                        .setFilterPolicy(bloomFilter)
-                        .setCacheIndexAndFilterBlocks(true)
-                        .setPinL0FilterAndIndexBlocksInCache(true)
-                        .setDataBlockIndexType(DataBlockIndexType.kDataBlockBinaryAndHash))
-                .setMemtablePrefixBloomSizeRatio(0.02)
-                .setMemtableWholeKeyFiltering(true)
-                .setCompressionType(CompressionType.LZ4_COMPRESSION)
-                .setMergeOperator(sumOperator);
-        dbOptions = new DBOptions()
-                .setCreateIfMissing(true)
-                .setCreateMissingColumnFamilies(true)
-                .setKeepLogFileNum(3)
-                // The write-ahead log is kept until every column family flushed what it logged; the
-                // small ones (the blob total, tags) rarely fill a memtable, so without a bound the log
-                // grows to gigabytes and a restart after kill -9 replays all of it (53 s for a
-                // million blobs). Past this size the column families holding it back are flushed.
-                .setMaxTotalWalSize(MAX_WAL_BYTES);
-        syncWrite = new WriteOptions().setSync(true);
-        // Access statistics are hints for eviction: losing the last batch in a crash costs nothing.
-        lazyWrite = new WriteOptions().setSync(false).setDisableWAL(true);
-        // In the log but not synced: survives the process being killed, not the machine losing power.
-        loggedWrite = new WriteOptions().setSync(false);
-        List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
-        for (String name : List.of(new String(RocksDB.DEFAULT_COLUMN_FAMILY, StandardCharsets.UTF_8),
-                BLOBS, TAGS, FILLS, RESPONSES, ACCESS, HELM)) {
-            descriptors.add(new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.UTF_8), columnOptions));
+    private CacheIndex(Path directory, long memoryBytes, RocksDbOptionsSetter setter) throws RocksDBException {
+        try {
+            // Half for decoded blob records (the hit path: ~180,000 of them in 32 MiB), half for
+            // RocksDB's blocks (everything else, and the records that do not fit).
+            LRUCache blockCache = owned(new LRUCache(memoryBytes - memoryBytes / 2));
+            BloomFilter bloomFilter = owned(new BloomFilter(10));
+            UInt64AddOperator sumOperator = owned(new UInt64AddOperator());
+            BlockBasedTableConfig table = new BlockBasedTableConfig()
+                    .setBlockCache(blockCache)
+                    .setFilterPolicy(bloomFilter)
+                    .setCacheIndexAndFilterBlocks(true)
+                    .setPinL0FilterAndIndexBlocksInCache(true)
+                    .setDataBlockIndexType(DataBlockIndexType.kDataBlockBinaryAndHash);
+            DBOptions dbOptions = owned(new DBOptions()
+                    .setCreateIfMissing(true)
+                    .setCreateMissingColumnFamilies(true)
+                    .setKeepLogFileNum(3)
+                    // The write-ahead log is kept until every column family flushed what it logged; the
+                    // small ones (the blob total, tags) rarely fill a memtable, so without a bound the log
+                    // grows to gigabytes and a restart after kill -9 replays all of it (53 s for a
+                    // million blobs). Past this size the column families holding it back are flushed.
+                    .setMaxTotalWalSize(MAX_WAL_BYTES));
+            // The setter comes after aicache's own options; it closes after the database, before the options.
+            setter.setDbOptions(dbOptions);
+            List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+            for (ColumnFamily family : ColumnFamily.values()) {
+                ColumnFamilyOptions options = owned(family.newOptions(table, sumOperator));
+                setter.setOptions(family.familyName(), options);
+                descriptors.add(new ColumnFamilyDescriptor(family.nameBytes(), options));
+            }
+            natives.push(setter::close);
+            syncWrite = owned(new WriteOptions().setSync(true));
+            // Access statistics are hints for eviction: losing the last batch in a crash costs nothing.
+            lazyWrite = owned(new WriteOptions().setSync(false).setDisableWAL(true));
+            // In the log but not synced: survives the process being killed, not the machine losing power.
+            loggedWrite = owned(new WriteOptions().setSync(false));
+            List<ColumnFamilyHandle> opened = new ArrayList<>();
+            db = owned(RocksDB.open(dbOptions, directory.toString(), descriptors, opened));
+            for (ColumnFamilyHandle handle : opened) {
+                handles.put(ColumnFamily.named(owned(handle).getName()), handle);
+            }
+            blobs = new BlobIndex(family(ColumnFamily.BLOBS), family(ColumnFamily.ACCESS), family(ColumnFamily.DEFAULT),
+                    syncWrite, lazyWrite, memoryBytes / 2);
+            tags = new TagStore(family(ColumnFamily.TAGS), syncWrite);
+            fills = new FillRecords(family(ColumnFamily.FILLS), loggedWrite, syncWrite);
+            responses = new StoredResponses(family(ColumnFamily.RESPONSES), syncWrite);
+            helm = new HelmRecords(family(ColumnFamily.HELM), syncWrite);
+            settings = new Settings(family(ColumnFamily.DEFAULT), syncWrite);
+        } catch (RocksDBException | RuntimeException e) {
+            closeNatives();
+            throw e;
         }
-        handles = new ArrayList<>();
-        db = RocksDB.open(dbOptions, directory.toString(), descriptors, handles);
-        meta = handles.get(0);
-        blobs = handles.get(1);
-        tags = handles.get(2);
-        fills = handles.get(3);
-        responses = handles.get(4);
-        access = handles.get(5);
-        helm = handles.get(6);
-        for (int i = 0; i < WRITE_STRIPES; i++) {
-            writeStripes[i] = new Object();
-        }
-        blobBytes.set(storedBlobBytes());
     }
 
-    /**
-     * The persisted total, so opening is O(1) in blobs; an index written before there was one
-     * is walked once and the total stored.
-     */
-    private long storedBlobBytes() throws RocksDBException {
-        byte[] stored = db.get(meta, BLOB_BYTES_KEY);
-        if (stored != null) {
-            return ByteBuffer.wrap(stored).order(ByteOrder.LITTLE_ENDIAN).getLong();
-        }
-        long[] sum = {0};
-        forEachBlob(blob -> sum[0] += blob.storedSize());
-        db.put(meta, syncWrite, BLOB_BYTES_KEY, littleEndian(sum[0]));
-        return sum[0];
+    /** Takes {@code object} into the index's keeping: it is closed with the index, in reverse order of creation. */
+    private <T extends AutoCloseable> T owned(T object) {
+        natives.push(object);
+        return object;
+    }
+
+    private Family family(ColumnFamily family) {
+        return new Family(db, handles.get(family));
     }
 
     /**
@@ -166,304 +130,73 @@ public final class CacheIndex implements AutoCloseable {
      *                    records in front of it
      */
     public static CacheIndex open(Path directory, long memoryBytes) {
+        return open(directory, memoryBytes, RocksDbOptionsSetter.NONE);
+    }
+
+    /**
+     * Opens (creating when absent) the index in {@code directory}, its options tuned by {@code setter}
+     * after aicache's own.
+     *
+     * @param memoryBytes what the index may hold in memory: RocksDB's block cache and the blob
+     *                    records in front of it
+     */
+    public static CacheIndex open(Path directory, long memoryBytes, RocksDbOptionsSetter setter) {
         try {
             Files.createDirectories(directory);
-            return new CacheIndex(directory, memoryBytes);
-        } catch (RocksDBException | java.io.IOException e) {
+            return new CacheIndex(directory, memoryBytes, setter);
+        } catch (RocksDBException | IOException e) {
             throw new StorageException("cannot open the index in " + directory + ": " + e.getMessage(), e);
         }
     }
 
-    public Optional<BlobRecord> blob(Digest digest) {
-        return Optional.ofNullable(blobRecords.get(digest, key -> get(blobs, key)));
+    /** Blob records, their uses and the total of their sizes. */
+    public BlobIndex blobs() {
+        return blobs;
     }
 
-    /**
-     * Synced: a blob is indexed only after its file was renamed into place. The total of blob
-     * sizes changes in the same batch, so a crash never leaves the two apart.
-     */
-    public void putBlob(BlobRecord blob) {
-        byte[] key = RecordCodec.digestKey(blob.digest());
-        synchronized (stripe(key)) {
-            long delta = blob.storedSize() - storedSize(key);
-            writeBlobBatch(delta, batch -> batch.put(blobs, key, RecordCodec.encodeBlob(blob)));
-            blobRecords.invalidate(key);
-            blobBytes.addAndGet(delta);
-        }
+    /** Kept tags. */
+    public TagStore tags() {
+        return tags;
     }
 
-    /** The sum of the stored sizes of every indexed blob: what its files take on disk. */
-    public long blobBytes() {
-        return blobBytes.get();
+    /** Records of fills under way. */
+    public FillRecords fills() {
+        return fills;
     }
 
-    /** Calls {@code visitor} for every indexed blob (start-up accounting, eviction). */
-    public void forEachBlob(java.util.function.Consumer<BlobRecord> visitor) {
-        try (RocksIterator it = db.newIterator(blobs)) {
-            for (it.seekToFirst(); it.isValid(); it.next()) {
-                Digest digest = RecordCodec.digestFromKey(it.key());
-                visitor.accept(RecordCodec.decodeBlob(digest, it.value()));
-            }
-        }
+    /** Upstream answers kept whole. */
+    public StoredResponses responses() {
+        return responses;
     }
 
-    /** Up to {@code limit} blob records in key order after {@code after} (from the first when null): a walk in steps. */
-    public List<BlobRecord> blobsAfter(Digest after, int limit) {
-        List<BlobRecord> page = new ArrayList<>(limit);
-        try (RocksIterator it = db.newIterator(blobs)) {
-            byte[] from = after == null ? null : RecordCodec.digestKey(after);
-            if (from == null) {
-                it.seekToFirst();
-            } else {
-                it.seek(from);
-            }
-            for (; it.isValid() && page.size() < limit; it.next()) {
-                byte[] key = it.key();
-                if (from == null || !Arrays.equals(key, from)) {
-                    page.add(RecordCodec.decodeBlob(RecordCodec.digestFromKey(key), it.value()));
-                }
-            }
-        }
-        return page;
+    /** Chart repositories' index and chart records. */
+    public HelmRecords helm() {
+        return helm;
     }
 
-    /**
-     * Calls {@code visitor} for every indexed blob with its last recorded use (null when none
-     * was recorded). Both column families are keyed by digest, so one pass over each in step
-     * replaces a point read per blob.
-     */
-    public void forEachBlobWithAccess(BiConsumer<BlobRecord, AccessRecord> visitor) {
-        try (RocksIterator blobIt = db.newIterator(blobs); RocksIterator accessIt = db.newIterator(access)) {
-            accessIt.seekToFirst();
-            for (blobIt.seekToFirst(); blobIt.isValid(); blobIt.next()) {
-                byte[] key = blobIt.key();
-                int order = -1;
-                while (accessIt.isValid() && (order = Arrays.compareUnsigned(accessIt.key(), key)) < 0) {
-                    accessIt.next();
-                }
-                AccessRecord use = accessIt.isValid() && order == 0 ? RecordCodec.decodeAccess(accessIt.value()) : null;
-                visitor.accept(RecordCodec.decodeBlob(RecordCodec.digestFromKey(key), blobIt.value()), use);
-            }
-        }
-    }
-
-    /** The last recorded use of a blob, if any was recorded. */
-    public Optional<AccessRecord> access(Digest digest) {
-        byte[] value = get(access, RecordCodec.digestKey(digest));
-        return value == null ? Optional.empty() : Optional.of(RecordCodec.decodeAccess(value));
-    }
-
-    /** Writes a batch of access records at once: uses are recorded in batches, never one write per request. */
-    public void putAccesses(java.util.Map<Digest, AccessRecord> records) {
-        try (WriteBatch batch = new WriteBatch()) {
-            for (java.util.Map.Entry<Digest, AccessRecord> entry : records.entrySet()) {
-                batch.put(access, RecordCodec.digestKey(entry.getKey()), RecordCodec.encodeAccess(entry.getValue()));
-            }
-            db.write(lazyWrite, batch);
-        } catch (RocksDBException e) {
-            throw new StorageException("index write failed: " + e.getMessage(), e);
-        }
-    }
-
-    /** Whether any blob is indexed (something can be served without upstream). */
-    public boolean hasBlobs() {
-        try (RocksIterator it = db.newIterator(blobs)) {
-            it.seekToFirst();
-            return it.isValid();
-        }
-    }
-
-    public void deleteBlob(Digest digest) {
-        byte[] key = RecordCodec.digestKey(digest);
-        synchronized (stripe(key)) {
-            long delta = -storedSize(key);
-            writeBlobBatch(delta, batch -> {
-                batch.delete(blobs, key);
-                batch.delete(access, key);
-            });
-            blobRecords.invalidate(key);
-            blobBytes.addAndGet(delta);
-        }
-    }
-
-    private Object stripe(byte[] digestKey) {
-        return writeStripes[Byte.toUnsignedInt(digestKey[1]) % WRITE_STRIPES];
-    }
-
-    /** The stored size RocksDB holds for a blob key, 0 when none; read past the record cache. */
-    private long storedSize(byte[] key) {
-        byte[] value = get(blobs, key);
-        return value == null ? 0 : RecordCodec.decodeBlob(RecordCodec.digestFromKey(key), value).storedSize();
-    }
-
-    private interface BatchWriter {
-        void write(WriteBatch batch) throws RocksDBException;
-    }
-
-    private void writeBlobBatch(long sizeDelta, BatchWriter writes) {
-        try (WriteBatch batch = new WriteBatch()) {
-            writes.write(batch);
-            if (sizeDelta != 0) {
-                batch.merge(meta, BLOB_BYTES_KEY, littleEndian(sizeDelta));
-            }
-            db.write(syncWrite, batch);
-        } catch (RocksDBException e) {
-            throw new StorageException("index write failed: " + e.getMessage(), e);
-        }
-    }
-
-    /** uint64add's operand encoding; a negative delta wraps, which is the subtraction wanted. */
-    private static byte[] littleEndian(long value) {
-        return ByteBuffer.allocate(Long.BYTES).order(ByteOrder.LITTLE_ENDIAN).putLong(value).array();
-    }
-
-    public Optional<TagRecord> tag(String key) {
-        return Optional.ofNullable(tagRecords.get(key, k -> {
-            byte[] value = get(tags, utf8(k));
-            return value == null ? null : RecordCodec.decodeTag(value);
-        }));
-    }
-
-    public void putTag(String key, TagRecord tag) {
-        put(tags, utf8(key), RecordCodec.encodeTag(tag), syncWrite);
-        tagRecords.invalidate(key);
-    }
-
-    public void deleteTag(String key) {
-        delete(tags, utf8(key));
-        tagRecords.invalidate(key);
-    }
-
-    /** Calls {@code visitor} for every kept tag, by key ({@code registry/repository:tag}), in key order. */
-    public void forEachTag(BiConsumer<String, TagRecord> visitor) {
-        try (RocksIterator it = db.newIterator(tags)) {
-            for (it.seekToFirst(); it.isValid(); it.next()) {
-                visitor.accept(new String(it.key(), StandardCharsets.UTF_8), RecordCodec.decodeTag(it.value()));
-            }
-        }
-    }
-
-    /** A small named value aicache keeps across restarts (runtime pins), if set. */
-    public Optional<byte[]> setting(String name) {
-        return Optional.ofNullable(get(meta, utf8("setting:" + name)));
-    }
-
-    public void putSetting(String name, byte[] value) {
-        put(meta, utf8("setting:" + name), value, syncWrite);
-    }
-
-    public Optional<StoredResponse> response(String key) {
-        byte[] value = get(responses, utf8(key));
-        return value == null ? Optional.empty() : Optional.of(RecordCodec.decodeResponse(value));
-    }
-
-    public void putResponse(String key, StoredResponse response) {
-        put(responses, utf8(key), RecordCodec.encodeResponse(response), syncWrite);
-    }
-
-    /**
-     * Not synced: a fill's bytes are not synced either until it commits, so a synced record would
-     * promise nothing more after a power cut (the digest check at commit catches a chunk the record
-     * says landed and the disk lost; a lost record costs a fetch). A sync here cost a cold pull's first
-     * byte up to 40 ms on a busy disk.
-     */
-    public void putFill(FillRecord fill) {
-        put(fills, RecordCodec.digestKey(fill.digest()), RecordCodec.encodeFill(fill), loggedWrite);
-    }
-
-    public Optional<FillRecord> fill(Digest digest) {
-        byte[] value = get(fills, RecordCodec.digestKey(digest));
-        return value == null ? Optional.empty() : Optional.of(RecordCodec.decodeFill(digest, value));
-    }
-
-    public void deleteFill(Digest digest) {
-        delete(fills, RecordCodec.digestKey(digest));
-    }
-
-    /** Calls {@code visitor} for every fill record (start-up reconciliation). */
-    public void forEachFill(BiConsumer<Digest, FillRecord> visitor) {
-        try (RocksIterator it = db.newIterator(fills)) {
-            for (it.seekToFirst(); it.isValid(); it.next()) {
-                Digest digest = RecordCodec.digestFromKey(it.key());
-                visitor.accept(digest, RecordCodec.decodeFill(digest, it.value()));
-            }
-        }
-    }
-
-    /** What aicache knows of chart repository {@code repository}'s index, if it fetched it. */
-    public Optional<HelmIndexRecord> helmIndex(String repository) {
-        byte[] value = get(helm, HelmRecords.indexKey(repository));
-        return value == null ? Optional.empty() : Optional.of(HelmRecords.decodeIndex(value));
-    }
-
-    /** Synced: written after the kept index file it describes was renamed into place. */
-    public void putHelmIndex(String repository, HelmIndexRecord record) {
-        put(helm, HelmRecords.indexKey(repository), HelmRecords.encodeIndex(record), syncWrite);
-    }
-
-    /** Where chart file {@code file} of {@code repository} lives upstream, as its index last said. */
-    public Optional<HelmChartRecord> helmChart(String repository, String file) {
-        byte[] value = get(helm, HelmRecords.chartKey(repository, file));
-        return value == null ? Optional.empty() : Optional.of(HelmRecords.decodeChart(value));
-    }
-
-    /** Writes chart records of one repository in one batch (an index lists thousands). */
-    public void putHelmCharts(String repository, java.util.Map<String, HelmChartRecord> byFile) {
-        try (org.rocksdb.WriteBatch batch = new org.rocksdb.WriteBatch()) {
-            for (java.util.Map.Entry<String, HelmChartRecord> entry : byFile.entrySet()) {
-                batch.put(helm, HelmRecords.chartKey(repository, entry.getKey()), HelmRecords.encodeChart(entry.getValue()));
-            }
-            db.write(syncWrite, batch);
-        } catch (RocksDBException e) {
-            throw new StorageException("index write failed: " + e.getMessage(), e);
-        }
-    }
-
-    private byte[] get(ColumnFamilyHandle family, byte[] key) {
-        try {
-            return db.get(family, key);
-        } catch (RocksDBException e) {
-            throw new StorageException("index read failed: " + e.getMessage(), e);
-        }
-    }
-
-    private void put(ColumnFamilyHandle family, byte[] key, byte[] value, WriteOptions options) {
-        try {
-            db.put(family, options, key, value);
-        } catch (RocksDBException e) {
-            throw new StorageException("index write failed: " + e.getMessage(), e);
-        }
-    }
-
-    private void delete(ColumnFamilyHandle family, byte[] key) {
-        try {
-            db.delete(family, syncWrite, key);
-        } catch (RocksDBException e) {
-            throw new StorageException("index delete failed: " + e.getMessage(), e);
-        }
-    }
-
-    private static byte[] utf8(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
+    /** Small named values kept across restarts. */
+    public Settings settings() {
+        return settings;
     }
 
     /** Flushes the memtables first, so a clean restart has no log to replay. */
     @Override
     public void close() {
         try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
-            db.flush(flush, handles);
+            db.flush(flush, new ArrayList<>(handles.values()));
         } catch (RocksDBException e) {
             LOG.warn("cannot flush the index before closing it ({}); the next start replays its log", e.getMessage());
         }
-        handles.forEach(ColumnFamilyHandle::close);
-        db.close();
-        lazyWrite.close();
-        loggedWrite.close();
-        syncWrite.close();
-        dbOptions.close();
-        columnOptions.close();
-        bloomFilter.close();
-        sumOperator.close();
-        blockCache.close();
+        closeNatives();
+    }
+
+    private void closeNatives() {
+        while (!natives.isEmpty()) {
+            try {
+                natives.pop().close();
+            } catch (Exception e) {
+                LOG.warn("cannot close a part of the index: {}", e.getMessage());
+            }
+        }
     }
 }

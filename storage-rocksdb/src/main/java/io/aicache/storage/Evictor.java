@@ -21,11 +21,11 @@ final class Evictor {
     /** Each doubling of a blob's hits counts as this much more recent a use. */
     private static final long FREQUENCY_BONUS_MILLIS = 3_600_000L;
 
-    private final CacheIndex index;
+    private final BlobIndex blobs;
     private final AccessTracker accesses;
 
-    Evictor(CacheIndex index, AccessTracker accesses) {
-        this.index = index;
+    Evictor(BlobIndex blobs, AccessTracker accesses) {
+        this.blobs = blobs;
         this.accesses = accesses;
     }
 
@@ -36,7 +36,7 @@ final class Evictor {
     List<BlobRecord> choose(long toFree, Predicate<Digest> keep) {
         accesses.flush();
         List<Candidate> candidates = new ArrayList<>();
-        index.forEachBlobWithAccess((blob, recorded) -> {
+        blobs.forEachWithAccess((blob, recorded) -> {
             if (!keep.test(blob.digest())) {
                 AccessRecord access = recorded == null ? new AccessRecord(blob.storedAtMillis(), 0) : recorded;
                 long lastUse = Math.max(access.lastAccessMillis(), blob.storedAtMillis());

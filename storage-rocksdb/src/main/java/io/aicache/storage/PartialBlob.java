@@ -21,33 +21,33 @@ public final class PartialBlob implements AutoCloseable {
     private final int chunkSize;
     private final Path file;
     private final FileChannel channel;
-    private final CacheIndex index;
+    private final FillRecords fills;
     private final BitSet landed = new BitSet();
 
-    private PartialBlob(Digest digest, long size, int chunkSize, Path file, CacheIndex index, FileChannel channel,
+    private PartialBlob(Digest digest, long size, int chunkSize, Path file, FillRecords fills, FileChannel channel,
                         BitSet landed) {
         this.digest = digest;
         this.size = size;
         this.chunkSize = chunkSize;
         this.file = file;
-        this.index = index;
+        this.fills = fills;
         this.channel = channel;
         this.landed.or(landed);
     }
 
     /** A new, empty partial file, and its record. */
-    static PartialBlob create(Digest digest, long size, int chunkSize, Path file, CacheIndex index) throws IOException {
+    static PartialBlob create(Digest digest, long size, int chunkSize, Path file, FillRecords fills) throws IOException {
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.READ, StandardOpenOption.WRITE);
-        PartialBlob partial = new PartialBlob(digest, size, chunkSize, file, index, channel, new BitSet());
-        index.putFill(partial.record());
+        PartialBlob partial = new PartialBlob(digest, size, chunkSize, file, fills, channel, new BitSet());
+        fills.put(partial.record());
         return partial;
     }
 
     /** The partial file a fill left before a restart, with the chunks its record says landed. */
-    static PartialBlob reopen(FillRecord record, Path file, CacheIndex index) throws IOException {
+    static PartialBlob reopen(FillRecord record, Path file, FillRecords fills) throws IOException {
         FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        return new PartialBlob(record.digest(), record.size(), record.chunkSize(), file, index, channel,
+        return new PartialBlob(record.digest(), record.size(), record.chunkSize(), file, fills, channel,
                 record.landedChunks());
     }
 
@@ -96,7 +96,7 @@ public final class PartialBlob implements AutoCloseable {
             landed.set(chunk);
             snapshot = record();
         }
-        index.putFill(snapshot);
+        fills.put(snapshot);
     }
 
     /** Makes the written bytes durable before the blob is renamed into place. */

@@ -81,7 +81,7 @@ public final class Scrubber {
     /** Takes the next blob to check; false when the index holds none (the walk starts over next tick). */
     private boolean next() {
         if (queue.isEmpty()) {
-            queue.addAll(store.index().blobsAfter(cursor, PAGE));
+            queue.addAll(store.blobs().after(cursor, PAGE));
             if (queue.isEmpty()) {
                 cursor = null;
                 return false;

@@ -64,7 +64,7 @@ class BlobStoreTest {
             Files.delete(store.find(digest).orElseThrow().file());
 
             assertTrue(store.find(digest).isEmpty());
-            assertTrue(store.index().blob(digest).isEmpty(), "the index entry went with the file");
+            assertTrue(store.blobs().get(digest).isEmpty(), "the index entry went with the file");
         }
     }
 
@@ -122,7 +122,7 @@ class BlobStoreTest {
         }
         try (BlobStore store = BlobStore.open(dataDir, INDEX_CACHE)) {
             assertTrue(store.resumeFill(digest, 128 * 1024).isEmpty());
-            assertTrue(store.index().fill(digest).isEmpty());
+            assertTrue(store.fills().get(digest).isEmpty());
             assertEquals(0, countFiles(dataDir.resolve("partial")));
         }
     }
@@ -194,7 +194,7 @@ class BlobStoreTest {
             Files.write(blob.file(), new byte[(int) Files.size(blob.file())]);
 
             assertTrue(store.readSmall(blob).isEmpty());
-            assertTrue(store.index().blob(digest).isEmpty());
+            assertTrue(store.blobs().get(digest).isEmpty());
             assertEquals(0, store.usage().usedBytes());
         }
     }

@@ -1,5 +1,6 @@
 package io.aicache.storage;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,19 +22,28 @@ class HelmRecordsTest {
     void helmRecordsSurviveAReopenAndStayPerRepository() {
         Digest digest = Digest.sha256Of("chart".getBytes(StandardCharsets.UTF_8));
         HelmIndexRecord index = new HelmIndexRecord("\"abc\"", "Tue, 24 Nov 2026 10:00:00 GMT", 1234L, "ff00", 99L);
-        try (CacheIndex cacheIndex = CacheIndex.open(dir, 8 << 20)) {
-            cacheIndex.putHelmIndex("stable", index);
-            cacheIndex.putHelmCharts("stable", Map.of(
+        try (CacheIndex opened = CacheIndex.open(dir, 8 << 20)) {
+            HelmRecords helm = opened.helm();
+            helm.putIndex("stable", index);
+            helm.putCharts("stable", Map.of(
                     "web-1.0.0.tgz", new HelmChartRecord("https://charts.example/web-1.0.0.tgz", digest),
                     "db-2.0.0.tgz", new HelmChartRecord("https://other.example/db-2.0.0.tgz", null)));
         }
-        try (CacheIndex cacheIndex = CacheIndex.open(dir, 8 << 20)) {
-            assertEquals(index, cacheIndex.helmIndex("stable").orElseThrow());
+        try (CacheIndex opened = CacheIndex.open(dir, 8 << 20)) {
+            HelmRecords helm = opened.helm();
+            assertEquals(index, helm.index("stable").orElseThrow());
             assertEquals(new HelmChartRecord("https://charts.example/web-1.0.0.tgz", digest),
-                    cacheIndex.helmChart("stable", "web-1.0.0.tgz").orElseThrow());
-            assertTrue(cacheIndex.helmChart("stable", "db-2.0.0.tgz").orElseThrow().expectedDigest().isEmpty());
-            assertTrue(cacheIndex.helmChart("other", "web-1.0.0.tgz").isEmpty(), "records are per repository");
-            assertTrue(cacheIndex.helmIndex("other").isEmpty());
+                    helm.chart("stable", "web-1.0.0.tgz").orElseThrow());
+            assertTrue(helm.chart("stable", "db-2.0.0.tgz").orElseThrow().expectedDigest().isEmpty());
+            assertTrue(helm.chart("other", "web-1.0.0.tgz").isEmpty(), "records are per repository");
+            assertTrue(helm.index("other").isEmpty());
         }
+    }
+
+    @Test
+    void recordsAreKeptUnderTheKeysTheyAlwaysHad() {
+        assertArrayEquals("i\0stable".getBytes(StandardCharsets.UTF_8), HelmRecords.indexKey("stable"));
+        assertArrayEquals("c\0stable\0web-1.0.0.tgz".getBytes(StandardCharsets.UTF_8),
+                HelmRecords.chartKey("stable", "web-1.0.0.tgz"));
     }
 }

@@ -40,11 +40,11 @@ class ScrubberTest {
                 scrubber.tick();
             }
 
-            assertTrue(store.index().blob(intact).isPresent());
-            assertFalse(store.index().blob(corrupt).isPresent(), "a corrupt blob becomes a miss");
+            assertTrue(store.blobs().get(intact).isPresent());
+            assertFalse(store.blobs().get(corrupt).isPresent(), "a corrupt blob becomes a miss");
             assertFalse(Files.exists(store.blobPath(corrupt)));
-            assertFalse(store.index().blob(missing).isPresent(), "a vanished file becomes a miss");
-            assertFalse(store.index().blob(compressedCorrupt).isPresent());
+            assertFalse(store.blobs().get(missing).isPresent(), "a vanished file becomes a miss");
+            assertFalse(store.blobs().get(compressedCorrupt).isPresent());
             assertEquals(3, scrubber.dropped());
             assertEquals(3 << 20, store.usage().usedBytes(), "only the intact blob is counted");
             assertTrue(scrubber.scrubbedBytes() >= 6L << 20, "both large blobs were read: " + scrubber.scrubbedBytes());

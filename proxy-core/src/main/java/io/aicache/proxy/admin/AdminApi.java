@@ -25,6 +25,7 @@ import io.aicache.proxy.prefetch.ImageReference;
 import io.aicache.proxy.prefetch.Prefetcher;
 import io.aicache.storage.BlobStore;
 import io.aicache.model.Digest;
+import io.aicache.model.TagReference;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -129,12 +130,12 @@ public final class AdminApi {
         if (reference.byDigest()) {
             throw new RegistryException(ErrorCode.TAG_INVALID, "name a tag to forget, not a digest: " + image);
         }
-        String key = oci.target(reference.registry(), reference.repository()).repository().tag(reference.reference()).toString();
-        if (store.index().tag(key).isEmpty()) {
-            throw new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "no kept tag " + key);
+        TagReference tag = oci.target(reference.registry(), reference.repository()).repository().tag(reference.reference());
+        if (store.tags().get(tag).isEmpty()) {
+            throw new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "no kept tag " + tag);
         }
-        store.index().deleteTag(key);
-        return Map.of("forgotten", key);
+        store.tags().delete(tag);
+        return Map.of("forgotten", tag.toString());
     }
 
     private void removeBlob(Exchange exchange, Digest digest) {

@@ -41,7 +41,8 @@ public final class CacheInventory {
     /** Every kept tag whose key starts with {@code prefix} (empty: all), in key order. */
     List<ImageEntry> images(String prefix) {
         List<ImageEntry> images = new ArrayList<>();
-        store.index().forEachTag((key, tag) -> {
+        store.tags().forEach((tagReference, tag) -> {
+            String key = tagReference.toString();
             if (!key.startsWith(prefix)) {
                 return;
             }
@@ -50,11 +51,11 @@ public final class CacheInventory {
             long bytes = 0;
             long lastUsed = 0;
             for (Digest digest : closure) {
-                var record = store.index().blob(digest);
+                var record = store.blobs().get(digest);
                 if (record.isPresent()) {
                     kept++;
                     bytes += record.get().size();
-                    lastUsed = Math.max(lastUsed, store.index().access(digest).map(AccessRecord::lastAccessMillis).orElse(0L));
+                    lastUsed = Math.max(lastUsed, store.blobs().access(digest).map(AccessRecord::lastAccessMillis).orElse(0L));
                 }
             }
             images.add(new ImageEntry(key, tag.digest().toString(), tag.mediaType(), tag.validatedAtMillis(), kept, bytes,
@@ -67,8 +68,8 @@ public final class CacheInventory {
     List<BlobEntry> blobs(int limit) {
         Comparator<BlobEntry> byUse = Comparator.comparingLong(BlobEntry::lastUsed).thenComparing(BlobEntry::digest);
         PriorityQueue<BlobEntry> latest = new PriorityQueue<>(byUse);
-        store.index().forEachBlob((BlobRecord blob) -> {
-            AccessRecord access = store.index().access(blob.digest()).orElse(new AccessRecord(blob.storedAtMillis(), 0));
+        store.blobs().forEach((BlobRecord blob) -> {
+            AccessRecord access = store.blobs().access(blob.digest()).orElse(new AccessRecord(blob.storedAtMillis(), 0));
             latest.add(new BlobEntry(blob.digest().toString(), blob.size(), blob.mediaType(), blob.storedAtMillis(),
                     access.lastAccessMillis(), access.hits()));
             if (latest.size() > limit) {

@@ -1,10 +1,13 @@
 package io.aicache.proxy.config;
 
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
 import io.aicache.storage.DiskBudget;
+import io.aicache.storage.RocksDbOptionsSetter;
 
 /**
  * Where and how blobs are kept.
@@ -13,6 +16,7 @@ import io.aicache.storage.DiskBudget;
  * @param chunkSize      fills are planned and recorded in chunks of this size
  * @param storageThreads the bounded executor for disk writes, fsync and index writes
  * @param indexCache     memory for the index: blob records for the hit path and RocksDB's block cache
+ * @param index          how the index's RocksDB options are tuned
  * @param hotTier        manifests and small blobs kept in memory
  * @param minFreeSpace   below this much free space on the data directory's disk, misses pass through unkept
  * @param maxSize        the disk budget for kept blobs; 0 means unlimited
@@ -23,7 +27,7 @@ import io.aicache.storage.DiskBudget;
  * @param gc             garbage collection of what no cached image references
  */
 public record StorageConfig(Path dataDir, DataSize chunkSize, int storageThreads, DataSize indexCache,
-                            HotTierConfig hotTier, DataSize minFreeSpace, DataSize maxSize, double highWatermark,
+                            IndexConfig index, HotTierConfig hotTier, DataSize minFreeSpace, DataSize maxSize, double highWatermark,
                             double lowWatermark, List<String> pinned, ScrubConfig scrub, GcConfig gc) {
 
     public StorageConfig {
@@ -35,6 +39,9 @@ public record StorageConfig(Path dataDir, DataSize chunkSize, int storageThreads
         }
         if (hotTier == null || minFreeSpace == null || scrub == null || gc == null) {
             throw new IllegalArgumentException("hotTier, minFreeSpace, scrub and gc are required");
+        }
+        if (index == null) {
+            throw new IllegalArgumentException("index is required");
         }
         if (maxSize == null) {
             throw new IllegalArgumentException("maxSize is required (0 for unlimited)");
@@ -53,6 +60,50 @@ public record StorageConfig(Path dataDir, DataSize chunkSize, int storageThreads
 
     private static DiskBudget budget(DataSize maxSize, double high, double low, DataSize minFree) {
         return new DiskBudget(maxSize.bytes(), high, low, minFree.bytes());
+    }
+
+    /**
+     * @param optionsSetter the class name of an {@link RocksDbOptionsSetter} (with a public no-argument
+     *                      constructor) applied after aicache's own RocksDB options; empty for none
+     */
+    public record IndexConfig(String optionsSetter) {
+        public IndexConfig {
+            optionsSetter = optionsSetter == null ? "" : optionsSetter.trim();
+            if (!optionsSetter.isEmpty()) {
+                constructorOf(optionsSetter);
+            }
+        }
+
+        /** A new instance of the configured setter; {@link RocksDbOptionsSetter#NONE} when none is configured. */
+        public RocksDbOptionsSetter newOptionsSetter() {
+            if (optionsSetter.isEmpty()) {
+                return RocksDbOptionsSetter.NONE;
+            }
+            try {
+                return constructorOf(optionsSetter).newInstance();
+            } catch (ReflectiveOperationException e) {
+                Throwable cause = e instanceof InvocationTargetException ? e.getCause() : e;
+                throw new ConfigException("key 'storage.index.optionsSetter': cannot create '" + optionsSetter + "': " + cause);
+            }
+        }
+
+        private static Constructor<? extends RocksDbOptionsSetter> constructorOf(String name) {
+            Class<?> type;
+            try {
+                type = Class.forName(name, false, IndexConfig.class.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError e) {
+                throw new IllegalArgumentException("optionsSetter '" + name + "' is not a class on the class path");
+            }
+            if (!RocksDbOptionsSetter.class.isAssignableFrom(type)) {
+                throw new IllegalArgumentException("optionsSetter '" + name + "' does not implement "
+                        + RocksDbOptionsSetter.class.getName());
+            }
+            try {
+                return type.asSubclass(RocksDbOptionsSetter.class).getConstructor();
+            } catch (NoSuchMethodException e) {
+                throw new IllegalArgumentException("optionsSetter '" + name + "' has no public no-argument constructor");
+            }
+        }
     }
 
     /** @param bytesPerSecond how fast kept blobs are read back and re-hashed; 0 turns the scrub off */

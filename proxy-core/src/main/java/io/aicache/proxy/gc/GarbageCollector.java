@@ -19,6 +19,7 @@ import io.aicache.storage.AccessRecord;
 import io.aicache.storage.BlobRecord;
 import io.aicache.storage.BlobStore;
 import io.aicache.model.Digest;
+import io.aicache.model.TagReference;
 import io.aicache.storage.TagRecord;
 
 /**
@@ -55,25 +56,25 @@ public final class GarbageCollector {
         store.accesses().flush();
         Set<Digest> reachable = new HashSet<>();
         List<GcReport.Tag> tags = new ArrayList<>();
-        List<Map.Entry<String, TagRecord>> expired = new ArrayList<>();
-        store.index().forEachTag((key, tag) -> {
+        List<Map.Entry<TagReference, TagRecord>> expired = new ArrayList<>();
+        store.tags().forEach((key, tag) -> {
             if (!tagRetention.isZero() && now - tag.validatedAtMillis() > tagRetention.toMillis() && !pins.pinsTag(key)) {
                 expired.add(Map.entry(key, tag));
             } else {
                 graph.addClosure(tag.digest(), reachable);
             }
         });
-        for (Map.Entry<String, TagRecord> tag : expired) {
-            if (dryRun || store.index().tag(tag.getKey()).filter(tag.getValue()::equals).isPresent()) {
+        for (Map.Entry<TagReference, TagRecord> tag : expired) {
+            if (dryRun || store.tags().get(tag.getKey()).filter(tag.getValue()::equals).isPresent()) {
                 if (!dryRun) {
-                    store.index().deleteTag(tag.getKey());
+                    store.tags().delete(tag.getKey());
                 }
-                tags.add(new GcReport.Tag(tag.getKey(), tag.getValue().digest().toString(),
+                tags.add(new GcReport.Tag(tag.getKey().toString(), tag.getValue().digest().toString(),
                         "not confirmed by upstream for " + age(now - tag.getValue().validatedAtMillis())));
             }
         }
         List<Digest> youngManifests = new ArrayList<>();
-        store.index().forEachBlobWithAccess((blob, use) -> {
+        store.blobs().forEachWithAccess((blob, use) -> {
             if (isManifest(blob) && now - lastUse(blob, use) < minAge.toMillis()) {
                 youngManifests.add(blob.digest());
             }
@@ -83,7 +84,7 @@ public final class GarbageCollector {
 
         List<GcReport.Blob> blobs = new ArrayList<>();
         long[] bytes = {0};
-        store.index().forEachBlobWithAccess((blob, use) -> {
+        store.blobs().forEachWithAccess((blob, use) -> {
             long unused = now - lastUse(blob, use);
             if (reachable.contains(blob.digest()) || pinned.test(blob.digest()) || unused < minAge.toMillis()) {
                 return;

@@ -103,7 +103,7 @@ final class ChartService {
     }
 
     private Optional<HelmChartRecord> indexedChart(String repository, String file) {
-        return store.index().helmChart(repository, file);
+        return store.helm().chart(repository, file);
     }
 
     private Optional<Fetched> local(HelmChartRecord record) {
@@ -127,7 +127,7 @@ final class ChartService {
             }
             store.putSmall(actual, bytes, CHART_TYPE);
             if (expected.isEmpty()) {
-                store.index().putHelmCharts(repository, Map.of(file, new HelmChartRecord(record.url(), actual)));
+                store.helm().putCharts(repository, Map.of(file, new HelmChartRecord(record.url(), actual)));
             }
             observer.kept(repository, file, bytes);
             return Fetched.fromUpstream(bytes);

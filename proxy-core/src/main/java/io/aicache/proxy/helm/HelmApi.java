@@ -39,7 +39,7 @@ public final class HelmApi {
     public HelmApi(ChartRepositories repositories, BlobStore store, HelmIndexFiles indexFiles, Executor storageExecutor,
                    HelmConfig config, Prefetcher prefetcher, OciApi oci, Metrics metrics) {
         this.repositories = repositories;
-        this.indexes = new IndexService(store.index(), indexFiles, storageExecutor, config.indexTtl(),
+        this.indexes = new IndexService(store.helm(), indexFiles, storageExecutor, config.indexTtl(),
                 config.staleIfError(), Clock.systemUTC(), metrics);
         ChartService.ChartObserver prefetch = ChartService.ChartObserver.NONE;
         if (config.prefetchImages()) {

@@ -17,10 +17,10 @@ import io.aicache.model.Tier;
 import io.aicache.proxy.http.Exchange;
 import io.aicache.proxy.observe.Metrics;
 import io.aicache.proxy.oci.InFlight;
-import io.aicache.storage.CacheIndex;
 import io.aicache.storage.HelmChartRecord;
 import io.aicache.storage.HelmIndexFiles;
 import io.aicache.storage.HelmIndexRecord;
+import io.aicache.storage.HelmRecords;
 import io.aicache.upstream.ChartRepository;
 import io.aicache.upstream.ChartRepositoryClient;
 import io.aicache.upstream.RetryPolicy;
@@ -44,7 +44,7 @@ final class IndexService {
     private static final RetryPolicy TRANSIENT = new RetryPolicy(1, Duration.ZERO, Duration.ZERO);
     private static final int CHART_BATCH = 1000;
 
-    private final CacheIndex index;
+    private final HelmRecords records;
     private final HelmIndexFiles files;
     private final Executor storageExecutor;
     private final Duration ttl;
@@ -54,9 +54,9 @@ final class IndexService {
     private final IndexSender sender;
     private final InFlight<HelmIndexRecord> refreshes = new InFlight<>();
 
-    IndexService(CacheIndex index, HelmIndexFiles files, Executor storageExecutor, Duration ttl, Duration staleIfError,
+    IndexService(HelmRecords records, HelmIndexFiles files, Executor storageExecutor, Duration ttl, Duration staleIfError,
                  Clock clock, Metrics metrics) {
-        this.index = index;
+        this.records = records;
         this.files = files;
         this.sender = new IndexSender(files);
         this.storageExecutor = storageExecutor;
@@ -81,7 +81,7 @@ final class IndexService {
     /** The index to serve: the kept one within its TTL, else upstream's, else (upstream failing) the kept one, stale. */
     CompletableFuture<Answer> current(ChartRepositoryClient client) {
         String repository = client.repository().name();
-        Optional<HelmIndexRecord> kept = index.helmIndex(repository)
+        Optional<HelmIndexRecord> kept = records.index(repository)
                 .filter(record -> files.exists(repository, record.contentSha256()));
         if (kept.isEmpty()) {
             return refresh(client, null).thenApply(record -> new Answer(record, Tier.UPSTREAM, null, null));
@@ -114,7 +114,7 @@ final class IndexService {
                 .thenApplyAsync(response -> {
                     if (response.status() == 304 && known != null) {
                         HelmIndexRecord revalidated = known.revalidatedAt(clock.millis());
-                        index.putHelmIndex(repository.name(), revalidated);
+                        records.putIndex(repository.name(), revalidated);
                         return revalidated;
                     }
                     if (!response.isSuccess()) {
@@ -146,16 +146,16 @@ final class IndexService {
             IndexRewriter.rewrite(body, out, repository.url(), (file, chart) -> {
                 batch.put(file, chart);
                 if (batch.size() >= CHART_BATCH) {
-                    index.putHelmCharts(name, batch);
+                    records.putCharts(name, batch);
                     batch.clear();
                 }
             });
-            index.putHelmCharts(name, batch);
+            records.putCharts(name, batch);
             String sha256 = out.sha256Hex();
             pending.commit(sha256);
             HelmIndexRecord record = new HelmIndexRecord(response.header("ETag").orElse(""),
                     response.header("Last-Modified").orElse(""), clock.millis(), sha256, out.count());
-            index.putHelmIndex(name, record);
+            records.putIndex(name, record);
             files.deleteOthers(name, sha256);
             return record;
         } catch (IOException e) {

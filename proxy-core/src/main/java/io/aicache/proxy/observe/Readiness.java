@@ -38,7 +38,7 @@ public final class Readiness {
         Map<String, Check> checks = new LinkedHashMap<>();
         boolean somethingKept;
         try {
-            somethingKept = store.index().hasBlobs();
+            somethingKept = store.blobs().any();
             checks.put("index", new Check(true, "open"));
         } catch (RuntimeException e) {
             somethingKept = false;

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.StringJoiner;
 import java.util.concurrent.Executor;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -15,6 +14,7 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.aicache.model.BlobReference;
 import io.aicache.model.MediaTypes;
 import io.aicache.proxy.http.ErrorCode;
 import io.aicache.proxy.http.Exchange;
@@ -69,8 +69,8 @@ final class ListingService {
     void referrers(Exchange exchange, Target target, Digest digest, Map<String, List<String>> parameters) {
         List<String> artifactTypes = parameters.getOrDefault("artifactType", List.of());
         boolean filtered = !artifactTypes.isEmpty();
-        String key = referrersKey(target, digest, artifactTypes);
-        Optional<StoredResponse> kept = store.index().response(key);
+        BlobReference subject = target.repository().blob(digest);
+        Optional<StoredResponse> kept = store.responses().referrers(subject, artifactTypes);
         if (kept.isPresent() && clock.millis() - kept.get().fetchedAtMillis() < ttl.toMillis()) {
             sendReferrers(exchange, kept.get(), filtered);
             return;
@@ -82,7 +82,7 @@ final class ListingService {
                         : response.body();
                 StoredResponse fresh = new StoredResponse(response.header("Content-Type")
                         .orElse(MediaTypes.OCI_INDEX), body, clock.millis());
-                storageExecutor.execute(() -> store.index().putResponse(key, fresh));
+                storageExecutor.execute(() -> store.responses().putReferrers(subject, artifactTypes, fresh));
                 sendReferrers(exchange, fresh, filtered);
             } else if (kept.isPresent() && (failure != null || response.status() >= 500 || response.status() == 429)) {
                 LOG.warn("upstream {} could not list referrers of {}; serving the list fetched {}s ago",
@@ -120,12 +120,5 @@ final class ListingService {
             query = query.isEmpty() ? "?" + ns : query + "&" + ns;
         }
         return "</v2/" + target.clientPathPrefix() + "/tags/list" + query + ">" + m.group(2);
-    }
-
-    /** Where a referrers list is kept: per repository, digest and filter ({@code ?artifactType=...}, as asked). */
-    private static String referrersKey(Target target, Digest digest, List<String> artifactTypes) {
-        StringJoiner filter = new StringJoiner("&", "?", "").setEmptyValue("");
-        artifactTypes.forEach(type -> filter.add("artifactType=" + URLEncoder.encode(type, StandardCharsets.UTF_8)));
-        return "referrers:" + target.repository() + "@" + digest + filter;
     }
 }

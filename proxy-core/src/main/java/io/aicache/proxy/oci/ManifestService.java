@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.aicache.model.MediaTypes;
+import io.aicache.model.TagReference;
 import io.aicache.model.Tier;
 import io.aicache.proxy.config.ManifestsConfig;
 import io.aicache.proxy.http.ErrorCode;
@@ -114,8 +115,8 @@ final class ManifestService {
     }
 
     private CompletableFuture<Answer> byTag(Target target, String tag, List<String> accepted) {
-        String tagKey = target.repository().tag(tag).toString();
-        Optional<TagRecord> known = store.index().tag(tagKey)
+        TagReference tagKey = target.repository().tag(tag);
+        Optional<TagRecord> known = store.tags().get(tagKey)
                 .filter(record -> MediaTypes.isAcceptable(accepted, record.mediaType()));
         if (known.isEmpty()) {
             return fetchAndKeep(target, tag, accepted);
@@ -146,13 +147,13 @@ final class ManifestService {
     }
 
     /** Asks upstream whether the tag moved; one question per tag at a time, however many clients wait. */
-    private CompletableFuture<Answer> revalidate(Target target, String tag, String tagKey, TagRecord record,
+    private CompletableFuture<Answer> revalidate(Target target, String tag, TagReference tagKey, TagRecord record,
                                                  List<String> accepted) {
         // Clients with different Accept headers may need different manifests of one tag.
         return revalidations.join(tagKey + "|" + String.join(",", accepted), () ->
                 fetcher.currentDigest(target, tag, accepted).thenCompose(current -> {
                     if (current.filter(record.digest()::equals).isPresent()) {
-                        return CompletableFuture.runAsync(() -> store.index().putTag(tagKey,
+                        return CompletableFuture.runAsync(() -> store.tags().put(tagKey,
                                 record.revalidatedAt(clock.millis())), storageExecutor)
                                 .thenCompose(ignored -> localOrFetch(target, tag, record.digest(), accepted));
                     }
@@ -169,7 +170,7 @@ final class ManifestService {
     private CompletableFuture<Optional<Answer>> local(Digest digest) {
         byte[] hot = hotTier.get(digest);
         if (hot != null) {
-            return CompletableFuture.completedFuture(store.index().blob(digest)
+            return CompletableFuture.completedFuture(store.blobs().get(digest)
                     .map(record -> Answer.of(new Manifest(digest, record.mediaType(), hot), Tier.MEMORY)));
         }
         return CompletableFuture.supplyAsync(() -> store.find(digest).flatMap(blob -> store.readSmall(blob)
@@ -187,7 +188,7 @@ final class ManifestService {
             store.putSmall(manifest.digest(), manifest.bytes(), manifest.mediaType());
             hotTier.offer(manifest.digest(), manifest.bytes());
             if (!Digest.looksLikeDigest(reference)) {
-                store.index().putTag(target.repository().tag(reference).toString(), new TagRecord(manifest.digest(),
+                store.tags().put(target.repository().tag(reference), new TagRecord(manifest.digest(),
                         manifest.mediaType(), manifest.bytes().length, clock.millis()));
             }
             onKept.accept(target, manifest);

@@ -12,6 +12,7 @@ import java.util.function.Predicate;
 import io.aicache.proxy.http.RegistryException;
 import io.aicache.storage.BlobStore;
 import io.aicache.model.Digest;
+import io.aicache.model.TagReference;
 import io.aicache.storage.TagRecord;
 
 /**
@@ -37,7 +38,7 @@ public final class PinnedImages {
         this.graph = graph;
         configuredPins.forEach(pin -> root(pin));
         this.configured = List.copyOf(configuredPins);
-        this.runtime = new LinkedHashSet<>(store.index().setting(SETTING)
+        this.runtime = new LinkedHashSet<>(store.settings().get(SETTING)
                 .map(bytes -> List.of(new String(bytes, StandardCharsets.UTF_8).split("\n")))
                 .orElse(List.of()).stream().filter(pin -> !pin.isEmpty()).toList());
     }
@@ -92,9 +93,9 @@ public final class PinnedImages {
         return resolve(image).isPresent();
     }
 
-    /** Whether a pin names the tag kept under {@code tagKey} ({@code registry/repository:tag}). */
-    public boolean pinsTag(String tagKey) {
-        return list().stream().map(pin -> root(pin.image()).tagKey).anyMatch(tagKey::equals);
+    /** Whether a pin names the kept tag {@code tag}. */
+    public boolean pinsTag(TagReference tag) {
+        return list().stream().map(pin -> root(pin.image()).tag).anyMatch(tag::equals);
     }
 
     /** What is pinned now, as a test; resolves the pins once. */
@@ -109,15 +110,15 @@ public final class PinnedImages {
     private Optional<Digest> resolve(String image) {
         Root root = root(image);
         return root.digest != null ? Optional.of(root.digest)
-                : store.index().tag(root.tagKey).map(TagRecord::digest);
+                : store.tags().get(root.tag).map(TagRecord::digest);
     }
 
     private void persist() {
-        store.index().putSetting(SETTING, String.join("\n", runtime).getBytes(StandardCharsets.UTF_8));
+        store.settings().put(SETTING, String.join("\n", runtime).getBytes(StandardCharsets.UTF_8));
     }
 
-    /** A pin is a tag's key in the index, or a manifest digest. */
-    private record Root(String tagKey, Digest digest) {
+    /** A pin is a kept tag, or a manifest digest. */
+    private record Root(TagReference tag, Digest digest) {
     }
 
     private Root root(String pin) {
@@ -135,7 +136,7 @@ public final class PinnedImages {
                         + "' is not registry/repository:tag or registry/repository@digest");
             }
             String tag = References.requireTag(pin.substring(colon + 1));
-            return new Root(selector.select(pin.substring(0, colon), null).repository().tag(tag).toString(), null);
+            return new Root(selector.select(pin.substring(0, colon), null).repository().tag(tag), null);
         } catch (RegistryException e) {
             throw new IllegalArgumentException("pinned image '" + pin + "': " + e.getMessage());
         }

@@ -1,6 +1,8 @@
 package io.aicache.proxy.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +11,9 @@ import java.time.Duration;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.rocksdb.DBOptions;
+
+import io.aicache.storage.RocksDbOptionsSetter;
 
 class ConfigLoaderTest {
 
@@ -89,6 +94,28 @@ class ConfigLoaderTest {
                 "upstream.registries[0].password", "MISSING", "not set");
         assertMessage("proxy:\n  tunnelIdleTimeout: 0s\n", "proxy", "tunnelIdleTimeout must be at least 1s");
         assertMessage("storage: [1, 2\n", "not valid YAML");
+    }
+
+    /** Named in a configuration below: what {@code storage.index.optionsSetter} loads. */
+    public static final class FewerOpenFiles implements RocksDbOptionsSetter {
+        @Override
+        public void setDbOptions(DBOptions options) {
+            options.setMaxOpenFiles(256);
+        }
+    }
+
+    @Test
+    void theIndexOptionsSetterIsLoadedByNameAndABadOneRefusedByKeyAndValue() {
+        assertSame(RocksDbOptionsSetter.NONE, loader.defaults().storage().index().newOptionsSetter(), "none by default");
+        String name = FewerOpenFiles.class.getName();
+        StorageConfig.IndexConfig index = loader.fromYaml("storage:\n  index:\n    optionsSetter: " + name + "\n", "my.yaml")
+                .storage().index();
+        assertInstanceOf(FewerOpenFiles.class, index.newOptionsSetter());
+
+        assertMessage("storage:\n  index:\n    optionsSetter: com.example.NoSuchSetter\n", "storage.index", "optionsSetter",
+                "com.example.NoSuchSetter", "not a class on the class path");
+        assertMessage("storage:\n  index:\n    optionsSetter: java.lang.String\n", "storage.index", "optionsSetter",
+                "java.lang.String", "does not implement io.aicache.storage.RocksDbOptionsSetter");
     }
 
     @Test

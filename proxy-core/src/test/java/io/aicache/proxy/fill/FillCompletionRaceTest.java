@@ -55,7 +55,7 @@ class FillCompletionRaceTest {
 
         Fill fill = fixture.fills.join(fixture.client(), FillFixture.REPO, blobDigest).fill();
         assertTrue(second.awaitHeld(1, Duration.ofSeconds(30)), "chunk 1 is under way");
-        Eventually.until("chunk 0 has landed while chunk 1 is held", () -> fixture.store.index().fill(blobDigest)
+        Eventually.until("chunk 0 has landed while chunk 1 is held", () -> fixture.store.fills().get(blobDigest)
                 .map(record -> record.landedChunks().get(0)).orElse(false));
         second.open();
 

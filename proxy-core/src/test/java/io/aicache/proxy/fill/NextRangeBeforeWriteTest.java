@@ -57,7 +57,7 @@ class NextRangeBeforeWriteTest {
 
         Eventually.until("the second range is asked for", () -> fixture.upstream.recorded().stream()
                 .anyMatch(request -> request.rangeStart().orElse(-1) == CHUNK));
-        assertFalse(fixture.store.index().fill(blobDigest).map(record -> record.landedChunks().get(0)).orElse(false),
+        assertFalse(fixture.store.fills().get(blobDigest).map(record -> record.landedChunks().get(0)).orElse(false),
                 "the first chunk is still waiting for the disk");
 
         storage.resume();

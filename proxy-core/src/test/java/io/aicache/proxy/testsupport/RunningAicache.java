@@ -25,6 +25,8 @@ import io.aicache.proxy.Aicache;
 import io.aicache.proxy.config.AicacheConfig;
 import io.aicache.proxy.config.ConfigLoader;
 import io.aicache.proxy.gc.GarbageCollector;
+import io.aicache.model.Repository;
+import io.aicache.model.TagReference;
 import io.aicache.storage.CacheIndex;
 import io.aicache.storage.TagRecord;
 
@@ -179,10 +181,10 @@ public final class RunningAicache implements AutoCloseable {
     public void backdateTag(String registry, String repository, String tag, Duration by) throws InterruptedException {
         aicache.close();
         aicache = null;
-        String key = registry + "/" + repository + ":" + tag;
+        TagReference key = new Repository(registry, repository).tag(tag);
         try (CacheIndex index = CacheIndex.open(dataDir.resolve("index"), 8L << 20)) {
-            TagRecord record = index.tag(key).orElseThrow(() -> new AssertionError("aicache keeps no tag " + key));
-            index.putTag(key, record.revalidatedAt(record.validatedAtMillis() - by.toMillis()));
+            TagRecord record = index.tags().get(key).orElseThrow(() -> new AssertionError("aicache keeps no tag " + key));
+            index.tags().put(key, record.revalidatedAt(record.validatedAtMillis() - by.toMillis()));
         }
         aicache = Aicache.start(config, this::currentSettings);
     }
