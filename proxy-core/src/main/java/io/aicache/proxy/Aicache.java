@@ -35,6 +35,7 @@ import io.aicache.proxy.observe.AccessLog;
 import io.aicache.proxy.observe.Metrics;
 import io.aicache.proxy.observe.OpsEndpoints;
 import io.aicache.proxy.observe.Readiness;
+import io.aicache.proxy.oci.NameRules;
 import io.aicache.proxy.oci.OciApi;
 import io.aicache.proxy.oci.ManifestGraph;
 import io.aicache.proxy.oci.PinnedImages;
@@ -113,7 +114,8 @@ public final class Aicache implements AutoCloseable {
                     ACCESS_FLUSH_SECONDS, ACCESS_FLUSH_SECONDS, TimeUnit.SECONDS);
             Map<String, Duration> registryTtls = upstream.registries().stream().filter(r -> r.tagTtl() != null)
                     .collect(Collectors.toMap(UpstreamConfig.Registry::name, UpstreamConfig.Registry::tagTtl));
-            OciApi oci = new OciApi(selector, store, hotTier, fills, storageExecutor, config.manifests(), registryTtls,
+            OciApi oci = new OciApi(selector, new NameRules(upstream.allow(), upstream.deny()), store, hotTier, fills,
+                    storageExecutor, config.manifests(), registryTtls,
                     upstream.offline(), metrics);
             prefetcher = new Prefetcher(oci, name -> clients.byName(name).isPresent());
             OpsEndpoints ops = new OpsEndpoints(metrics,

@@ -15,12 +15,14 @@ import java.util.regex.PatternSyntaxException;
  * @param staleWhileRevalidate past its TTL, a tag is served at once for this long while it is revalidated
  * @param staleIfError         past its TTL, a tag is served for this long when upstream cannot answer
  * @param maxBytes             the largest manifest accepted from upstream
+ * @param notFoundTtl          how long upstream's "no such manifest" is answered without asking again (0s: always ask)
  */
 public record ManifestsConfig(Duration tagTtl, List<TagTtl> tagTtls, Duration staleWhileRevalidate,
-                              Duration staleIfError, DataSize maxBytes) {
+                              Duration staleIfError, DataSize maxBytes, Duration notFoundTtl) {
 
     public ManifestsConfig {
-        if (tagTtl.isNegative() || staleWhileRevalidate.isNegative() || staleIfError.isNegative()) {
+        if (tagTtl.isNegative() || staleWhileRevalidate.isNegative() || staleIfError.isNegative()
+                || notFoundTtl.isNegative()) {
             throw new IllegalArgumentException("durations must not be negative");
         }
         if (maxBytes.bytes() < 1024 || maxBytes.bytes() > 64L << 20) {

@@ -21,10 +21,13 @@ import io.aicache.upstream.UpstreamRegistry;
  * @param markDownAfter    failures in a row after which an upstream is marked down
  * @param markDownFor      how long it stays down before one request probes it again
  * @param offline          never ask upstream: serve what is kept, answer misses with 503
+ * @param allow            the names mirrored ({@code registry/repository[:tag]} rules, see {@link NameRule});
+ *                         empty: every name
+ * @param deny             names refused whatever {@code allow} says
  */
 public record UpstreamConfig(String defaultRegistry, Duration connectTimeout, Duration firstByteTimeout,
                              Duration idleTimeout, int markDownAfter, Duration markDownFor, boolean offline,
-                             List<Registry> registries) {
+                             List<Registry> registries, List<String> allow, List<String> deny) {
 
     public UpstreamConfig {
         if (markDownAfter < 1) {
@@ -43,6 +46,22 @@ public record UpstreamConfig(String defaultRegistry, Duration connectTimeout, Du
             throw new IllegalArgumentException("defaultRegistry '" + defaultRegistry + "' is not one of the registries " + names);
         }
         registries = List.copyOf(registries);
+        allow = rules("allow", allow);
+        deny = rules("deny", deny);
+    }
+
+    private static List<String> rules(String key, List<String> rules) {
+        if (rules == null) {
+            return List.of();
+        }
+        for (String rule : rules) {
+            try {
+                NameRule.parse(rule);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(key + ": " + e.getMessage());
+            }
+        }
+        return List.copyOf(rules);
     }
 
     /**

@@ -1,40 +1,63 @@
 package io.aicache.proxy.oci;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 
+import io.aicache.model.Digest;
 import io.aicache.model.MediaTypes;
 import io.aicache.proxy.http.ErrorCode;
 import io.aicache.proxy.http.RegistryException;
-import io.aicache.model.Digest;
+import io.aicache.upstream.UpstreamHeaders;
 import io.aicache.upstream.UpstreamResponse;
 import io.aicache.upstream.UpstreamStatusException;
 
 /**
  * Fetches manifests from upstream and verifies them: the bytes must hash to the digest that
  * was asked for, or to the {@code Docker-Content-Digest} upstream announced for a tag.
- * Concurrent requests for the same manifest share one upstream request.
+ * Concurrent requests for the same manifest share one upstream request, and a manifest upstream
+ * said it does not have is not asked for again for {@code notFoundTtl}: a typo repeated by a
+ * thousand nodes costs upstream one request.
  */
 final class ManifestFetcher {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Most names a fleet mistypes at once; each entry is a few hundred bytes. */
+    private static final int MAX_REMEMBERED_MISSES = 100_000;
 
     private final long maxBytes;
     private final InFlight<Manifest> inFlight = new InFlight<>();
+    /** Repository and reference of manifests upstream answered 404 for, or {@code null} when they are not remembered. */
+    private final Cache<String, Boolean> notFound;
 
-    ManifestFetcher(long maxBytes) {
+    ManifestFetcher(long maxBytes, Duration notFoundTtl) {
         this.maxBytes = maxBytes;
+        this.notFound = notFoundTtl.isZero() ? null
+                : Caffeine.newBuilder().expireAfterWrite(notFoundTtl).maximumSize(MAX_REMEMBERED_MISSES).build();
     }
 
     CompletableFuture<Manifest> fetch(Target target, String reference, List<String> accepted) {
-        String key = target.repository() + "|" + reference + "|" + String.join(",", accepted);
+        String missKey = target.repository() + "|" + reference;
+        if (notFound != null && notFound.getIfPresent(missKey) != null) {
+            return CompletableFuture.failedFuture(new UpstreamStatusException(target.registryName(), 404,
+                    UpstreamHeaders.none()));
+        }
+        String key = missKey + "|" + String.join(",", accepted);
         return inFlight.join(key, () -> target.client().manifest(target.repository(), reference, accepted, maxBytes)
-                .thenApply(response -> verify(target, reference, response)));
+                .thenApply(response -> verify(target, reference, response))
+                .whenComplete((manifest, failure) -> {
+                    if (notFound != null && failure != null && UpstreamFailures.unwrap(failure)
+                            instanceof UpstreamStatusException status && status.status() == 404) {
+                        notFound.put(missKey, Boolean.TRUE);
+                    }
+                }));
     }
 
     /** The digest upstream gives for {@code reference} now, from a HEAD; empty when it gave none. */

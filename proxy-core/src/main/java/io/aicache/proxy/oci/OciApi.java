@@ -41,15 +41,21 @@ public final class OciApi {
     private final ManifestService manifests;
     private final BlobService blobs;
     private final ListingService listings;
+    private final NameRules rules;
 
-    /** @param registryTtls tag TTLs of the registries that set their own */
-    public OciApi(UpstreamSelector selector, BlobStore store, HotTier hotTier, Fills fills, Executor storageExecutor,
-                  ManifestsConfig manifestsConfig, Map<String, Duration> registryTtls, boolean offline, Metrics metrics) {
+    /**
+     * @param registryTtls tag TTLs of the registries that set their own
+     * @param rules        the names mirrored: checked before the cache or upstream is asked
+     */
+    public OciApi(UpstreamSelector selector, NameRules rules, BlobStore store, HotTier hotTier, Fills fills,
+                  Executor storageExecutor, ManifestsConfig manifestsConfig, Map<String, Duration> registryTtls,
+                  boolean offline, Metrics metrics) {
         Clock clock = Clock.systemUTC();
         this.selector = selector;
-        this.manifests = new ManifestService(store, hotTier, storageExecutor,
-                new ManifestFetcher(manifestsConfig.maxBytes().bytes()), manifestsConfig, registryTtls, offline, clock,
-                metrics);
+        this.rules = rules;
+        ManifestFetcher fetcher = new ManifestFetcher(manifestsConfig.maxBytes().bytes(), manifestsConfig.notFoundTtl());
+        this.manifests = new ManifestService(store, hotTier, storageExecutor, fetcher, manifestsConfig, registryTtls,
+                offline, clock, metrics);
         this.blobs = new BlobService(store, hotTier, storageExecutor, fills, metrics);
         this.listings = new ListingService(store, storageExecutor, manifestsConfig.tagTtl(), clock);
     }
@@ -61,6 +67,11 @@ public final class OciApi {
 
     /** The manifest {@code reference} names, kept as a client's pull would keep it. */
     public CompletableFuture<Manifest> manifest(Target target, String reference) {
+        try {
+            rules.check(target.repository(), reference);
+        } catch (RegistryException denied) {
+            return CompletableFuture.failedFuture(denied);
+        }
         return manifests.resolve(target, reference);
     }
 
@@ -69,6 +80,11 @@ public final class OciApi {
      * upstream, false when it was kept already; {@code landed} hears the bytes in so far.
      */
     public CompletableFuture<Boolean> warmBlob(Target target, Digest digest, LongConsumer landed) {
+        try {
+            rules.check(target.repository(), digest.toString());
+        } catch (RegistryException denied) {
+            return CompletableFuture.failedFuture(denied);
+        }
         return blobs.warm(target, digest, landed);
     }
 
@@ -116,6 +132,7 @@ public final class OciApi {
         }
         exchange.describe(routeName, target.registryName(),
                 target.repository().name(), route.reference().isEmpty() ? null : route.reference());
+        rules.check(target.repository(), route.kind() == OciRoute.Kind.TAGS_LIST ? null : route.reference());
         switch (route.kind()) {
             case MANIFEST -> manifests.serve(exchange, target, route.reference());
             case BLOB -> blobs.serve(exchange, target, References.requireDigest(route.reference()),

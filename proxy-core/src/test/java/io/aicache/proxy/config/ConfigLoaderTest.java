@@ -133,6 +133,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aNameRuleThatIsNotRegistryAndRepositoryIsRefusedByKeyAndValue() {
+        assertMessage("""
+                upstream:
+                  deny: ["alpine"]
+                """, "upstream", "deny", "'alpine'", "registry/repository");
+        assertMessage("""
+                upstream:
+                  allow: ["docker.io/library/alpine:"]
+                """, "upstream", "allow", "empty tag pattern");
+    }
+
+    @Test
     void tlsWithoutCertificateNamesTheKey() {
         ConfigException e = assertThrows(ConfigException.class, () -> loader.fromYaml("""
                 server:

@@ -282,6 +282,32 @@ class ManifestPullThroughTest {
     }
 
     @Test
+    void asksUpstreamEveryTimeForAMissingManifestByDefault() {
+        client.get(manifestUri("nope"), "Accept", ACCEPT_ALL);
+        client.get(manifestUri("nope"), "Accept", ACCEPT_ALL);
+
+        assertEquals(2, upstream.manifestRequests("GET", REPO, "nope"));
+    }
+
+    @Test
+    void remembersAMissingManifestForNotFoundTtl() {
+        aicache.close();
+        aicache = RunningAicache.builder().upstream("registry.test", upstream.endpoint())
+                .set("manifests.notFoundTtl", "1h").start();
+
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<byte[]> response = client.get(manifestUri("nope"), "Accept", ACCEPT_ALL);
+            assertEquals(404, response.statusCode());
+            assertEquals("MANIFEST_UNKNOWN", ErrorBody.of(response).code());
+        }
+        assertEquals(1, upstream.manifestRequests("GET", REPO, "nope"), "a miss costs upstream one request");
+
+        byte[] manifest = TestBlobs.manifest(TestBlobs.OCI_MANIFEST, "other-tag");
+        String digest = upstream.addManifest(REPO, "v1", TestBlobs.OCI_MANIFEST, manifest);
+        assertManifest(client.get(manifestUri("v1"), "Accept", ACCEPT_ALL), manifest, TestBlobs.OCI_MANIFEST, digest);
+    }
+
+    @Test
     void passesReferrersThroughWithAndWithoutArtifactTypeFilter() throws IOException {
         byte[] subject = TestBlobs.manifest(TestBlobs.OCI_MANIFEST, "subject");
         String subjectDigest = upstream.addManifest(REPO, "v1", TestBlobs.OCI_MANIFEST, subject);
