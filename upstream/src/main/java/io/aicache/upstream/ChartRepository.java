@@ -31,6 +31,16 @@ public record ChartRepository(String name, URI url, Optional<Credentials> creden
         return url.resolve("index.yaml");
     }
 
+    /**
+     * Where a chart the index lists at {@code link} lives: relative links resolve against the
+     * repository's URL, absolute ones (another host) stand as they are.
+     *
+     * @throws IllegalArgumentException when {@code link} is not a URL
+     */
+    public URI chartUri(String link) {
+        return url.resolve(link);
+    }
+
     @Override
     public String toString() {
         return "ChartRepository[name=" + name + ", url=" + url + "]";

@@ -23,6 +23,7 @@ import org.yaml.snakeyaml.LoaderOptions;
 
 import io.aicache.model.Digest;
 import io.aicache.storage.HelmChartRecord;
+import io.aicache.upstream.ChartRepository;
 
 /**
  * Rewrites a chart repository's {@code index.yaml} as a stream: every URL under
@@ -54,12 +55,12 @@ final class IndexRewriter {
     /**
      * Reads the index from {@code in}, writes the rewritten one to {@code out}.
      *
-     * @param repositoryUrl the repository's URL upstream, against which relative chart URLs resolve
+     * @param repository    the repository upstream, against whose URL relative chart URLs resolve
      * @param charts        receives each chart file name with where upstream keeps it
      * @throws InvalidIndexException when the content is not a chart repository index
      */
-    static void rewrite(InputStream in, OutputStream out, URI repositoryUrl, BiConsumer<String, HelmChartRecord> charts)
-            throws IOException {
+    static void rewrite(InputStream in, OutputStream out, ChartRepository repository,
+                        BiConsumer<String, HelmChartRecord> charts) throws IOException {
         ChartFileNames names = new ChartFileNames();
         try (JsonParser parser = yamlParser(in); JsonGenerator generator = YAML.createGenerator(out)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
@@ -71,7 +72,7 @@ final class IndexRewriter {
                 JsonToken value = parser.nextToken();
                 generator.writeFieldName(field);
                 if (field.equals("entries") && value == JsonToken.START_OBJECT) {
-                    rewriteEntries(parser, generator, repositoryUrl, names, charts);
+                    rewriteEntries(parser, generator, repository, names, charts);
                 } else {
                     generator.writeTree(parser.readValueAsTree());
                 }
@@ -87,7 +88,7 @@ final class IndexRewriter {
         return YAML.createParser(in);
     }
 
-    private static void rewriteEntries(JsonParser parser, JsonGenerator generator, URI repositoryUrl,
+    private static void rewriteEntries(JsonParser parser, JsonGenerator generator, ChartRepository repository,
                                        ChartFileNames names, BiConsumer<String, HelmChartRecord> charts) throws IOException {
         generator.writeStartObject();
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
@@ -101,7 +102,7 @@ final class IndexRewriter {
             while (parser.nextToken() != JsonToken.END_ARRAY) {
                 JsonNode version = parser.readValueAsTree();
                 if (version instanceof ObjectNode entry) {
-                    rewriteUrls(entry, chart, repositoryUrl, names, charts);
+                    rewriteUrls(entry, chart, repository, names, charts);
                 }
                 generator.writeTree(version);
             }
@@ -110,7 +111,7 @@ final class IndexRewriter {
         generator.writeEndObject();
     }
 
-    private static void rewriteUrls(ObjectNode entry, String chart, URI repositoryUrl, ChartFileNames names,
+    private static void rewriteUrls(ObjectNode entry, String chart, ChartRepository repository, ChartFileNames names,
                                     BiConsumer<String, HelmChartRecord> charts) {
         if (!(entry.get("urls") instanceof ArrayNode urls)) {
             return;
@@ -123,7 +124,7 @@ final class IndexRewriter {
             }
             URI absolute;
             try {
-                absolute = repositoryUrl.resolve(urls.get(i).asText());
+                absolute = repository.chartUri(urls.get(i).asText());
             } catch (IllegalArgumentException notAUrl) {
                 // Left as it is: Helm will fail on it just as it would against upstream.
                 continue;

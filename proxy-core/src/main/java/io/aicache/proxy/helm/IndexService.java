@@ -143,7 +143,7 @@ final class IndexService {
         try (InputStream body = response.body()) {
             pending = files.begin(name);
             HashingOutputStream out = new HashingOutputStream(pending);
-            IndexRewriter.rewrite(body, out, repository.url(), (file, chart) -> {
+            IndexRewriter.rewrite(body, out, repository, (file, chart) -> {
                 batch.put(file, chart);
                 if (batch.size() >= CHART_BATCH) {
                     records.putCharts(name, batch);

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
@@ -23,11 +24,13 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import io.aicache.model.Digest;
 import io.aicache.storage.HelmChartRecord;
+import io.aicache.upstream.ChartRepository;
 
 class IndexRewriterTest {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    private static final URI REPOSITORY = URI.create("https://charts.example.com/stable/");
+    private static final ChartRepository REPOSITORY = new ChartRepository("stable",
+            URI.create("https://charts.example.com/stable/"), Optional.empty());
     private static final String DIGEST = "a".repeat(64);
 
     @Test
