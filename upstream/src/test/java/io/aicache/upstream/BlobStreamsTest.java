@@ -17,8 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,29 +25,20 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioSocketChannel;
-
 class BlobStreamsTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    private final EventLoopGroup loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    private final ExecutorService callbacks = Executors.newFixedThreadPool(2);
-    private final BlobStreams streams = new BlobStreams(loops, NioSocketChannel.class, Duration.ofSeconds(5),
-            TrustedCas.jdkTrustManagers(), callbacks);
+    private final BlobStreamsFixture fixture = new BlobStreamsFixture();
+    private final BlobStreams streams = fixture.streams;
     private ScriptedServer server;
 
     @AfterEach
     void stop() throws IOException {
-        streams.close();
+        fixture.close();
         if (server != null) {
             server.close();
         }
-        loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-        callbacks.shutdownNow();
     }
 
     private static String ok(String body) {

@@ -14,8 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -25,10 +23,6 @@ import org.junit.jupiter.api.Test;
 
 import io.aicache.model.Digest;
 import io.aicache.model.Repository;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioSocketChannel;
 
 /** The registry-shaped calls: the requests they become, and how the registry's authenticator answers challenges. */
 class RegistryClientTest {
@@ -37,22 +31,18 @@ class RegistryClientTest {
     private static final Repository REPO = new Repository("registry.test", "org/app");
     private static final Digest DIGEST = Digest.sha256Of(new byte[0]);
 
-    private final EventLoopGroup loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    private final ExecutorService callbacks = Executors.newFixedThreadPool(2);
-    private final BlobStreams streams = new BlobStreams(loops, NioSocketChannel.class, Duration.ofSeconds(5),
-            TrustedCas.jdkTrustManagers(), callbacks);
+    private final BlobStreamsFixture fixture = new BlobStreamsFixture();
+    private final BlobStreams streams = fixture.streams;
     /** Every request head the registry received, in order. */
     private final List<String> received = new CopyOnWriteArrayList<>();
     private ScriptedServer server;
 
     @AfterEach
     void stop() throws IOException {
-        streams.close();
+        fixture.close();
         if (server != null) {
             server.close();
         }
-        loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-        callbacks.shutdownNow();
     }
 
     /** A registry that answers each request head with what {@code answer} gives for it, on kept connections. */
