@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.aicache.proxy.http.Exchange;
-import io.aicache.proxy.oci.UpstreamFailures;
+import io.aicache.proxy.http.UpstreamFailureTranslator;
 import io.aicache.proxy.prefetch.ImageReference;
 import io.aicache.proxy.prefetch.PrefetchProgress;
 import io.aicache.proxy.prefetch.Prefetcher;
@@ -67,7 +67,7 @@ final class PrefetchStream {
         return prefetcher.prefetch(image, platforms, new Events(image)).handle((report, failure) -> {
             if (failure != null) {
                 failedImages.incrementAndGet();
-                emit(event("error", image).put("error", UpstreamFailures.unwrap(failure).getMessage()));
+                emit(event("error", image).put("error", UpstreamFailureTranslator.unwrap(failure).getMessage()));
             } else {
                 if (!report.succeeded()) {
                     failedImages.incrementAndGet();

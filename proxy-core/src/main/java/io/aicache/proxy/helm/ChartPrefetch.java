@@ -7,8 +7,8 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.aicache.proxy.http.UpstreamFailureTranslator;
 import io.aicache.proxy.observe.Metrics;
-import io.aicache.proxy.oci.InFlight;
 import io.aicache.proxy.prefetch.PrefetchProgress;
 import io.aicache.proxy.prefetch.Prefetcher;
 
@@ -46,7 +46,7 @@ final class ChartPrefetch implements ChartService.ChartObserver {
                 if (failure != null) {
                     metrics.helmImagePrefetched("failed");
                     LOG.warn("prefetching {} (from chart {} of {}) failed: {}", image, file, repository,
-                            InFlight.unwrap(failure).getMessage());
+                            UpstreamFailureTranslator.unwrap(failure).getMessage());
                 } else {
                     metrics.helmImagePrefetched(report.succeeded() ? "warmed" : "partial");
                     LOG.info("prefetched {} (from chart {} of {}): {} blobs fetched, {} kept already, {} failed", image,

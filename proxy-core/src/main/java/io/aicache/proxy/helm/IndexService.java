@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import io.aicache.model.Tier;
 import io.aicache.proxy.http.Exchange;
+import io.aicache.proxy.http.UpstreamFailureTranslator;
 import io.aicache.proxy.observe.Metrics;
 import io.aicache.proxy.oci.InFlight;
 import io.aicache.storage.HelmChartRecord;
@@ -95,7 +96,7 @@ final class IndexService {
                 .thenApply(fresh -> new Answer(fresh, fresh.contentSha256().equals(record.contentSha256()) ? Tier.DISK : Tier.UPSTREAM,
                         null, null))
                 .exceptionallyCompose(failure -> {
-                    Throwable cause = InFlight.unwrap(failure);
+                    Throwable cause = UpstreamFailureTranslator.unwrap(failure);
                     if (!TRANSIENT.isRetryable(cause) && !(cause instanceof UpstreamDownException)
                             || age.compareTo(ttl.plus(staleIfError)) >= 0) {
                         return CompletableFuture.failedFuture(cause);

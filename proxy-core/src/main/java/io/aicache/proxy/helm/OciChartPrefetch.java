@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.aicache.proxy.oci.InFlight;
+import io.aicache.proxy.http.UpstreamFailureTranslator;
 import io.aicache.proxy.oci.Manifest;
 import io.aicache.proxy.oci.OciApi;
 import io.aicache.proxy.oci.Target;
@@ -70,7 +70,7 @@ final class OciChartPrefetch implements BiConsumer<Target, Manifest> {
                 .whenComplete((archive, failure) -> {
                     if (failure != null) {
                         LOG.warn("cannot read OCI chart {} for image references: {}", chart,
-                                InFlight.unwrap(failure).getMessage());
+                                UpstreamFailureTranslator.unwrap(failure).getMessage());
                     } else {
                         charts.kept(target.registryName(), chart, archive);
                     }

@@ -5,6 +5,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
+import io.aicache.proxy.http.UpstreamFailureTranslator;
+
 /**
  * Upstream work shared by everyone who asks for the same thing while it runs: the first caller
  * for a key starts it, later callers get the same result, and the key is free again once it ends.
@@ -29,16 +31,11 @@ public final class InFlight<V> {
         work.whenComplete((value, failure) -> {
             running.remove(key, created);
             if (failure != null) {
-                created.completeExceptionally(unwrap(failure));
+                created.completeExceptionally(UpstreamFailureTranslator.unwrap(failure));
             } else {
                 created.complete(value);
             }
         });
         return created;
-    }
-
-    /** The failure inside the {@code CompletionException}s a future chain wraps it in. */
-    public static Throwable unwrap(Throwable failure) {
-        return UpstreamFailures.unwrap(failure);
     }
 }

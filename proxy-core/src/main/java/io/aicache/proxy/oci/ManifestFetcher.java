@@ -15,6 +15,7 @@ import io.aicache.model.Digest;
 import io.aicache.model.MediaTypes;
 import io.aicache.proxy.http.ErrorCode;
 import io.aicache.proxy.http.RegistryException;
+import io.aicache.proxy.http.UpstreamFailureTranslator;
 import io.aicache.upstream.UpstreamHeaders;
 import io.aicache.upstream.UpstreamResponse;
 import io.aicache.upstream.UpstreamStatusException;
@@ -53,7 +54,7 @@ final class ManifestFetcher {
         return inFlight.join(key, () -> target.client().manifest(target.repository(), reference, accepted, maxBytes)
                 .thenApply(response -> verify(target, reference, response))
                 .whenComplete((manifest, failure) -> {
-                    if (notFound != null && failure != null && UpstreamFailures.unwrap(failure)
+                    if (notFound != null && failure != null && UpstreamFailureTranslator.unwrap(failure)
                             instanceof UpstreamStatusException status && status.status() == 404) {
                         notFound.put(missKey, Boolean.TRUE);
                     }

@@ -18,6 +18,7 @@ import io.aicache.model.Tier;
 import io.aicache.proxy.config.ManifestsConfig;
 import io.aicache.proxy.http.ErrorCode;
 import io.aicache.proxy.http.Exchange;
+import io.aicache.proxy.http.UpstreamFailureTranslator;
 import io.aicache.proxy.observe.Metrics;
 import io.aicache.storage.BlobStore;
 import io.aicache.model.Digest;
@@ -135,11 +136,11 @@ final class ManifestService {
             return localOrFetch(target, tag, record.digest(), accepted);
         }
         return revalidated.exceptionallyCompose(failure -> {
-            if (!TRANSIENT.isRetryable(failure) && !(UpstreamFailures.unwrap(failure) instanceof UpstreamDownException)
+            if (!TRANSIENT.isRetryable(failure) && !(UpstreamFailureTranslator.unwrap(failure) instanceof UpstreamDownException)
                     || age.compareTo(ttl.plus(config.staleIfError())) >= 0) {
                 return CompletableFuture.failedFuture(failure);
             }
-            String reason = UpstreamFailures.unwrap(failure).getMessage();
+            String reason = UpstreamFailureTranslator.unwrap(failure).getMessage();
             LOG.warn("serving tag {} last confirmed {}s ago: upstream could not revalidate it ({})",
                     tagKey, age.toSeconds(), reason);
             return localOrFetch(target, tag, record.digest(), accepted).thenApply(a -> a.stale(age, reason));

@@ -5,7 +5,7 @@ import io.aicache.proxy.http.RegistryException;
 import io.aicache.proxy.http.UpstreamFailureTranslator;
 
 /** Turns what went wrong with a registry upstream into the answer the client gets. */
-public final class UpstreamFailures {
+final class UpstreamFailures {
 
     private UpstreamFailures() {
     }
@@ -15,9 +15,5 @@ public final class UpstreamFailures {
         String upstream = "upstream " + target.registryName();
         String where = what + " in " + target.repository();
         return new UpstreamFailureTranslator(unknown, upstream, what, where, null).toRegistryException(failure);
-    }
-
-    public static Throwable unwrap(Throwable failure) {
-        return UpstreamFailureTranslator.unwrap(failure);
     }
 }

@@ -13,10 +13,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.aicache.proxy.http.RegistryException;
+import io.aicache.proxy.http.UpstreamFailureTranslator;
 import io.aicache.proxy.oci.Manifest;
 import io.aicache.proxy.oci.OciApi;
 import io.aicache.proxy.oci.Target;
-import io.aicache.proxy.oci.UpstreamFailures;
 import io.aicache.model.Digest;
 
 /**
@@ -64,8 +64,8 @@ public final class Prefetcher {
                     return warmAll(target, plan, progress).thenApply(outcome -> outcome.report(reference, root, plan));
                 })
                 .exceptionallyCompose(failure -> CompletableFuture.failedFuture(
-                        new PrefetchException(reference + ": " + UpstreamFailures.unwrap(failure).getMessage(),
-                                UpstreamFailures.unwrap(failure))));
+                        new PrefetchException(reference + ": " + UpstreamFailureTranslator.unwrap(failure).getMessage(),
+                                UpstreamFailureTranslator.unwrap(failure))));
     }
 
     /** Walks an index to its chosen platforms' manifests, and each manifest to its config and layers. */
@@ -103,7 +103,7 @@ public final class Prefetcher {
                 oci.warmBlob(target, digest, landed -> progress.blobLanded(digest, landed, size))
                         .handle((fetched, failure) -> {
                             if (failure != null) {
-                                Throwable cause = UpstreamFailures.unwrap(failure);
+                                Throwable cause = UpstreamFailureTranslator.unwrap(failure);
                                 outcome.failed(digest + ": " + cause.getMessage());
                                 progress.blobFailed(digest, size, cause);
                             } else {
