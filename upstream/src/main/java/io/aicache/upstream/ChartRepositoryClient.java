@@ -4,7 +4,6 @@ import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandler;
 import java.net.http.HttpResponse.BodySubscribers;
 import java.time.Duration;
@@ -113,11 +112,7 @@ public final class ChartRepositoryClient {
                     return attempt(uri.resolve(location), headers, bodies, redirects + 1);
                 }
             }
-            return CompletableFuture.completedFuture(wrap(response));
+            return CompletableFuture.completedFuture(UpstreamResponse.of(response));
         });
-    }
-
-    private static <T> UpstreamResponse<T> wrap(HttpResponse<T> response) {
-        return new UpstreamResponse<>(response.statusCode(), UpstreamHeaders.of(response.headers().map()), response.body());
     }
 }

@@ -31,19 +31,13 @@ public final class PassThroughClient {
     /** @param privateTrust the trust of each registry with a CA of its own, by registry name */
     PassThroughClient(Collection<UpstreamRegistry> registries, Map<String, TrustManagerFactory> privateTrust,
                       Duration connectTimeout, Duration firstByteTimeout) {
-        this.shared = newClient(connectTimeout).build();
+        this.shared = UpstreamClients.newClient(connectTimeout).build();
         for (UpstreamRegistry registry : registries) {
             endpoints.put(registry.name(), registry.endpoint());
         }
         privateTrust.forEach((name, trust) -> byRegistry.put(name,
-                newClient(connectTimeout).sslContext(TrustedCas.context(trust)).build()));
+                UpstreamClients.newClient(connectTimeout).sslContext(TrustedCas.context(trust)).build()));
         this.firstByteTimeout = firstByteTimeout;
-    }
-
-    private static HttpClient.Builder newClient(Duration connectTimeout) {
-        // HTTP/1.1 as for the registries themselves: no h2c upgrade attempt on an http:// endpoint.
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(connectTimeout);
     }
 
     /**
@@ -71,7 +65,6 @@ public final class PassThroughClient {
                 .method(method, body.length > 0 ? HttpRequest.BodyPublishers.ofByteArray(body)
                         : HttpRequest.BodyPublishers.noBody());
         headers.forEach((name, values) -> values.forEach(value -> outgoing.header(name, value)));
-        return http.sendAsync(outgoing.build(), BodyHandlers.ofPublisher()).thenApply(response -> new UpstreamResponse<>(
-                response.statusCode(), UpstreamHeaders.of(response.headers().map()), response.body()));
+        return http.sendAsync(outgoing.build(), BodyHandlers.ofPublisher()).thenApply(UpstreamResponse::of);
     }
 }

@@ -3,7 +3,6 @@ package io.aicache.upstream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandler;
 import java.net.http.HttpResponse.BodySubscribers;
 import java.nio.ByteBuffer;
@@ -153,7 +152,7 @@ public final class RegistryClient {
                     .timeout(firstByteTimeout)
                     .method(method, HttpRequest.BodyPublishers.noBody());
             headers.forEach((name, values) -> values.forEach(value -> builder.header(name, value)));
-            return http.sendAsync(builder.build(), handler).thenApply(RegistryClient::wrap);
+            return http.sendAsync(builder.build(), handler).thenApply(UpstreamResponse::of);
         };
     }
 
@@ -222,9 +221,5 @@ public final class RegistryClient {
     static boolean sameOrigin(URI a, URI b) {
         return Objects.equals(a.getScheme(), b.getScheme()) && Objects.equals(a.getHost(), b.getHost())
                 && a.getPort() == b.getPort();
-    }
-
-    private static <T> UpstreamResponse<T> wrap(HttpResponse<T> response) {
-        return new UpstreamResponse<>(response.statusCode(), UpstreamHeaders.of(response.headers().map()), response.body());
     }
 }

@@ -76,7 +76,7 @@ public final class UpstreamClients {
         }
     }
 
-    /** HTTP/1.1 (range GETs spread over connections), redirects followed by the callers themselves. */
+    /** A {@link #newClient(Duration) client} whose callbacks run on {@code executor}. */
     static HttpClient newHttpClient(Executor executor, Duration connectTimeout) {
         return newClient(executor, connectTimeout).build();
     }
@@ -86,11 +86,18 @@ public final class UpstreamClients {
     }
 
     private static HttpClient.Builder newClient(Executor executor, Duration connectTimeout) {
+        return newClient(connectTimeout).executor(executor);
+    }
+
+    /**
+     * A JDK client of every kind aicache sends with: HTTP/1.1 (range GETs spread over connections, and no
+     * h2c upgrade attempt on an http:// endpoint), redirects followed by the callers themselves.
+     */
+    static HttpClient.Builder newClient(Duration connectTimeout) {
         return HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(connectTimeout)
-                .executor(executor);
+                .connectTimeout(connectTimeout);
     }
 
     /** Every configured upstream's client, in configuration order. */
