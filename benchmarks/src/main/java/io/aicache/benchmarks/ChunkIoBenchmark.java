@@ -16,8 +16,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
-import io.aicache.storage.BlobStore;
 import io.aicache.model.Digest;
+import io.aicache.storage.BlobStore;
 import io.aicache.storage.PartialBlob;
 
 /**

@@ -16,10 +16,10 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
+import io.aicache.model.Digest;
 import io.aicache.storage.BlobIndex;
 import io.aicache.storage.BlobRecord;
 import io.aicache.storage.CacheIndex;
-import io.aicache.model.Digest;
 
 /** The hit path's index lookup: the record of a present blob, and of an absent one (a miss). */
 @State(Scope.Benchmark)

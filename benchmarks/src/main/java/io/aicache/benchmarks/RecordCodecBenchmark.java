@@ -9,8 +9,8 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
 
-import io.aicache.storage.BlobRecord;
 import io.aicache.model.Digest;
+import io.aicache.storage.BlobRecord;
 import io.aicache.storage.RecordCodec;
 
 /** Encoding and decoding the index's blob records and digest keys. */

@@ -9,10 +9,10 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
 
+import io.aicache.model.Digest;
 import io.aicache.proxy.http.ByteRange;
 import io.aicache.proxy.oci.OciRoute;
 import io.aicache.proxy.oci.References;
-import io.aicache.model.Digest;
 
 /** What every request pays before any lookup: routing the path and validating the name and the digest. */
 @State(Scope.Benchmark)

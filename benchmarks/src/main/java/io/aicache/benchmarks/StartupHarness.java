@@ -8,10 +8,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import io.aicache.model.Digest;
 import io.aicache.storage.BlobRecord;
 import io.aicache.storage.BlobStore;
 import io.aicache.storage.CacheIndex;
-import io.aicache.model.Digest;
 import io.aicache.storage.DiskBudget;
 
 /**

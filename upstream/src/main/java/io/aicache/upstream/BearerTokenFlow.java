@@ -23,8 +23,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 final class BearerTokenFlow implements Authenticator {
 
     private static final String PREFIX = "Bearer ";
-
-
     /** Tokens are dropped this long before they expire, so none expires in flight. */
     private static final Duration EXPIRY_MARGIN = Duration.ofSeconds(10);
     /** The token spec's default lifetime when the service does not say. */
@@ -57,7 +55,8 @@ final class BearerTokenFlow implements Authenticator {
         if (!challenge.scheme().equals("bearer")) {
             return Optional.empty();
         }
-        refused.filter(value -> value.startsWith(PREFIX)).ifPresent(value -> invalidate(scope, value.substring(PREFIX.length())));
+        refused.filter(value -> value.startsWith(PREFIX))
+                .ifPresent(value -> invalidate(scope, value.substring(PREFIX.length())));
         return Optional.of(obtain(challenge, scope).thenApply(token -> PREFIX + token));
     }
 

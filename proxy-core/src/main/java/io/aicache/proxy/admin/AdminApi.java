@@ -13,6 +13,8 @@ import java.util.function.Supplier;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.aicache.model.Digest;
+import io.aicache.model.TagReference;
 import io.aicache.proxy.config.ConfigException;
 import io.aicache.proxy.gc.GarbageCollector;
 import io.aicache.proxy.http.ErrorCode;
@@ -24,8 +26,6 @@ import io.aicache.proxy.oci.References;
 import io.aicache.proxy.prefetch.ImageReference;
 import io.aicache.proxy.prefetch.Prefetcher;
 import io.aicache.storage.BlobStore;
-import io.aicache.model.Digest;
-import io.aicache.model.TagReference;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;

@@ -6,11 +6,11 @@ import java.util.List;
 import java.util.PriorityQueue;
 import java.util.Set;
 
+import io.aicache.model.Digest;
 import io.aicache.proxy.oci.ManifestGraph;
 import io.aicache.storage.AccessRecord;
 import io.aicache.storage.BlobRecord;
 import io.aicache.storage.BlobStore;
-import io.aicache.model.Digest;
 
 /** What the cache holds, for people: kept tags with their images' sizes, and blobs by last use. */
 public final class CacheInventory {

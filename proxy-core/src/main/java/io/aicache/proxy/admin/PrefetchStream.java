@@ -11,12 +11,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.aicache.model.Digest;
 import io.aicache.proxy.http.Exchange;
 import io.aicache.proxy.http.UpstreamFailureTranslator;
 import io.aicache.proxy.prefetch.ImageReference;
 import io.aicache.proxy.prefetch.PrefetchProgress;
 import io.aicache.proxy.prefetch.Prefetcher;
-import io.aicache.model.Digest;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;

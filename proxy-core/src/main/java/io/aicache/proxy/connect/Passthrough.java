@@ -69,17 +69,17 @@ final class Passthrough {
             throw new RegistryException(ErrorCode.REQUEST_INVALID, e.getMessage());
         }
         answer.whenComplete((response, failure) -> exchange.onLoop(() -> {
-                    if (failure != null) {
-                        LOG.debug("passing {} {} to {} failed: {}", request.method(), exchange.requestPath(),
-                                registry != null ? registry : target, failure.toString());
-                        exchange.sendError(new RegistryException(ErrorCode.UNKNOWN,
-                                "cannot reach " + target.host() + ": " + failure.getClass().getSimpleName()));
-                        return;
-                    }
-                    exchange.tier(Tier.UPSTREAM);
-                    exchange.writeHead(head(response, exchange.isHead()));
-                    response.body().subscribe(new BodyRelay(exchange));
-                }));
+            if (failure != null) {
+                LOG.debug("passing {} {} to {} failed: {}", request.method(), exchange.requestPath(),
+                        registry != null ? registry : target, failure.toString());
+                exchange.sendError(new RegistryException(ErrorCode.UNKNOWN,
+                        "cannot reach " + target.host() + ": " + failure.getClass().getSimpleName()));
+                return;
+            }
+            exchange.tier(Tier.UPSTREAM);
+            exchange.writeHead(head(response, exchange.isHead()));
+            response.body().subscribe(new BodyRelay(exchange));
+        }));
     }
 
     private static HttpResponse head(UpstreamResponse<?> response, boolean isHead) {

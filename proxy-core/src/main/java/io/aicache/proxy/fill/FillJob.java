@@ -13,9 +13,9 @@ import io.micrometer.core.instrument.Counter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.aicache.model.Digest;
 import io.aicache.proxy.observe.Metrics;
 import io.aicache.storage.BlobStore;
-import io.aicache.model.Digest;
 import io.aicache.storage.PartialBlob;
 import io.aicache.upstream.RegistryClient;
 import io.aicache.upstream.UpstreamException;

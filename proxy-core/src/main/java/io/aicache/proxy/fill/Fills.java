@@ -6,10 +6,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 
+import io.aicache.model.Digest;
 import io.aicache.model.Repository;
 import io.aicache.proxy.observe.Metrics;
 import io.aicache.storage.BlobStore;
-import io.aicache.model.Digest;
 import io.aicache.upstream.RegistryClient;
 
 /**

@@ -12,14 +12,14 @@ import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.aicache.proxy.oci.ManifestGraph;
+import io.aicache.model.Digest;
 import io.aicache.model.MediaTypes;
+import io.aicache.model.TagReference;
+import io.aicache.proxy.oci.ManifestGraph;
 import io.aicache.proxy.oci.PinnedImages;
 import io.aicache.storage.AccessRecord;
 import io.aicache.storage.BlobRecord;
 import io.aicache.storage.BlobStore;
-import io.aicache.model.Digest;
-import io.aicache.model.TagReference;
 import io.aicache.storage.TagRecord;
 
 /**

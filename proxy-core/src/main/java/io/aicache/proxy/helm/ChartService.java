@@ -11,6 +11,7 @@ import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.aicache.model.Digest;
 import io.aicache.model.Tier;
 import io.aicache.proxy.http.ErrorCode;
 import io.aicache.proxy.http.Exchange;
@@ -18,7 +19,6 @@ import io.aicache.proxy.http.FileBody;
 import io.aicache.proxy.http.RegistryException;
 import io.aicache.proxy.oci.InFlight;
 import io.aicache.storage.BlobStore;
-import io.aicache.model.Digest;
 import io.aicache.storage.HelmChartRecord;
 import io.aicache.storage.StoredBlob;
 import io.aicache.upstream.ChartRepositoryClient;

@@ -9,12 +9,12 @@ import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.aicache.model.Digest;
 import io.aicache.proxy.http.UpstreamFailureTranslator;
 import io.aicache.proxy.oci.Manifest;
 import io.aicache.proxy.oci.OciApi;
 import io.aicache.proxy.oci.Target;
 import io.aicache.storage.BlobStore;
-import io.aicache.model.Digest;
 
 /**
  * Chart-driven prefetch for charts in OCI registries: when a manifest whose config is Helm's

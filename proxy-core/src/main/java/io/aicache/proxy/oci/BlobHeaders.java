@@ -2,10 +2,10 @@ package io.aicache.proxy.oci;
 
 import java.util.Map;
 
+import io.aicache.model.Digest;
 import io.aicache.proxy.http.ErrorCode;
 import io.aicache.proxy.http.Exchange;
 import io.aicache.proxy.http.RegistryException;
-import io.aicache.model.Digest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponse;

@@ -11,6 +11,7 @@ import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.aicache.model.Digest;
 import io.aicache.model.Tier;
 import io.aicache.proxy.fill.Fill;
 import io.aicache.proxy.fill.Fills;
@@ -21,7 +22,6 @@ import io.aicache.proxy.http.FileBody;
 import io.aicache.proxy.http.RegistryException;
 import io.aicache.proxy.observe.Metrics;
 import io.aicache.storage.BlobStore;
-import io.aicache.model.Digest;
 import io.aicache.storage.HotTier;
 import io.aicache.storage.StoredBlob;
 import io.aicache.upstream.UpstreamStatusException;

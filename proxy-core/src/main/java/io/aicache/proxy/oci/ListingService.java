@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -15,11 +16,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.aicache.model.BlobReference;
+import io.aicache.model.Digest;
 import io.aicache.model.MediaTypes;
 import io.aicache.proxy.http.ErrorCode;
 import io.aicache.proxy.http.Exchange;
 import io.aicache.storage.BlobStore;
-import io.aicache.model.Digest;
 import io.aicache.storage.StoredResponse;
 import io.aicache.upstream.UpstreamResponse;
 import io.aicache.upstream.UpstreamStatusException;
@@ -53,7 +54,9 @@ final class ListingService {
     }
 
     void tags(Exchange exchange, Target target, Map<String, List<String>> parameters) {
-        target.client().tags(target.repository(), parameters, MAX_LISTING_BYTES).whenComplete((response, failure) -> exchange.onLoop(() -> {
+        CompletableFuture<UpstreamResponse<byte[]>> listing = target.client().tags(target.repository(), parameters,
+                MAX_LISTING_BYTES);
+        listing.whenComplete((response, failure) -> exchange.onLoop(() -> {
             if (failure != null || !response.isSuccess()) {
                 exchange.sendError(UpstreamFailures.toRegistryException(failure != null ? failure : statusOf(target, response),
                         ErrorCode.NAME_UNKNOWN, target, "tag list"));
@@ -75,10 +78,12 @@ final class ListingService {
             sendReferrers(exchange, kept.get(), filtered);
             return;
         }
-        target.client().referrers(target.repository(), digest, artifactTypes, MAX_LISTING_BYTES).whenComplete((response, failure) -> exchange.onLoop(() -> {
+        CompletableFuture<UpstreamResponse<byte[]>> listing = target.client().referrers(target.repository(), digest,
+                artifactTypes, MAX_LISTING_BYTES);
+        listing.whenComplete((response, failure) -> exchange.onLoop(() -> {
             if (failure == null && response.isSuccess()) {
                 byte[] body = filtered && response.header("OCI-Filters-Applied").isEmpty()
-                        ? ReferrersFilter.byArtifactType(response.body(), parameters.get("artifactType"))
+                        ? ReferrersFilter.byArtifactType(response.body(), artifactTypes)
                         : response.body();
                 StoredResponse fresh = new StoredResponse(response.header("Content-Type")
                         .orElse(MediaTypes.OCI_INDEX), body, clock.millis());

@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.aicache.storage.BlobStore;
 import io.aicache.model.Digest;
+import io.aicache.storage.BlobStore;
 
 /**
  * What a kept manifest references, read from the store: an index's manifests, and each

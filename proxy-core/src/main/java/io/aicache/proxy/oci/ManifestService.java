@@ -12,6 +12,7 @@ import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.aicache.model.Digest;
 import io.aicache.model.MediaTypes;
 import io.aicache.model.TagReference;
 import io.aicache.model.Tier;
@@ -21,7 +22,6 @@ import io.aicache.proxy.http.Exchange;
 import io.aicache.proxy.http.UpstreamFailureTranslator;
 import io.aicache.proxy.observe.Metrics;
 import io.aicache.storage.BlobStore;
-import io.aicache.model.Digest;
 import io.aicache.storage.HotTier;
 import io.aicache.storage.TagRecord;
 import io.aicache.upstream.RetryPolicy;

@@ -11,6 +11,7 @@ import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
 import java.util.function.LongConsumer;
 
+import io.aicache.model.Digest;
 import io.aicache.proxy.config.ManifestsConfig;
 import io.aicache.proxy.fill.Fills;
 import io.aicache.proxy.http.ByteRange;
@@ -19,7 +20,6 @@ import io.aicache.proxy.http.Exchange;
 import io.aicache.proxy.http.RegistryException;
 import io.aicache.proxy.observe.Metrics;
 import io.aicache.storage.BlobStore;
-import io.aicache.model.Digest;
 import io.aicache.storage.HotTier;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;

@@ -5,11 +5,11 @@ import java.security.MessageDigest;
 import java.util.List;
 import java.util.concurrent.Flow;
 
+import io.aicache.model.Digest;
 import io.aicache.model.Tier;
 import io.aicache.proxy.http.ByteRange;
 import io.aicache.proxy.http.ErrorCode;
 import io.aicache.proxy.http.Exchange;
-import io.aicache.model.Digest;
 import io.aicache.upstream.DiscardedBody;
 import io.aicache.upstream.UpstreamResponse;
 import io.aicache.upstream.UpstreamStatusException;

@@ -9,10 +9,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 
-import io.aicache.proxy.http.RegistryException;
-import io.aicache.storage.BlobStore;
 import io.aicache.model.Digest;
 import io.aicache.model.TagReference;
+import io.aicache.proxy.http.RegistryException;
+import io.aicache.storage.BlobStore;
 import io.aicache.storage.TagRecord;
 
 /**

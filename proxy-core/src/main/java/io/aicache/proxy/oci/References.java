@@ -2,10 +2,10 @@ package io.aicache.proxy.oci;
 
 import java.util.regex.Pattern;
 
+import io.aicache.model.Digest;
 import io.aicache.proxy.config.PerThreadMatcher;
 import io.aicache.proxy.http.ErrorCode;
 import io.aicache.proxy.http.RegistryException;
-import io.aicache.model.Digest;
 
 /** Validation of repository names, tags and digests against the OCI distribution spec's grammar. */
 public final class References {

@@ -2,9 +2,9 @@ package io.aicache.proxy.prefetch;
 
 import java.util.function.Predicate;
 
+import io.aicache.model.Digest;
 import io.aicache.proxy.http.RegistryException;
 import io.aicache.proxy.oci.References;
-import io.aicache.model.Digest;
 
 /**
  * An image as people write it ({@code nginx:1.25}, {@code ghcr.io/org/app@sha256:...}), read

@@ -12,12 +12,12 @@ import java.util.function.Predicate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.aicache.model.Digest;
 import io.aicache.proxy.http.RegistryException;
 import io.aicache.proxy.http.UpstreamFailureTranslator;
 import io.aicache.proxy.oci.Manifest;
 import io.aicache.proxy.oci.OciApi;
 import io.aicache.proxy.oci.Target;
-import io.aicache.model.Digest;
 
 /**
  * Warms the cache with whole images before anyone pulls them: the tag, the manifests of the

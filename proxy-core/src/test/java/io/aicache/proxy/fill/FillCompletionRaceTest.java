@@ -11,11 +11,11 @@ import java.util.concurrent.Executor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.aicache.model.Digest;
 import io.aicache.proxy.testsupport.Eventually;
 import io.aicache.proxy.testsupport.Fault;
 import io.aicache.proxy.testsupport.RecordedRequest;
 import io.aicache.proxy.testsupport.TestBlobs;
-import io.aicache.model.Digest;
 
 /**
  * The end of a fill when hashing the prefix overtakes the bookkeeping of the last chunk.

@@ -16,11 +16,11 @@ import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.aicache.model.Digest;
 import io.aicache.proxy.testsupport.Eventually;
 import io.aicache.proxy.testsupport.Fault;
 import io.aicache.proxy.testsupport.RecordedRequest;
 import io.aicache.proxy.testsupport.TestBlobs;
-import io.aicache.model.Digest;
 
 /**
  * A fill asks for its next range once the last one's body is in, not once the disk has written

@@ -21,12 +21,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
+import io.aicache.model.Repository;
+import io.aicache.model.TagReference;
 import io.aicache.proxy.Aicache;
 import io.aicache.proxy.config.AicacheConfig;
 import io.aicache.proxy.config.ConfigLoader;
 import io.aicache.proxy.gc.GarbageCollector;
-import io.aicache.model.Repository;
-import io.aicache.model.TagReference;
 import io.aicache.storage.CacheIndex;
 import io.aicache.storage.TagRecord;
 
