@@ -1,5 +1,6 @@
 package io.aicache.upstream;
 
+import static io.aicache.upstream.ScriptedServer.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -36,14 +37,8 @@ class BlobStreamsTest {
     @AfterEach
     void stop() throws IOException {
         fixture.close();
-        if (server != null) {
-            server.close();
-        }
     }
 
-    private static String ok(String body) {
-        return "HTTP/1.1 200 OK\r\nContent-Length: " + body.length() + "\r\n\r\n" + body;
-    }
 
     private UpstreamResponse<Flow.Publisher<List<ByteBuffer>>> get(String path, Duration firstByteTimeout) throws Exception {
         return streams.send("GET", server.uri(path), Map.of(), firstByteTimeout).get(WAIT.toSeconds(), TimeUnit.SECONDS);
@@ -51,7 +46,7 @@ class BlobStreamsTest {
 
     @Test
     void keptConnectionsServeTheNextRequest() throws Exception {
-        server = new ScriptedServer(connection -> {
+        server = fixture.serve(connection -> {
             while (connection.readRequest() != null) {
                 connection.write(ok("hello"));
             }
@@ -64,7 +59,7 @@ class BlobStreamsTest {
 
     @Test
     void aKeptConnectionTheServerClosedIsReplacedWithoutAFailure() throws Exception {
-        server = new ScriptedServer(connection -> {
+        server = fixture.serve(connection -> {
             if (connection.readRequest() != null) {
                 connection.write(ok("hello"));
             }
@@ -78,7 +73,7 @@ class BlobStreamsTest {
     @Test
     void aKeptConnectionCutRightAfterTheNextHeadIsReplacedWithoutAFailure() throws Exception {
         AtomicInteger connection = new AtomicInteger();
-        server = new ScriptedServer(socket -> {
+        server = fixture.serve(socket -> {
             boolean first = connection.incrementAndGet() == 1;
             int answered = 0;
             while (socket.readRequest() != null) {
@@ -97,7 +92,7 @@ class BlobStreamsTest {
 
     @Test
     void anUnwantedBodyIsReadAndDroppedAndTheConnectionServesAgain() throws Exception {
-        server = new ScriptedServer(connection -> {
+        server = fixture.serve(connection -> {
             String request;
             while ((request = connection.readRequest()) != null) {
                 connection.write(request.contains("/missing")
@@ -114,7 +109,7 @@ class BlobStreamsTest {
 
     @Test
     void noAnswerWithinTheFirstByteTimeoutFails() throws Exception {
-        server = new ScriptedServer(connection -> {
+        server = fixture.serve(connection -> {
             connection.readRequest();
             connection.readRequest(); // silent until the client gives up
         });
@@ -125,7 +120,7 @@ class BlobStreamsTest {
 
     @Test
     void aBodyCutShortEndsInAnError() throws Exception {
-        server = new ScriptedServer(connection -> {
+        server = fixture.serve(connection -> {
             connection.readRequest();
             connection.write("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nonly this much");
         });
@@ -137,7 +132,7 @@ class BlobStreamsTest {
     void aReaderThatStopsAskingStopsTheConnectionReading() throws Exception {
         int size = 64 << 20;
         AtomicLong written = new AtomicLong();
-        server = new ScriptedServer(connection -> {
+        server = fixture.serve(connection -> {
             connection.readRequest();
             connection.write("HTTP/1.1 200 OK\r\nContent-Length: " + size + "\r\n\r\n");
             byte[] piece = new byte[64 * 1024];
@@ -160,7 +155,7 @@ class BlobStreamsTest {
 
     @Test
     void aReaderIsToldTheBodyArrivedBeforeItHasTakenAllOfIt() throws Exception {
-        server = new ScriptedServer(connection -> {
+        server = fixture.serve(connection -> {
             while (connection.readRequest() != null) {
                 connection.write("HTTP/1.1 200 OK\r\nContent-Length: 70000\r\n\r\n");
                 connection.write(new byte[5000]);

@@ -1,5 +1,6 @@
 package io.aicache.upstream;
 
+import static io.aicache.upstream.ScriptedServer.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,14 +41,11 @@ class RegistryClientTest {
     @AfterEach
     void stop() throws IOException {
         fixture.close();
-        if (server != null) {
-            server.close();
-        }
     }
 
     /** A registry that answers each request head with what {@code answer} gives for it, on kept connections. */
     private RegistryClient registry(Optional<Credentials> credentials, Function<String, String> answer) throws IOException {
-        server = new ScriptedServer(connection -> {
+        server = fixture.serve(connection -> {
             for (String head = connection.readRequest(); head != null; head = connection.readRequest()) {
                 received.add(head);
                 connection.write(answer.apply(head));
@@ -60,9 +58,6 @@ class RegistryClientTest {
                 new UpstreamHealth(5, Duration.ofSeconds(30), Clock.systemUTC()));
     }
 
-    private static String ok(String body) {
-        return "HTTP/1.1 200 OK\r\nContent-Length: " + body.length() + "\r\n\r\n" + body;
-    }
 
     private static <T> T await(CompletableFuture<T> future) throws Exception {
         return future.get(WAIT_SECONDS, TimeUnit.SECONDS);

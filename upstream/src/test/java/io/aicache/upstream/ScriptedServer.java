@@ -55,6 +55,11 @@ final class ScriptedServer implements AutoCloseable {
         acceptor.start();
     }
 
+    /** A 200 answer with {@code body} and its length. */
+    static String ok(String body) {
+        return "HTTP/1.1 200 OK\r\nContent-Length: " + body.length() + "\r\n\r\n" + body;
+    }
+
     URI uri(String path) {
         return URI.create("http://127.0.0.1:" + server.getLocalPort() + path);
     }
