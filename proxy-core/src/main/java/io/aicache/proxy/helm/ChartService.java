@@ -159,7 +159,7 @@ final class ChartService {
         head.headers().set(HttpHeaderNames.CONTENT_TYPE, CHART_TYPE).set(HttpHeaderNames.CONTENT_LENGTH, size);
         exchange.write(head);
         if (exchange.isHead()) {
-            closeQuietly(channel);
+            FileBody.closeQuietly(channel);
         } else {
             BlobStore.Lease lease = store.lease(blob.record().digest());
             exchange.write(FileBody.of(exchange.channel(), channel, 0, size)).addListener(f -> {
@@ -169,14 +169,6 @@ final class ChartService {
         }
         exchange.end();
         return true;
-    }
-
-    private static void closeQuietly(FileChannel channel) {
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // read-only
-        }
     }
 
     /** A chart kept on disk, or bytes just fetched from upstream. */

@@ -42,7 +42,8 @@ public final class FileBody {
         return !(channel instanceof Http2StreamChannel) && channel.pipeline().get(SslHandler.class) == null;
     }
 
-    private static void closeQuietly(FileChannel file) {
+    /** Closes a file opened for a body, also one that is not sent after all (a HEAD). */
+    public static void closeQuietly(FileChannel file) {
         try {
             file.close();
         } catch (IOException ignored) {

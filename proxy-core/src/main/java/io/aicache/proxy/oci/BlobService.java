@@ -185,7 +185,7 @@ final class BlobService {
         store.accesses().touched(blob.record().digest());
         exchange.write(BlobHeaders.head(exchange, blob.record().digest(), size, selected));
         if (exchange.isHead()) {
-            closeQuietly(channel);
+            FileBody.closeQuietly(channel);
         } else {
             long start = selected == null ? 0 : selected[0];
             long count = selected == null ? size : selected[1] - selected[0] + 1;
@@ -232,14 +232,6 @@ final class BlobService {
             return digest.algorithm().equals(asked.algorithm()) && !digest.equals(asked);
         } catch (IllegalArgumentException unreadable) {
             return true;
-        }
-    }
-
-    private static void closeQuietly(FileChannel channel) {
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // read-only
         }
     }
 }
