@@ -17,7 +17,7 @@ public final class Authenticators {
      * A registry's: the Bearer token flow (anonymous tokens without credentials, as Docker Hub hands out
      * for public images), and Basic when the registry asks for it and credentials are configured.
      */
-    static Authenticator forRegistry(Optional<Credentials> credentials, HttpClient http, Duration timeout) {
+    static Authenticator forRegistry(Optional<CredentialSource> credentials, HttpClient http, Duration timeout) {
         Authenticator tokens = new BearerTokenFlow(http, credentials, timeout, Clock.systemUTC());
         return credentials.<Authenticator>map(c -> firstOf(List.of(tokens, new BasicAuthenticator(c, false))))
                 .orElse(tokens);
@@ -25,7 +25,9 @@ public final class Authenticators {
 
     /** A classic chart repository's: Basic on every request when credentials are configured, else nothing. */
     static Authenticator forChartRepository(Optional<Credentials> credentials) {
-        return credentials.<Authenticator>map(c -> new BasicAuthenticator(c, true)).orElse(Authenticator.NONE);
+        return credentials.<Authenticator>map(c -> new BasicAuthenticator(
+                new CredentialSource(new StaticCredentials(c), Runnable::run, Clock.systemUTC()), true))
+                .orElse(Authenticator.NONE);
     }
 
     /** Sends the first value any of {@code authenticators} knows, and meets a challenge with the first that takes it. */

@@ -18,7 +18,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * The registry token flow: meets a Bearer challenge by asking its realm for a token for one scope
  * (with Basic credentials when configured, anonymously otherwise), and keeps tokens per scope until
- * shortly before they expire. Concurrent requests for one scope share one token request.
+ * shortly before they expire. Concurrent requests for one scope share one token request. A token
+ * service that refuses the credentials is asked once more with renewed ones, when their source can
+ * renew them. {@link Credentials#isIdentityToken() Identity tokens} (what
+ * {@code docker login} keeps for OAuth registries, and what ACR's exchange hands out): it is sent as an
+ * OAuth2 refresh token, as Docker does.
  */
 final class BearerTokenFlow implements Authenticator {
 
@@ -28,17 +32,18 @@ final class BearerTokenFlow implements Authenticator {
     /** The token spec's default lifetime when the service does not say. */
     private static final Duration DEFAULT_LIFETIME = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String CLIENT_ID = "aicache";
 
     private record Token(String value, long expiresAtMillis) {
     }
 
     private final HttpClient http;
-    private final Optional<Credentials> credentials;
+    private final Optional<CredentialSource> credentials;
     private final Duration timeout;
     private final Clock clock;
     private final ConcurrentHashMap<String, CompletableFuture<Token>> byScope = new ConcurrentHashMap<>();
 
-    BearerTokenFlow(HttpClient http, Optional<Credentials> credentials, Duration timeout, Clock clock) {
+    BearerTokenFlow(HttpClient http, Optional<CredentialSource> credentials, Duration timeout, Clock clock) {
         this.http = http;
         this.credentials = credentials;
         this.timeout = timeout;
@@ -101,20 +106,55 @@ final class BearerTokenFlow implements Authenticator {
         if (realm == null) {
             return CompletableFuture.failedFuture(new UpstreamException("token challenge without a realm"));
         }
-        StringBuilder uri = new StringBuilder(realm).append(realm.contains("?") ? '&' : '?');
-        String service = challenge.parameter("service");
-        if (service != null) {
-            uri.append("service=").append(URLEncoder.encode(service, StandardCharsets.UTF_8)).append('&');
+        if (credentials.isEmpty()) {
+            return request(challenge, realm, scope, Optional.empty()).thenApply(Optional::orElseThrow);
         }
-        uri.append("scope=").append(URLEncoder.encode(scope, StandardCharsets.UTF_8));
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(uri.toString())).timeout(timeout).GET();
-        credentials.ifPresent(c -> request.header("Authorization", c.basicHeader()));
+        CredentialSource source = credentials.get();
+        CompletableFuture<Credentials> known = source.current().map(CompletableFuture::completedFuture)
+                .orElseGet(() -> source.fresh(Optional.empty()));
+        return known.thenCompose(sent -> request(challenge, realm, scope, Optional.of(sent))
+                .thenCompose(token -> token.isPresent() || !source.renewable()
+                        ? CompletableFuture.completedFuture(token)
+                        : source.fresh(Optional.of(sent)).thenCompose(renewed ->
+                                request(challenge, realm, scope, Optional.of(renewed)))))
+                .thenApply(token -> token.orElseThrow(() -> new UpstreamException("token service " + realm
+                        + " refused aicache's " + source.kind() + " credentials")));
+    }
+
+    /** A token from {@code realm}, or empty when it refused {@code sent} (401). */
+    private CompletableFuture<Optional<Token>> request(Challenge challenge, String realm, String scope,
+                                                       Optional<Credentials> sent) {
+        String service = challenge.parameter("service");
+        HttpRequest.Builder request;
+        if (sent.isPresent() && sent.get().isIdentityToken()) {
+            StringBuilder form = new StringBuilder("grant_type=refresh_token&client_id=").append(CLIENT_ID);
+            if (service != null) {
+                form.append("&service=").append(URLEncoder.encode(service, StandardCharsets.UTF_8));
+            }
+            form.append("&scope=").append(URLEncoder.encode(scope, StandardCharsets.UTF_8))
+                    .append("&refresh_token=").append(URLEncoder.encode(sent.get().password(), StandardCharsets.UTF_8));
+            request = HttpRequest.newBuilder(URI.create(realm))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(form.toString()));
+        } else {
+            StringBuilder uri = new StringBuilder(realm).append(realm.contains("?") ? '&' : '?');
+            if (service != null) {
+                uri.append("service=").append(URLEncoder.encode(service, StandardCharsets.UTF_8)).append('&');
+            }
+            uri.append("scope=").append(URLEncoder.encode(scope, StandardCharsets.UTF_8));
+            HttpRequest.Builder get = HttpRequest.newBuilder(URI.create(uri.toString())).GET();
+            sent.ifPresent(c -> get.header("Authorization", c.basicHeader()));
+            request = get;
+        }
         long requestedAt = clock.millis();
-        return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray()).thenApply(response -> {
+        return http.sendAsync(request.timeout(timeout).build(), HttpResponse.BodyHandlers.ofByteArray()).thenApply(response -> {
+            if (response.statusCode() == 401 && sent.isPresent()) {
+                return Optional.empty();
+            }
             if (response.statusCode() != 200) {
                 throw new UpstreamException("token service " + realm + " answered " + response.statusCode());
             }
-            return parse(response.body(), requestedAt);
+            return Optional.of(parse(response.body(), requestedAt));
         });
     }
 

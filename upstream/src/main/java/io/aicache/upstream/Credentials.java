@@ -6,10 +6,20 @@ import java.util.Base64;
 /** A user name and secret for Basic authentication. Never printed: {@link #toString()} hides the secret. */
 public record Credentials(String username, String password) {
 
+    /**
+     * The user name Docker's config file and credential helpers give an identity token under: the secret
+     * is then an OAuth2 refresh token for the registry's token service, not a password.
+     */
+    public static final String IDENTITY_TOKEN_USER = "<token>";
+
     public Credentials {
         if (username == null || username.isEmpty() || password == null) {
             throw new IllegalArgumentException("credentials need a username and a password");
         }
+    }
+
+    public boolean isIdentityToken() {
+        return username.equals(IDENTITY_TOKEN_USER);
     }
 
     public String basicHeader() {

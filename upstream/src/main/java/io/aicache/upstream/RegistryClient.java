@@ -6,6 +6,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse.BodyHandler;
 import java.net.http.HttpResponse.BodySubscribers;
 import java.nio.ByteBuffer;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 
 import io.aicache.model.Digest;
@@ -33,21 +35,30 @@ public final class RegistryClient {
     private final HttpClient http;
     private final Hop<Flow.Publisher<List<ByteBuffer>>> streams;
     private final Duration firstByteTimeout;
+    private final Optional<CredentialSource> credentials;
     private final Authenticator authenticator;
     private final UpstreamHealth health;
 
+    /** @param credentialFetches where credentials are fetched (a token service, a helper process): never an event loop */
     public RegistryClient(UpstreamRegistry registry, HttpClient http, BlobStreams blobStreams, Duration firstByteTimeout,
-                          UpstreamHealth health) {
+                          UpstreamHealth health, Executor credentialFetches) {
         this.registry = registry;
         this.http = http;
         this.streams = (uri, method, headers) -> blobStreams.send(method, uri, headers, firstByteTimeout);
         this.firstByteTimeout = firstByteTimeout;
         this.health = health;
-        this.authenticator = Authenticators.forRegistry(registry.credentials(), http, firstByteTimeout);
+        this.credentials = registry.credentials()
+                .map(provider -> new CredentialSource(provider, credentialFetches, Clock.systemUTC()));
+        this.authenticator = Authenticators.forRegistry(credentials, http, firstByteTimeout);
     }
 
     public UpstreamRegistry registry() {
         return registry;
+    }
+
+    /** The kind of credential aicache sends this registry, for messages; empty: it pulls anonymously. */
+    public Optional<String> credentialKind() {
+        return credentials.map(CredentialSource::kind);
     }
 
     /** Whether the upstream is marked down after repeated failures. */

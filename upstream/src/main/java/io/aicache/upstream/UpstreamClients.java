@@ -60,7 +60,7 @@ public final class UpstreamClients {
                 streams = connections.blobStreams(trust, executor);
             }
             byName.put(registry.name(), new RegistryClient(registry, http, streams, firstByteTimeout,
-                    newHealth(failuresToMarkDown, downFor, offline)));
+                    newHealth(failuresToMarkDown, downFor, offline), executor));
         }
         passThrough = new PassThroughClient(registries, privateTrust, connections.connectTimeout(), firstByteTimeout);
     }

@@ -9,12 +9,12 @@ import java.util.Optional;
  *
  * @param name          the name clients use for it ({@code docker.io}, {@code ghcr.io}, {@code registry.test:5000})
  * @param endpoint      where aicache reaches it ({@code https://registry-1.docker.io}, {@code http://127.0.0.1:5000})
- * @param credentials   Basic credentials for the registry or its token service, when it needs any
+ * @param credentials   where credentials for the registry or its token service come from, when it needs any
  * @param libraryPrefix whether single-component names get {@code library/} (Docker Hub's official images)
  * @param caFile        PEM certificates trusted for this registry's TLS besides the JDK's, for registries
  *                      with a private CA
  */
-public record UpstreamRegistry(String name, URI endpoint, Optional<Credentials> credentials, boolean libraryPrefix,
+public record UpstreamRegistry(String name, URI endpoint, Optional<CredentialProvider> credentials, boolean libraryPrefix,
                                Optional<Path> caFile) {
 
     public UpstreamRegistry {
@@ -31,7 +31,7 @@ public record UpstreamRegistry(String name, URI endpoint, Optional<Credentials> 
     }
 
     /** A registry trusted through the JDK's CAs alone. */
-    public UpstreamRegistry(String name, URI endpoint, Optional<Credentials> credentials, boolean libraryPrefix) {
+    public UpstreamRegistry(String name, URI endpoint, Optional<CredentialProvider> credentials, boolean libraryPrefix) {
         this(name, endpoint, credentials, libraryPrefix, Optional.empty());
     }
 

@@ -51,11 +51,12 @@ class RegistryClientTest {
                 connection.write(answer.apply(head));
             }
         });
-        UpstreamRegistry upstream = new UpstreamRegistry("registry.test", server.uri(""), credentials, false);
+        UpstreamRegistry upstream = new UpstreamRegistry("registry.test", server.uri(""),
+                credentials.map(StaticCredentials::new), false);
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER).build();
         return new RegistryClient(upstream, http, streams, Duration.ofSeconds(10),
-                new UpstreamHealth(5, Duration.ofSeconds(30), Clock.systemUTC()));
+                new UpstreamHealth(5, Duration.ofSeconds(30), Clock.systemUTC()), Runnable::run);
     }
 
 

@@ -8,7 +8,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import io.aicache.upstream.CredentialProvider;
 import io.aicache.upstream.Credentials;
+import io.aicache.upstream.StaticCredentials;
+import io.aicache.upstream.UpstreamException;
 import io.aicache.upstream.UpstreamRegistry;
 
 /**
@@ -72,9 +75,11 @@ public record UpstreamConfig(String defaultRegistry, Duration connectTimeout, Du
      * @param libraryPrefix whether single-component names get {@code library/}
      * @param tagTtl        this registry's tag TTL in place of {@code manifests.tagTtl}, or {@code null}
      * @param caFile        PEM CA certificates trusted for this registry besides the JDK's, or {@code null}
+     * @param credentials   where credentials come from when they are not {@code username} and {@code password},
+     *                      or {@code null}
      */
     public record Registry(String name, URI endpoint, String username, String password, boolean libraryPrefix,
-                           Duration tagTtl, Path caFile) {
+                           Duration tagTtl, Path caFile, CredentialsConfig credentials) {
         public Registry {
             if (tagTtl != null && tagTtl.isNegative()) {
                 throw new IllegalArgumentException("registry '" + name + "' has a negative tagTtl");
@@ -82,23 +87,42 @@ public record UpstreamConfig(String defaultRegistry, Duration connectTimeout, Du
             if ((username == null) != (password == null)) {
                 throw new IllegalArgumentException("registry '" + name + "' needs both username and password, or neither");
             }
-            toUpstream(name, endpoint, username, password, libraryPrefix, caFile);
+            if (credentials != null && username != null) {
+                throw new IllegalArgumentException("registry '" + name + "' has both username/password and credentials;"
+                        + " keep one");
+            }
+            if (credentials != null) {
+                try {
+                    credentials.check(name);
+                } catch (UpstreamException e) {
+                    throw new IllegalArgumentException("registry '" + name + "' credentials: " + e.getMessage());
+                }
+            }
+            toUpstream(name, endpoint, provider(name, username, password, null), libraryPrefix, caFile);
         }
 
         public UpstreamRegistry toUpstream() {
-            return toUpstream(name, endpoint, username, password, libraryPrefix, caFile);
+            return toUpstream(name, endpoint, provider(name, username, password, credentials), libraryPrefix, caFile);
         }
 
-        private static UpstreamRegistry toUpstream(String name, URI endpoint, String username, String password,
+        private static Optional<CredentialProvider> provider(String name, String username, String password,
+                                                             CredentialsConfig credentials) {
+            if (credentials != null) {
+                return Optional.of(credentials.provider(name));
+            }
+            return username == null ? Optional.empty()
+                    : Optional.of(new StaticCredentials(new Credentials(username, password)));
+        }
+
+        private static UpstreamRegistry toUpstream(String name, URI endpoint, Optional<CredentialProvider> credentials,
                                                    boolean libraryPrefix, Path caFile) {
-            Optional<Credentials> credentials = username == null ? Optional.empty()
-                    : Optional.of(new Credentials(username, password));
             return new UpstreamRegistry(name, endpoint, credentials, libraryPrefix, Optional.ofNullable(caFile));
         }
 
         @Override
         public String toString() {
-            return "Registry[name=" + name + ", endpoint=" + endpoint + ", username=" + username + "]";
+            return "Registry[name=" + name + ", endpoint=" + endpoint + ", username=" + username
+                    + (credentials == null ? "" : ", credentials=" + credentials.getClass().getSimpleName()) + "]";
         }
     }
 }

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.rocksdb.DBOptions;
 
 import io.aicache.storage.RocksDbOptionsSetter;
+import io.aicache.upstream.StaticCredentials;
 
 class ConfigLoaderTest {
 
@@ -78,7 +79,8 @@ class ConfigLoaderTest {
                       username: me
                       password: ${HUB_TOKEN}
                 """, "test");
-        assertEquals("t0ken", config.upstream().registries().get(0).toUpstream().credentials().orElseThrow().password());
+        assertEquals("t0ken", ((StaticCredentials) config.upstream().registries().get(0).toUpstream().credentials().orElseThrow())
+                .credentials().password());
     }
 
     @Test

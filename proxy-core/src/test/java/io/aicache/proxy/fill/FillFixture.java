@@ -1,6 +1,7 @@
 package io.aicache.proxy.fill;
 
 import java.io.IOException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +21,7 @@ import io.aicache.proxy.observe.Metrics;
 import io.aicache.proxy.testsupport.FaultyUpstream;
 import io.aicache.storage.BlobStore;
 import io.aicache.upstream.BlobStreams;
+import io.aicache.upstream.CredentialProvider;
 import io.aicache.upstream.RegistryClient;
 import io.aicache.upstream.RetryPolicy;
 import io.aicache.upstream.TrustedCas;
@@ -44,20 +46,31 @@ final class FillFixture implements AutoCloseable {
 
     /** Opens the store and the fills: ranges of {@code chunkSize}, {@code parallelism} at once, on {@code storageExecutor}. */
     void open(Executor storageExecutor, int chunkSize, int parallelism) throws IOException {
+        open(storageExecutor, chunkSize, parallelism, 8L << 20);
+    }
+
+    /** As {@link #open(Executor, int, int)}, with a disk budget of {@code maxBytes}. */
+    void open(Executor storageExecutor, int chunkSize, int parallelism, long maxBytes) throws IOException {
         dataDir = Files.createTempDirectory("aicache-fill-");
-        store = BlobStore.open(dataDir, 8L << 20);
+        store = BlobStore.open(dataDir, maxBytes);
         fills = new Fills(store, storageExecutor, timer, new FillSettings(chunkSize, parallelism, Duration.ofSeconds(60),
                 new RetryPolicy(3, Duration.ofMillis(10), Duration.ofMillis(100)), null), 16, new Metrics());
     }
 
     RegistryClient client() {
+        return client(upstream.endpoint(), Optional.empty());
+    }
+
+    /** A client of the registry at {@code endpoint}, sending what {@code credentials} issue. */
+    RegistryClient client(URI endpoint, Optional<CredentialProvider> credentials) {
         return new RegistryClient(
-                new UpstreamRegistry("registry.test", upstream.endpoint(), Optional.empty(), false),
+                new UpstreamRegistry("registry.test", endpoint, credentials, false),
                 HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                         .followRedirects(HttpClient.Redirect.NEVER).build(),
                 new BlobStreams(upstreamLoops, NioSocketChannel.class, Duration.ofSeconds(5),
                         TrustedCas.jdkTrustManagers(), ForkJoinPool.commonPool()),
-                Duration.ofSeconds(30), new UpstreamHealth(5, Duration.ofSeconds(30), Clock.systemUTC()));
+                Duration.ofSeconds(30), new UpstreamHealth(5, Duration.ofSeconds(30), Clock.systemUTC()),
+                ForkJoinPool.commonPool());
     }
 
     @Override

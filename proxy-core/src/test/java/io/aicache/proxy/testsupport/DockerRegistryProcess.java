@@ -18,12 +18,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import at.favre.lib.crypto.bcrypt.BCrypt;
+
 /**
  * A CNCF distribution registry ({@code /usr/bin/docker-registry}, Debian package {@code docker-registry})
  * running as a child process on 127.0.0.1, for end-to-end tests.
  *
  * <p>Each instance owns a temporary directory holding its config, filesystem storage and log; {@link #close()}
- * stops the process and deletes the directory. The registry has no auth and speaks plain HTTP. Its log is
+ * stops the process and deletes the directory. The registry speaks plain HTTP, without auth unless
+ * started {@link #startWithHtpasswd with htpasswd}. Its log is
  * parsed by {@link #countRequests} so tests can assert which requests reached it.
  */
 public final class DockerRegistryProcess implements AutoCloseable {
@@ -61,6 +64,23 @@ public final class DockerRegistryProcess implements AutoCloseable {
     /** Starts a registry that stores what is pushed to it and serves HTTPS with {@code pki}'s certificate. */
     public static DockerRegistryProcess startTls(TestPki pki) throws IOException {
         return startWithConfig("", pki);
+    }
+
+    /**
+     * Starts a registry that asks for Basic credentials (distribution's {@code htpasswd} auth, bcrypt
+     * hashed): a private upstream. Until they are sent it answers 401 with a Basic challenge.
+     */
+    public static DockerRegistryProcess startWithHtpasswd(String username, String password) throws IOException {
+        Path htpasswd = Files.createTempFile("htpasswd-", "");
+        htpasswd.toFile().deleteOnExit();
+        String hash = BCrypt.withDefaults().hashToString(4, password.toCharArray());
+        Files.writeString(htpasswd, username + ":" + hash + "\n");
+        return startWithConfig("""
+                auth:
+                  htpasswd:
+                    realm: private-registry
+                    path: "%s"
+                """.formatted(htpasswd), null);
     }
 
     /**
@@ -187,12 +207,13 @@ public final class DockerRegistryProcess implements AutoCloseable {
                 .start();
     }
 
-    /** Polls {@code GET /v2/} until it answers 200; false if the process exits or the timeout passes. */
+    /** Polls {@code GET /v2/} until it answers (200, or 401 when it asks for credentials); false if the process exits or the timeout passes. */
     private boolean awaitReady() throws IOException {
         long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             try {
-                if (get("/v2/") == 200) {
+                int status = get("/v2/");
+                if (status == 200 || status == 401) {
                     return true;
                 }
             } catch (InterruptedIOException e) {

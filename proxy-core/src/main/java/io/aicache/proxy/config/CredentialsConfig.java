@@ -1,0 +1,70 @@
+package io.aicache.proxy.config;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+import io.aicache.upstream.CredentialProvider;
+import io.aicache.upstream.credentials.DockerConfigCredentials;
+import io.aicache.upstream.credentials.DockerConfigFile;
+
+/**
+ * Where a registry's credentials come from, when they are not a fixed {@code username} and
+ * {@code password}: {@code credentials: {kind: ..., ...}} on a registry. Each kind checks what it can
+ * at start (files readable, helpers present), so {@code aicache config check} names a bad setting by
+ * key and value before any pull needs it.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
+@JsonSubTypes({
+        @JsonSubTypes.Type(value = CredentialsConfig.DockerConfig.class, name = "dockerConfig"),
+})
+public interface CredentialsConfig {
+
+    /** Checks the settings against the machine for {@code registry} (null: a pattern, any registry it matches). */
+    void check(String registry);
+
+    /** The provider for the registry clients call {@code registry}. */
+    CredentialProvider provider(String registry);
+
+    /**
+     * A Docker {@code config.json} or a mounted {@code .dockerconfigjson}: its {@code credHelpers} and
+     * {@code credsStore} run {@code docker-credential-<name>}, its {@code auths} are read as they are.
+     *
+     * @param file       the file; unset: {@code $DOCKER_CONFIG/config.json}, else {@code ~/.docker/config.json}
+     * @param helperPath directories, {@code :}-separated, where helpers are found; unset: {@code $PATH}
+     * @param keepFor    how long an answer is kept before the helper is asked again (renewed at once when refused)
+     */
+    record DockerConfig(Path file, String helperPath, Duration keepFor) implements CredentialsConfig {
+
+        private static final Duration DEFAULT_KEEP_FOR = Duration.ofMinutes(5);
+
+        public DockerConfig {
+            file = file != null ? file : DockerConfigFile.defaultPath(System.getenv("DOCKER_CONFIG"), System.getProperty("user.home"));
+            helperPath = helperPath != null ? helperPath : System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
+            keepFor = keepFor != null ? keepFor : DEFAULT_KEEP_FOR;
+            if (keepFor.isNegative() || keepFor.isZero()) {
+                throw new IllegalArgumentException("credentials.keepFor must be positive, got " + keepFor);
+            }
+        }
+
+        @Override
+        public void check(String registry) {
+            DockerConfigCredentials.check(registry, file, helperDirectories());
+        }
+
+        @Override
+        public CredentialProvider provider(String registry) {
+            return new DockerConfigCredentials(registry, file, helperDirectories(), keepFor, Clock.systemUTC());
+        }
+
+        private List<Path> helperDirectories() {
+            return Arrays.stream(helperPath.split(File.pathSeparator)).filter(dir -> !dir.isEmpty()).map(Path::of).toList();
+        }
+    }
+}
