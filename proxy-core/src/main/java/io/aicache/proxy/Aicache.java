@@ -2,9 +2,7 @@ package io.aicache.proxy;
 
 import java.net.InetSocketAddress;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -14,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 
 import io.aicache.proxy.admin.AdminApi;
 import io.aicache.proxy.admin.AdminToken;
@@ -35,6 +32,7 @@ import io.aicache.proxy.observe.AccessLog;
 import io.aicache.proxy.observe.Metrics;
 import io.aicache.proxy.observe.OpsEndpoints;
 import io.aicache.proxy.observe.Readiness;
+import io.aicache.proxy.oci.CacheRules;
 import io.aicache.proxy.oci.ManifestGraph;
 import io.aicache.proxy.oci.NameRules;
 import io.aicache.proxy.oci.OciApi;
@@ -94,8 +92,7 @@ public final class Aicache implements AutoCloseable {
             HotTier hotTier = new HotTier(storage.hotTier().maxBytes().bytes(), storage.hotTier().maxObjectBytes().toIntBytes());
             publishHotTier(hotTier);
             store.onDropped(hotTier::invalidate);
-            UpstreamClients clients = new UpstreamClients(
-                    upstream.registries().stream().map(UpstreamConfig.Registry::toUpstream).toList(),
+            UpstreamClients clients = new UpstreamClients(upstream.namedRegistries(), upstream.hostPatterns(),
                     upstreamExecutor, new UpstreamClients.Connections(upstreamLoops, transport.socketChannel(),
                             upstream.connectTimeout()),
                     upstream.firstByteTimeout(), upstream.markDownAfter(), upstream.markDownFor(), upstream.offline());
@@ -103,7 +100,8 @@ public final class Aicache implements AutoCloseable {
                     upstream.idleTimeout(), config.fill().retry().toPolicy(),
                     config.fill().whenUnread() == FillConfig.WhenUnread.STOP ? config.fill().unreadGrace() : null);
             fills = new Fills(store, storageExecutor, timer, fillSettings, config.fill().maxConnectionsPerHost(), metrics);
-            UpstreamSelector selector = new UpstreamSelector(clients, upstream.defaultRegistry());
+            UpstreamSelector selector = new UpstreamSelector(clients, upstream.defaultRegistry(),
+                    new CacheRules(upstream.cacheRules()));
             ManifestGraph graph = new ManifestGraph(store);
             PinnedImages pins = new PinnedImages(storage.pinned(), selector, store, graph);
             store.retain(pins::snapshot);
@@ -112,10 +110,8 @@ public final class Aicache implements AutoCloseable {
             startScrub(storage.scrub());
             timer.scheduleWithFixedDelay(() -> storageExecutor.execute(store.accesses()::flush),
                     ACCESS_FLUSH_SECONDS, ACCESS_FLUSH_SECONDS, TimeUnit.SECONDS);
-            Map<String, Duration> registryTtls = upstream.registries().stream().filter(r -> r.tagTtl() != null)
-                    .collect(Collectors.toMap(UpstreamConfig.Registry::name, UpstreamConfig.Registry::tagTtl));
             OciApi oci = new OciApi(selector, new NameRules(upstream.allow(), upstream.deny()), store, hotTier, fills,
-                    storageExecutor, config.manifests(), registryTtls,
+                    storageExecutor, config.manifests(), upstream::tagTtlOf,
                     upstream.offline(), metrics);
             prefetcher = new Prefetcher(oci, name -> clients.byName(name).isPresent());
             OpsEndpoints ops = new OpsEndpoints(metrics,

@@ -1,12 +1,16 @@
 package io.aicache.upstream;
 
 import java.net.http.HttpClient;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 
 import javax.net.ssl.TrustManagerFactory;
@@ -18,6 +22,7 @@ import io.netty.channel.EventLoopGroup;
  * Every connection stack aicache talks to registries with. One {@link RegistryClient} per configured upstream, sharing one JDK HTTP client and one set of
  * {@link BlobStreams} (and so their keep-alive connection pools), whose callbacks run on the given
  * executor. A registry with a CA of its own gets a client and blob streams of its own: trust is per client.
+ * Registries of a {@link RegistryHostPattern} get their client when a request first names them.
  * The CONNECT proxy's pass-through gets its {@link PassThroughClient} here too.
  */
 public final class UpstreamClients {
@@ -37,32 +42,72 @@ public final class UpstreamClients {
         }
     }
 
+    /** Hosts a pattern may bring in at most: names come from clients, the clients they make stay. */
+    static final int MAX_PATTERN_HOSTS = 256;
+
     private final Map<String, RegistryClient> byName = new LinkedHashMap<>();
+    private final List<RegistryHostPattern> patterns;
+    private final Map<String, RegistryClient> byPatternHost = new ConcurrentHashMap<>();
     private final PassThroughClient passThrough;
+    private final Executor executor;
+    private final Connections connections;
+    private final Duration firstByteTimeout;
+    private final int failuresToMarkDown;
+    private final Duration downFor;
+    private final boolean offline;
+    private final Stack shared;
+    private final Map<Path, Stack> byCaFile = new ConcurrentHashMap<>();
+
+    /** A JDK client and blob streams that trust the same CAs. */
+    private record Stack(HttpClient http, BlobStreams streams, TrustManagerFactory trust) {
+    }
 
     /**
+     * @param patterns           registries clients may name by any host these match, tried in order
      * @param failuresToMarkDown failures in a row after which an upstream is marked down
      * @param downFor            how long it stays down before a probe is let through
      * @param offline            never send anything upstream
      */
-    public UpstreamClients(Collection<UpstreamRegistry> registries, Executor executor, Connections connections,
-                           Duration firstByteTimeout, int failuresToMarkDown, Duration downFor, boolean offline) {
-        HttpClient shared = newHttpClient(executor, connections.connectTimeout());
-        BlobStreams sharedStreams = connections.blobStreams(TrustedCas.jdkTrustManagers(), executor);
+    public UpstreamClients(Collection<UpstreamRegistry> registries, List<RegistryHostPattern> patterns, Executor executor,
+                           Connections connections, Duration firstByteTimeout, int failuresToMarkDown, Duration downFor,
+                           boolean offline) {
+        this.patterns = List.copyOf(patterns);
+        this.executor = executor;
+        this.connections = connections;
+        this.firstByteTimeout = firstByteTimeout;
+        this.failuresToMarkDown = failuresToMarkDown;
+        this.downFor = downFor;
+        this.offline = offline;
+        TrustManagerFactory jdkTrust = TrustedCas.jdkTrustManagers();
+        this.shared = new Stack(newHttpClient(executor, connections.connectTimeout()),
+                connections.blobStreams(jdkTrust, executor), jdkTrust);
         Map<String, TrustManagerFactory> privateTrust = new LinkedHashMap<>();
         for (UpstreamRegistry registry : registries) {
-            HttpClient http = shared;
-            BlobStreams streams = sharedStreams;
-            if (registry.caFile().isPresent()) {
-                TrustManagerFactory trust = TrustedCas.trustManagers(registry.caFile().get());
-                privateTrust.put(registry.name(), trust);
-                http = newClient(executor, connections.connectTimeout()).sslContext(TrustedCas.context(trust)).build();
-                streams = connections.blobStreams(trust, executor);
-            }
-            byName.put(registry.name(), new RegistryClient(registry, http, streams, firstByteTimeout,
-                    newHealth(failuresToMarkDown, downFor, offline), executor));
+            registry.caFile().ifPresent(caFile -> privateTrust.put(registry.name(), stackTrusting(caFile).trust()));
+            byName.put(registry.name(), newRegistryClient(registry));
         }
         passThrough = new PassThroughClient(registries, privateTrust, connections.connectTimeout(), firstByteTimeout);
+    }
+
+    /** Without host patterns: every registry named in configuration. */
+    public UpstreamClients(Collection<UpstreamRegistry> registries, Executor executor, Connections connections,
+                           Duration firstByteTimeout, int failuresToMarkDown, Duration downFor, boolean offline) {
+        this(registries, List.of(), executor, connections, firstByteTimeout, failuresToMarkDown, downFor, offline);
+    }
+
+    private RegistryClient newRegistryClient(UpstreamRegistry registry) {
+        Stack stack = registry.caFile().map(this::stackTrusting).orElse(shared);
+        return new RegistryClient(registry, stack.http(), stack.streams(), firstByteTimeout,
+                newHealth(failuresToMarkDown, downFor, offline), executor);
+    }
+
+    /** One stack per CA file, however many registries (or pattern hosts) trust it: trust is per client. */
+    private Stack stackTrusting(Path caFile) {
+        return byCaFile.computeIfAbsent(caFile, file -> {
+            TrustManagerFactory trust = TrustedCas.trustManagers(file);
+            return new Stack(newClient(executor, connections.connectTimeout()).sslContext(TrustedCas.context(trust)).build(),
+                    connections.blobStreams(trust, executor), trust);
+        });
     }
 
     /**
@@ -100,9 +145,11 @@ public final class UpstreamClients {
                 .connectTimeout(connectTimeout);
     }
 
-    /** Every configured upstream's client, in configuration order. */
+    /** Every configured upstream's client, in configuration order, then those pattern hosts brought in. */
     public Collection<RegistryClient> all() {
-        return byName.values();
+        List<RegistryClient> all = new ArrayList<>(byName.values());
+        all.addAll(byPatternHost.values());
+        return all;
     }
 
     /** What the CONNECT proxy relays uncached requests to intercepted hosts with. */
@@ -110,8 +157,34 @@ public final class UpstreamClients {
         return passThrough;
     }
 
-    /** The client for the upstream clients call {@code name}. */
+    /**
+     * The client for the upstream clients call {@code name}: a configured registry, else one of the first
+     * host pattern that matches it, made the first time it is asked for (up to {@link #MAX_PATTERN_HOSTS}).
+     */
     public Optional<RegistryClient> byName(String name) {
-        return Optional.ofNullable(byName.get(name));
+        RegistryClient configured = byName.get(name);
+        if (configured != null) {
+            return Optional.of(configured);
+        }
+        RegistryClient known = byPatternHost.get(name);
+        if (known != null) {
+            return Optional.of(known);
+        }
+        for (RegistryHostPattern pattern : patterns) {
+            if (pattern.matches(name)) {
+                return Optional.ofNullable(fromPattern(pattern, name));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private synchronized RegistryClient fromPattern(RegistryHostPattern pattern, String host) {
+        RegistryClient known = byPatternHost.get(host);
+        if (known != null || byPatternHost.size() >= MAX_PATTERN_HOSTS) {
+            return known;
+        }
+        RegistryClient client = newRegistryClient(pattern.registryFor(host));
+        byPatternHost.put(host, client);
+        return client;
     }
 }

@@ -30,7 +30,8 @@ final class ConfigCommand {
                 System.out.println("  listen:   " + config.server().listen());
                 System.out.println("  data dir: " + config.storage().dataDir().toAbsolutePath());
                 for (UpstreamConfig.Registry registry : config.upstream().registries()) {
-                    System.out.println("  upstream: " + registry.name() + " -> " + registry.endpoint()
+                    System.out.println("  upstream: " + registry.name() + " -> "
+                            + (registry.isPattern() && registry.endpoint() == null ? "https://<host>" : registry.toUpstream().endpoint())
                             + (registry.name().equals(config.upstream().defaultRegistry()) ? " (default)" : ""));
                 }
                 return 0;

@@ -1,12 +1,13 @@
 package io.aicache.proxy.cli;
 
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 
 import io.aicache.proxy.config.AicacheConfig;
 import io.aicache.proxy.config.ConfigException;
 import io.aicache.proxy.config.UpstreamConfig;
+import io.aicache.upstream.RegistryHostPattern;
+import io.aicache.upstream.UpstreamRegistry;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -38,17 +39,16 @@ final class RegistrySelection {
      * @throws ParameterException if {@code --registries} names a registry that is not configured
      */
     List<String> select() {
-        List<String> configured = new ArrayList<>();
-        for (UpstreamConfig.Registry registry : configuration().upstream().registries()) {
-            configured.add(registry.name());
-        }
+        UpstreamConfig upstream = configuration().upstream();
+        List<String> configured = upstream.namedRegistries().stream().map(UpstreamRegistry::name).toList();
         if (names == null || names.isEmpty()) {
             return configured;
         }
         for (String name : names) {
-            if (!configured.contains(name)) {
+            if (!configured.contains(name) && upstream.hostPatterns().stream().noneMatch(pattern -> pattern.matches(name))) {
                 throw new ParameterException(spec.commandLine(), "Invalid value for option '--registries': '" + name
-                        + "' is not an upstream registry of the aicache configuration; configured: " + configured);
+                        + "' is not an upstream registry of the aicache configuration; configured: " + configured
+                        + " and hosts matching " + upstream.hostPatterns().stream().map(RegistryHostPattern::pattern).toList());
             }
         }
         return List.copyOf(new LinkedHashSet<>(names));

@@ -1,7 +1,5 @@
 package io.aicache.proxy.config;
 
-import java.util.regex.Pattern;
-
 /**
  * One rule of {@code upstream.allow} or {@code upstream.deny}: {@code registry/repository} or
  * {@code registry/repository:tag} as upstream names them ({@code docker.io/library/alpine}), where
@@ -28,8 +26,8 @@ public record NameRule(String text, PerThreadMatcher repository, PerThreadMatche
         if (hasTag && colon == text.length() - 1) {
             throw new IllegalArgumentException("rule '" + text + "' has an empty tag pattern");
         }
-        PerThreadMatcher tag = hasTag ? new PerThreadMatcher(glob(text.substring(colon + 1))) : null;
-        return new NameRule(text, new PerThreadMatcher(glob(name)), tag);
+        PerThreadMatcher tag = hasTag ? new PerThreadMatcher(Glob.compile(text.substring(colon + 1))) : null;
+        return new NameRule(text, new PerThreadMatcher(Glob.compile(name)), tag);
     }
 
     /** Whether the rule names {@code repository} ({@code registry/name}). */
@@ -45,24 +43,6 @@ public record NameRule(String text, PerThreadMatcher repository, PerThreadMatche
     /** Whether the rule's tag pattern matches {@code tag}; a rule without one matches every tag. */
     public boolean coversTag(String tag) {
         return this.tag == null || this.tag.matches(tag);
-    }
-
-    private static Pattern glob(String glob) {
-        StringBuilder regex = new StringBuilder();
-        for (int i = 0; i < glob.length(); i++) {
-            char c = glob.charAt(i);
-            if (c == '*' && i + 1 < glob.length() && glob.charAt(i + 1) == '*') {
-                regex.append(".*");
-                i++;
-            } else if (c == '*') {
-                regex.append("[^/]*");
-            } else if (c == '?') {
-                regex.append("[^/]");
-            } else {
-                regex.append(Pattern.quote(String.valueOf(c)));
-            }
-        }
-        return Pattern.compile(regex.toString());
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.util.Set;
 
 import io.aicache.upstream.CredentialProvider;
 import io.aicache.upstream.Credentials;
+import io.aicache.upstream.RegistryHostPattern;
 import io.aicache.upstream.StaticCredentials;
 import io.aicache.upstream.UpstreamException;
 import io.aicache.upstream.UpstreamRegistry;
@@ -27,10 +28,12 @@ import io.aicache.upstream.UpstreamRegistry;
  * @param allow            the names mirrored ({@code registry/repository[:tag]} rules, see {@link NameRule});
  *                         empty: every name
  * @param deny             names refused whatever {@code allow} says
+ * @param cacheRules       names clients use that stand for names elsewhere, tried in order
  */
 public record UpstreamConfig(String defaultRegistry, Duration connectTimeout, Duration firstByteTimeout,
                              Duration idleTimeout, int markDownAfter, Duration markDownFor, boolean offline,
-                             List<Registry> registries, List<String> allow, List<String> deny) {
+                             List<Registry> registries, List<String> allow, List<String> deny,
+                             List<CacheRule> cacheRules) {
 
     public UpstreamConfig {
         if (markDownAfter < 1) {
@@ -45,12 +48,36 @@ public record UpstreamConfig(String defaultRegistry, Duration connectTimeout, Du
                 throw new IllegalArgumentException("registry '" + registry.name() + "' is configured twice");
             }
         }
-        if (!names.contains(defaultRegistry)) {
-            throw new IllegalArgumentException("defaultRegistry '" + defaultRegistry + "' is not one of the registries " + names);
+        if (!names.contains(defaultRegistry) || RegistryHostPattern.isPattern(defaultRegistry)) {
+            throw new IllegalArgumentException("defaultRegistry '" + defaultRegistry + "' is not one of the registries "
+                    + names.stream().filter(name -> !RegistryHostPattern.isPattern(name)).sorted().toList());
         }
         registries = List.copyOf(registries);
         allow = rules("allow", allow);
         deny = rules("deny", deny);
+        cacheRules = cacheRules == null ? List.of() : List.copyOf(cacheRules);
+    }
+
+    /** The registries configured by name, in order. */
+    public List<UpstreamRegistry> namedRegistries() {
+        return registries.stream().filter(registry -> !registry.isPattern()).map(Registry::toUpstream).toList();
+    }
+
+    /** The registries configured by host pattern, in order: the first that matches a host serves it. */
+    public List<RegistryHostPattern> hostPatterns() {
+        return registries.stream().filter(Registry::isPattern)
+                .map(registry -> new RegistryHostPattern(registry.name(), registry::toUpstream)).toList();
+    }
+
+    /** The tag TTL the registry clients call {@code name} sets (by its name, or its host pattern), or {@code null}. */
+    public Duration tagTtlOf(String name) {
+        for (Registry registry : registries) {
+            if (registry.isPattern() ? new RegistryHostPattern(registry.name(), host -> null).matches(name)
+                    : registry.name().equals(name)) {
+                return registry.tagTtl();
+            }
+        }
+        return null;
     }
 
     private static List<String> rules(String key, List<String> rules) {
@@ -70,8 +97,9 @@ public record UpstreamConfig(String defaultRegistry, Duration connectTimeout, Du
     /**
      * One mirrored registry.
      *
-     * @param name          the name clients use for it
-     * @param endpoint      where aicache reaches it
+     * @param name          the name clients use for it, or a host pattern ({@code *.azurecr.io}) for every
+     *                      registry it matches
+     * @param endpoint      where aicache reaches it; {@code null}: {@code https://<name>} (for a pattern, the host)
      * @param libraryPrefix whether single-component names get {@code library/}
      * @param tagTtl        this registry's tag TTL in place of {@code manifests.tagTtl}, or {@code null}
      * @param caFile        PEM CA certificates trusted for this registry besides the JDK's, or {@code null}
@@ -91,18 +119,40 @@ public record UpstreamConfig(String defaultRegistry, Duration connectTimeout, Du
                 throw new IllegalArgumentException("registry '" + name + "' has both username/password and credentials;"
                         + " keep one");
             }
+            boolean pattern = RegistryHostPattern.isPattern(name);
+            if (pattern) {
+                new RegistryHostPattern(name, host -> null);
+            }
             if (credentials != null) {
                 try {
-                    credentials.check(name);
+                    credentials.check(pattern ? null : name);
                 } catch (UpstreamException e) {
                     throw new IllegalArgumentException("registry '" + name + "' credentials: " + e.getMessage());
                 }
             }
-            toUpstream(name, endpoint, provider(name, username, password, null), libraryPrefix, caFile);
+            if (!pattern || endpoint != null) {
+                toUpstream(name, endpointOf(name, endpoint), provider(name, username, password, null), libraryPrefix, caFile);
+            }
         }
 
+        /** Whether {@link #name} is a host pattern rather than one registry. */
+        public boolean isPattern() {
+            return RegistryHostPattern.isPattern(name);
+        }
+
+        /** The registry configured by name. */
         public UpstreamRegistry toUpstream() {
-            return toUpstream(name, endpoint, provider(name, username, password, credentials), libraryPrefix, caFile);
+            return toUpstream(name);
+        }
+
+        /** The registry clients call {@code host}: this one's name, or a host its pattern matches. */
+        public UpstreamRegistry toUpstream(String host) {
+            return toUpstream(host, endpointOf(host, endpoint), provider(host, username, password, credentials),
+                    libraryPrefix, caFile);
+        }
+
+        private static URI endpointOf(String host, URI endpoint) {
+            return endpoint != null ? endpoint : URI.create("https://" + host);
         }
 
         private static Optional<CredentialProvider> provider(String name, String username, String password,

@@ -33,7 +33,10 @@ final class InterceptPolicy {
         this.listedOnly = config.listedOnly();
         this.allowedPorts = Set.copyOf(config.allowedPorts());
         for (UpstreamConfig.Registry registry : registries) {
-            registryByHost.putIfAbsent(registry.endpoint().getHost().toLowerCase(Locale.ROOT), registry.name());
+            if (registry.isPattern()) {
+                continue; // a pattern's hosts are served as the mirror's, not intercepted by name
+            }
+            registryByHost.putIfAbsent(registry.toUpstream().endpoint().getHost().toLowerCase(Locale.ROOT), registry.name());
             registryByHost.put(registry.name().toLowerCase(Locale.ROOT), registry.name());
         }
     }

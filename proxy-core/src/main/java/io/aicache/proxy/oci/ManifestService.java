@@ -3,11 +3,11 @@ package io.aicache.proxy.oci;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,15 +53,15 @@ final class ManifestService {
     private final boolean offline;
     private final Clock clock;
     private final Metrics metrics;
-    private final Map<String, Duration> registryTtls;
+    private final Function<String, Duration> registryTtls;
     private final InFlight<Answer> revalidations = new InFlight<>();
     private volatile BiConsumer<Target, Manifest> onKept = (target, manifest) -> { };
 
-    /** @param registryTtls tag TTLs of the registries that set their own */
+    /** @param registryTtls the tag TTL a registry sets, by its name (null: none of its own) */
     ManifestService(BlobStore store, HotTier hotTier, Executor storageExecutor, ManifestFetcher fetcher,
-                    ManifestsConfig config, Map<String, Duration> registryTtls, boolean offline, Clock clock,
+                    ManifestsConfig config, Function<String, Duration> registryTtls, boolean offline, Clock clock,
                     Metrics metrics) {
-        this.registryTtls = Map.copyOf(registryTtls);
+        this.registryTtls = registryTtls;
         this.metrics = metrics;
         this.store = store;
         this.hotTier = hotTier;
@@ -124,7 +124,7 @@ final class ManifestService {
         }
         TagRecord record = known.get();
         Duration age = Duration.ofMillis(Math.max(0, clock.millis() - record.validatedAtMillis()));
-        Duration ttl = config.ttlOf(tag, registryTtls.get(target.registryName()));
+        Duration ttl = config.ttlOf(tag, registryTtls.apply(target.registryName()));
         if (age.compareTo(ttl) < 0) {
             return localOrFetch(target, tag, record.digest(), accepted);
         }

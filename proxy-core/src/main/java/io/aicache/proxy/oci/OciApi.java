@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 import java.util.function.LongConsumer;
 
 import io.aicache.model.Digest;
@@ -44,11 +45,11 @@ public final class OciApi {
     private final NameRules rules;
 
     /**
-     * @param registryTtls tag TTLs of the registries that set their own
+     * @param registryTtls the tag TTL a registry sets, by its name (null: none of its own)
      * @param rules        the names mirrored: checked before the cache or upstream is asked
      */
     public OciApi(UpstreamSelector selector, NameRules rules, BlobStore store, HotTier hotTier, Fills fills,
-                  Executor storageExecutor, ManifestsConfig manifestsConfig, Map<String, Duration> registryTtls,
+                  Executor storageExecutor, ManifestsConfig manifestsConfig, Function<String, Duration> registryTtls,
                   boolean offline, Metrics metrics) {
         Clock clock = Clock.systemUTC();
         this.selector = selector;

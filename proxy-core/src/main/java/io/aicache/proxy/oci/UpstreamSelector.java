@@ -9,22 +9,34 @@ import io.aicache.upstream.RegistryClient;
 import io.aicache.upstream.UpstreamClients;
 
 /**
- * Picks the upstream for a request: containerd's {@code ?ns=<registry>} parameter, else a
- * first path component that names a configured registry ({@code /v2/ghcr.io/org/app/...}),
- * else the default registry (Docker's registry-mirrors send bare Docker Hub names).
+ * Picks the upstream for a request: a cache rule that covers the name the client asked for (then the
+ * name it stands for is what follows), else containerd's {@code ?ns=<registry>} parameter, else a
+ * first path component that names a configured registry ({@code /v2/ghcr.io/org/app/...}) or one a
+ * host pattern matches, else the default registry (Docker's registry-mirrors send bare Docker Hub names).
  */
 public final class UpstreamSelector {
 
     private final UpstreamClients clients;
     private final RegistryClient defaultClient;
+    private final CacheRules rules;
 
-    public UpstreamSelector(UpstreamClients clients, String defaultRegistry) {
+    public UpstreamSelector(UpstreamClients clients, String defaultRegistry, CacheRules rules) {
         this.clients = clients;
+        this.rules = rules;
         this.defaultClient = clients.byName(defaultRegistry)
                 .orElseThrow(() -> new IllegalArgumentException("no upstream named " + defaultRegistry));
     }
 
     public Target select(String pathName, String namespace) {
+        Optional<String> standsFor = rules.rewrite(pathName, namespace);
+        if (standsFor.isPresent()) {
+            Target target = byRegistry(standsFor.get(), null);
+            return new Target(target.client(), target.repository(), pathName, namespace);
+        }
+        return byRegistry(pathName, namespace);
+    }
+
+    private Target byRegistry(String pathName, String namespace) {
         if (namespace != null) {
             RegistryClient client = clients.byName(namespace).orElseThrow(() -> new RegistryException(
                     ErrorCode.NAME_UNKNOWN, "no upstream is configured for registry '" + namespace + "'"));

@@ -2,7 +2,6 @@ package io.aicache.proxy.oci;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -454,7 +453,6 @@ class RangeFillFaultTest {
         FillAssertions.assertNothingKept(aicache, digest);
     }
 
-
     // ---- an upstream marked down, or aicache offline
 
     @Test
@@ -580,7 +578,6 @@ class RangeFillFaultTest {
                 () -> Files.exists(aicache.blobFile(digest)));
         FillAssertions.assertKept(aicache, digest, new byte[0]);
     }
-
 
     // ---- helpers
 

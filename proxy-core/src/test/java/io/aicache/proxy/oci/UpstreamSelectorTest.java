@@ -1,6 +1,7 @@
 package io.aicache.proxy.oci;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.net.URI;
@@ -13,8 +14,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
+import io.aicache.proxy.config.CacheRule;
 import io.aicache.proxy.http.ErrorCode;
 import io.aicache.proxy.http.RegistryException;
+import io.aicache.upstream.RegistryHostPattern;
 import io.aicache.upstream.UpstreamClients;
 import io.aicache.upstream.UpstreamRegistry;
 import io.netty.channel.EventLoopGroup;
@@ -31,9 +34,13 @@ class UpstreamSelectorTest {
             new UpstreamRegistry("docker.io", URI.create("https://registry-1.docker.io"), Optional.empty(), true),
             new UpstreamRegistry("ghcr.io", URI.create("https://ghcr.io"), Optional.empty(), false),
             new UpstreamRegistry("registry.test:5000", URI.create("http://127.0.0.1:5000"), Optional.empty(), false)),
+            List.of(new RegistryHostPattern("*.azurecr.io",
+                    host -> new UpstreamRegistry(host, URI.create("https://" + host), Optional.empty(), false))),
             ForkJoinPool.commonPool(), new UpstreamClients.Connections(LOOPS, NioSocketChannel.class, Duration.ofSeconds(1)),
             Duration.ofSeconds(1), 5, Duration.ofSeconds(30), false),
-            "docker.io");
+            "docker.io", new CacheRules(List.of(
+                    new CacheRule("team/**", "myacr.azurecr.io/mirror/**"),
+                    new CacheRule("docker.io/corp/*", "ghcr.io/corp-mirror/*"))));
 
     @AfterAll
     static void stopLoops() {
@@ -55,6 +62,32 @@ class UpstreamSelectorTest {
         assertEquals("org/app", target.repository().name());
         assertEquals("ghcr.io/org/app", target.clientPathPrefix());
         assertEquals("registry.test:5000", selector.select("registry.test:5000/team/app", null).registryName());
+    }
+
+    @Test
+    void aHostAPatternMatchesIsARegistryOfItsOwn() {
+        Target target = selector.select("myacr.azurecr.io/team/app", null);
+        assertEquals("myacr.azurecr.io", target.registryName());
+        assertEquals("team/app", target.repository().name());
+        assertEquals(URI.create("https://myacr.azurecr.io"), target.client().registry().endpoint());
+        assertSame(target.client(), selector.select("team/other", "myacr.azurecr.io").client(), "one client per host");
+        assertEquals("other.azurecr.io", selector.select("team/app", "other.azurecr.io").registryName());
+        assertEquals("docker.io", selector.select("evil.example/x.azurecr.io/app", null).registryName(),
+                "only a first component the pattern matches");
+    }
+
+    @Test
+    void aCacheRuleSendsTheNameItCoversElsewhereAndKeepsTheClientsNameForLinks() {
+        Target target = selector.select("team/sub/app", null);
+        assertEquals("myacr.azurecr.io", target.registryName());
+        assertEquals("mirror/sub/app", target.repository().name());
+        assertEquals("team/sub/app", target.clientPathPrefix());
+
+        Target namespaced = selector.select("corp/app", "docker.io");
+        assertEquals("ghcr.io", namespaced.registryName());
+        assertEquals("corp-mirror/app", namespaced.repository().name());
+        assertEquals("docker.io", namespaced.namespaceEcho());
+        assertEquals("library/app", selector.select("app", "docker.io").repository().name(), "a name no rule covers");
     }
 
     @Test
