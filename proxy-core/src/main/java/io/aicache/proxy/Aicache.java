@@ -98,7 +98,8 @@ public final class Aicache implements AutoCloseable {
                     upstream.registries().stream().map(UpstreamConfig.Registry::toUpstream).toList(),
                     upstreamExecutor, new UpstreamClients.Connections(upstreamLoops, transport.socketChannel(),
                             upstream.connectTimeout()),
-                    upstream.firstByteTimeout(), upstream.markDownAfter(), upstream.markDownFor(), upstream.offline());
+                    upstream.firstByteTimeout(), upstream.markDownAfter(), upstream.markDownFor(), upstream.offline(),
+                    metrics.upstreamEndpoints());
             FillSettings fillSettings = new FillSettings(storage.chunkSize().toIntBytes(), config.fill().parallelism(),
                     upstream.idleTimeout(), config.fill().retry().toPolicy(),
                     config.fill().whenUnread() == FillConfig.WhenUnread.STOP ? config.fill().unreadGrace() : null);

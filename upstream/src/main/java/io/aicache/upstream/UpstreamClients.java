@@ -15,7 +15,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 
 /**
- * Every connection stack aicache talks to registries with. One {@link RegistryClient} per configured upstream, sharing one JDK HTTP client and one set of
+ * Every connection stack aicache talks to registries with. One {@link RegistryClient} per configured upstream
+ * (with a health per endpoint, so one endpoint's failures mark only it down), sharing one JDK HTTP client and one set of
  * {@link BlobStreams} (and so their keep-alive connection pools), whose callbacks run on the given
  * executor. A registry with a CA of its own gets a client and blob streams of its own: trust is per client.
  * The CONNECT proxy's pass-through gets its {@link PassThroughClient} here too.
@@ -44,9 +45,11 @@ public final class UpstreamClients {
      * @param failuresToMarkDown failures in a row after which an upstream is marked down
      * @param downFor            how long it stays down before a probe is let through
      * @param offline            never send anything upstream
+     * @param observer           told which endpoints answer and which requests fail over
      */
     public UpstreamClients(Collection<UpstreamRegistry> registries, Executor executor, Connections connections,
-                           Duration firstByteTimeout, int failuresToMarkDown, Duration downFor, boolean offline) {
+                           Duration firstByteTimeout, int failuresToMarkDown, Duration downFor, boolean offline,
+                           UpstreamObserver observer) {
         HttpClient shared = newHttpClient(executor, connections.connectTimeout());
         BlobStreams sharedStreams = connections.blobStreams(TrustedCas.jdkTrustManagers(), executor);
         Map<String, TrustManagerFactory> privateTrust = new LinkedHashMap<>();
@@ -60,7 +63,7 @@ public final class UpstreamClients {
                 streams = connections.blobStreams(trust, executor);
             }
             byName.put(registry.name(), new RegistryClient(registry, http, streams, firstByteTimeout,
-                    newHealth(failuresToMarkDown, downFor, offline)));
+                    () -> newHealth(failuresToMarkDown, downFor, offline), observer));
         }
         passThrough = new PassThroughClient(registries, privateTrust, connections.connectTimeout(), firstByteTimeout);
     }

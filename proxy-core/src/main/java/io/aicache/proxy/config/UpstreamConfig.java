@@ -1,6 +1,7 @@
 package io.aicache.proxy.config;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -8,7 +9,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+
 import io.aicache.upstream.Credentials;
+import io.aicache.upstream.UpstreamEndpoint;
 import io.aicache.upstream.UpstreamRegistry;
 
 /**
@@ -68,13 +72,16 @@ public record UpstreamConfig(String defaultRegistry, Duration connectTimeout, Du
      * One mirrored registry.
      *
      * @param name          the name clients use for it
-     * @param endpoint      where aicache reaches it
+     * @param endpoint      where aicache reaches it, when it is one place (or else {@code endpoints}): read into
+     *                      {@code endpoints} as a list of one, and {@code null} after
+     * @param endpoints     where aicache reaches it, tried in order: the first not marked down, then the next
+     *                      when it cannot answer
      * @param libraryPrefix whether single-component names get {@code library/}
      * @param tagTtl        this registry's tag TTL in place of {@code manifests.tagTtl}, or {@code null}
      * @param caFile        PEM CA certificates trusted for this registry besides the JDK's, or {@code null}
      */
-    public record Registry(String name, URI endpoint, String username, String password, boolean libraryPrefix,
-                           Duration tagTtl, Path caFile) {
+    public record Registry(String name, URI endpoint, List<Endpoint> endpoints, String username, String password,
+                           boolean libraryPrefix, Duration tagTtl, Path caFile) {
         public Registry {
             if (tagTtl != null && tagTtl.isNegative()) {
                 throw new IllegalArgumentException("registry '" + name + "' has a negative tagTtl");
@@ -82,23 +89,63 @@ public record UpstreamConfig(String defaultRegistry, Duration connectTimeout, Du
             if ((username == null) != (password == null)) {
                 throw new IllegalArgumentException("registry '" + name + "' needs both username and password, or neither");
             }
-            toUpstream(name, endpoint, username, password, libraryPrefix, caFile);
+            if ((endpoint == null) == (endpoints == null || endpoints.isEmpty())) {
+                throw new IllegalArgumentException("registry '" + name + "' needs either endpoint or endpoints, not "
+                        + (endpoint == null ? "neither" : "both"));
+            }
+            endpoints = endpoint != null ? List.of(new Endpoint(endpoint, false)) : List.copyOf(endpoints);
+            endpoint = null;
+            toUpstream(name, endpoints, username, password, libraryPrefix, caFile);
         }
 
         public UpstreamRegistry toUpstream() {
-            return toUpstream(name, endpoint, username, password, libraryPrefix, caFile);
+            return toUpstream(name, endpoints, username, password, libraryPrefix, caFile);
         }
 
-        private static UpstreamRegistry toUpstream(String name, URI endpoint, String username, String password,
-                                                   boolean libraryPrefix, Path caFile) {
+        private static UpstreamRegistry toUpstream(String name, List<Endpoint> endpoints, String username,
+                                                   String password, boolean libraryPrefix, Path caFile) {
             Optional<Credentials> credentials = username == null ? Optional.empty()
                     : Optional.of(new Credentials(username, password));
-            return new UpstreamRegistry(name, endpoint, credentials, libraryPrefix, Optional.ofNullable(caFile));
+            return new UpstreamRegistry(name, endpoints.stream().map(Endpoint::toUpstream).toList(), credentials,
+                    libraryPrefix, Optional.ofNullable(caFile));
         }
 
         @Override
         public String toString() {
-            return "Registry[name=" + name + ", endpoint=" + endpoint + ", username=" + username + "]";
+            return "Registry[name=" + name + ", endpoints=" + endpoints + ", username=" + username + "]";
+        }
+    }
+
+    /**
+     * One place a registry is reached at: a URL, or a mapping {@code {url, ns}}.
+     *
+     * @param url where requests go (http:// or https://)
+     * @param ns  whether it is a mirror of many registries that takes containerd's {@code ns} parameter
+     *            (another aicache): requests to it carry {@code ?ns=<registry name>}
+     */
+    public record Endpoint(URI url, boolean ns) {
+        public Endpoint {
+            // One rule for what an endpoint is: the upstream module's.
+            new UpstreamEndpoint(url, ns);
+        }
+
+        /** A plain URL in the list: the registry itself, or a mirror that needs no {@code ns}. */
+        @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+        public static Endpoint of(String url) {
+            try {
+                return new Endpoint(new URI(url), false);
+            } catch (URISyntaxException e) {
+                throw new IllegalArgumentException("'" + url + "' is not a URL: " + e.getReason());
+            }
+        }
+
+        UpstreamEndpoint toUpstream() {
+            return new UpstreamEndpoint(url, ns);
+        }
+
+        @Override
+        public String toString() {
+            return ns ? url + " (ns)" : url.toString();
         }
     }
 }

@@ -33,7 +33,9 @@ final class InterceptPolicy {
         this.listedOnly = config.listedOnly();
         this.allowedPorts = Set.copyOf(config.allowedPorts());
         for (UpstreamConfig.Registry registry : registries) {
-            registryByHost.putIfAbsent(registry.endpoint().getHost().toLowerCase(Locale.ROOT), registry.name());
+            // A mirror of many registries (told which by ns) is not the host of any one of them.
+            registry.endpoints().stream().filter(endpoint -> !endpoint.ns()).forEach(endpoint -> registryByHost
+                    .putIfAbsent(endpoint.url().getHost().toLowerCase(Locale.ROOT), registry.name()));
             registryByHost.put(registry.name().toLowerCase(Locale.ROOT), registry.name());
         }
     }

@@ -11,6 +11,8 @@ import java.util.stream.Collectors;
 
 import io.aicache.model.Tier;
 import io.aicache.proxy.http.RequestRecord;
+import io.aicache.upstream.UpstreamEndpoint;
+import io.aicache.upstream.UpstreamObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -42,6 +44,8 @@ public final class Metrics {
     // builder, an id and a registry lookup per meter per request).
     private final Map<String, RouteMeters> routes = new ConcurrentHashMap<>();
     private final Map<String, Counter> servedBytes = new ConcurrentHashMap<>();
+    /** By registry and endpoint, and by registry and the two endpoints of a failover: bounded by configuration. */
+    private final Map<List<String>, Counter> endpointCounters = new ConcurrentHashMap<>();
 
     public Metrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -103,6 +107,33 @@ public final class Metrics {
     public Counter upstreamBytes(String upstream) {
         return Counter.builder("aicache_upstream_bytes").description("Body bytes received from upstream")
                 .baseUnit("bytes").tag("registry", upstream).register(registry);
+    }
+
+    /**
+     * What the registries' endpoints do: which one answered each request, and which requests moved on
+     * from one that could not answer to the next.
+     */
+    public UpstreamObserver upstreamEndpoints() {
+        return new UpstreamObserver() {
+            @Override
+            public void served(String upstream, UpstreamEndpoint endpoint) {
+                endpointCounters.computeIfAbsent(List.of("served", upstream, endpoint.toString()), key ->
+                        Counter.builder("aicache_upstream_endpoint_requests")
+                                .description("Upstream requests answered, by the registry endpoint that answered")
+                                .tag("registry", upstream).tag("endpoint", endpoint.toString()).register(registry))
+                        .increment();
+            }
+
+            @Override
+            public void failedOver(String upstream, UpstreamEndpoint from, UpstreamEndpoint to) {
+                endpointCounters.computeIfAbsent(List.of("failover", upstream, from.toString(), to.toString()), key ->
+                        Counter.builder("aicache_upstream_failovers")
+                                .description("Upstream requests passed from an endpoint that could not answer to the next")
+                                .tag("registry", upstream).tag("from", from.toString()).tag("to", to.toString())
+                                .register(registry))
+                        .increment();
+            }
+        };
     }
 
     public void upstreamRetry(String upstream) {

@@ -6,14 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.rocksdb.DBOptions;
 
 import io.aicache.storage.RocksDbOptionsSetter;
+import io.aicache.upstream.UpstreamEndpoint;
+import io.aicache.upstream.UpstreamRegistry;
 
 class ConfigLoaderTest {
 
@@ -65,6 +69,60 @@ class ConfigLoaderTest {
         assertEquals(Duration.ofSeconds(10), config.manifests().ttlOf("latest", hubTtl));
         assertEquals(Duration.ofHours(1), config.manifests().ttlOf("1.0", hubTtl));
         assertEquals(Duration.ofMinutes(5), config.manifests().ttlOf("1.0", ghcrTtl));
+    }
+
+    @Test
+    void aRegistryListsEndpointsAsUrlsOrWithNs() {
+        AicacheConfig config = loader.fromYaml("""
+                upstream:
+                  defaultRegistry: docker.io
+                  registries:
+                    - name: docker.io
+                      endpoints: ["http://parent-cache:5000", {url: "https://mirror.gcr.io"}, \
+                                  {url: "http://other-cache:5000", ns: true}]
+                    - name: ghcr.io
+                      endpoint: https://ghcr.io
+                """, "test");
+        UpstreamRegistry hub = config.upstream().registries().get(0).toUpstream();
+        assertEquals(List.of(UpstreamEndpoint.of(URI.create("http://parent-cache:5000")),
+                UpstreamEndpoint.of(URI.create("https://mirror.gcr.io")),
+                new UpstreamEndpoint(URI.create("http://other-cache:5000"), true)), hub.endpoints());
+        assertEquals(List.of(UpstreamEndpoint.of(URI.create("https://ghcr.io"))),
+                config.upstream().registries().get(1).toUpstream().endpoints(), "endpoint: is a list of one");
+    }
+
+    @Test
+    void badEndpointsAreRefusedByKeyAndValue() {
+        assertMessage("""
+                upstream:
+                  registries:
+                    - name: a
+                      endpoint: http://x
+                      endpoints: [http://y]
+                """, "upstream.registries[0]", "'a'", "either endpoint or endpoints, not both");
+        assertMessage("""
+                upstream:
+                  registries:
+                    - name: a
+                """, "upstream.registries[0]", "'a'", "either endpoint or endpoints, not neither");
+        assertMessage("""
+                upstream:
+                  registries:
+                    - name: a
+                      endpoints: [http://y, "ftp://z"]
+                """, "upstream.registries[0].endpoints[1]", "ftp://z", "http:// or https://");
+        assertMessage("""
+                upstream:
+                  registries:
+                    - name: a
+                      endpoints: [http://y, {url: "x y"}]
+                """, "upstream.registries[0].endpoints[1]", "x y");
+        assertMessage("""
+                upstream:
+                  registries:
+                    - name: a
+                      endpoints: [http://y, http://y]
+                """, "upstream.registries[0]", "twice", "http://y");
     }
 
     @Test

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import io.aicache.proxy.http.ErrorCode;
 import io.aicache.proxy.http.RegistryException;
 import io.aicache.upstream.UpstreamClients;
+import io.aicache.upstream.UpstreamObserver;
 import io.aicache.upstream.UpstreamRegistry;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -32,7 +33,7 @@ class UpstreamSelectorTest {
             new UpstreamRegistry("ghcr.io", URI.create("https://ghcr.io"), Optional.empty(), false),
             new UpstreamRegistry("registry.test:5000", URI.create("http://127.0.0.1:5000"), Optional.empty(), false)),
             ForkJoinPool.commonPool(), new UpstreamClients.Connections(LOOPS, NioSocketChannel.class, Duration.ofSeconds(1)),
-            Duration.ofSeconds(1), 5, Duration.ofSeconds(30), false),
+            Duration.ofSeconds(1), 5, Duration.ofSeconds(30), false, UpstreamObserver.NONE),
             "docker.io");
 
     @AfterAll
