@@ -100,6 +100,7 @@ public final class Aicache implements AutoCloseable {
                             upstream.connectTimeout()),
                     upstream.firstByteTimeout(), upstream.markDownAfter(), upstream.markDownFor(), upstream.offline(),
                     metrics.upstreamEndpoints());
+            clients.all().forEach(client -> metrics.upstreamRateLimit(client.registry().name(), client.rateLimit()));
             FillSettings fillSettings = new FillSettings(storage.chunkSize().toIntBytes(), config.fill().parallelism(),
                     upstream.idleTimeout(), config.fill().retry().toPolicy(),
                     config.fill().whenUnread() == FillConfig.WhenUnread.STOP ? config.fill().unreadGrace() : null);
@@ -116,7 +117,7 @@ public final class Aicache implements AutoCloseable {
             Map<String, Duration> registryTtls = upstream.registries().stream().filter(r -> r.tagTtl() != null)
                     .collect(Collectors.toMap(UpstreamConfig.Registry::name, UpstreamConfig.Registry::tagTtl));
             OciApi oci = new OciApi(selector, new NameRules(upstream.allow(), upstream.deny()), store, hotTier, fills,
-                    storageExecutor, config.manifests(), registryTtls,
+                    storageExecutor, config.manifests(), registryTtls, upstream.rateLimit().reserve(),
                     upstream.offline(), metrics);
             prefetcher = new Prefetcher(oci, name -> clients.byName(name).isPresent());
             OpsEndpoints ops = new OpsEndpoints(metrics,

@@ -6,6 +6,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse.BodyHandler;
 import java.net.http.HttpResponse.BodySubscribers;
 import java.nio.ByteBuffer;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,6 +39,7 @@ public final class RegistryClient {
     private final Duration firstByteTimeout;
     private final Endpoints endpoints;
     private final UpstreamObserver observer;
+    private final RateLimitBudget rateLimit = new RateLimitBudget(Clock.systemUTC());
 
     /** @param health makes the health of one endpoint; each endpoint gets its own */
     public RegistryClient(UpstreamRegistry registry, HttpClient http, BlobStreams blobStreams, Duration firstByteTimeout,
@@ -63,6 +65,11 @@ public final class RegistryClient {
     /** Whether any request to it has been answered or has failed since start. */
     public boolean isChecked() {
         return endpoints.isChecked();
+    }
+
+    /** The registry's pull limit, as its answers' headers tell it. */
+    public RateLimitBudget rateLimit() {
+        return rateLimit;
     }
 
     /**
@@ -178,6 +185,9 @@ public final class RegistryClient {
         URI uri = request.uriAt(endpoint.address(), registry.name());
         return attempt(request, uri, authenticator.authorization(scope), scope, authenticator, hop, true, 0)
                 .handle((response, failure) -> {
+                    if (response != null) {
+                        rateLimit.record(response.status(), response.headers());
+                    }
                     if (failure == null && response.status() < 500) {
                         endpoint.health().succeeded();
                         observer.served(registry.name(), endpoint.address());

@@ -28,12 +28,16 @@ import io.aicache.upstream.UpstreamRegistry;
  * @param allow            the names mirrored ({@code registry/repository[:tag]} rules, see {@link NameRule});
  *                         empty: every name
  * @param deny             names refused whatever {@code allow} says
+ * @param rateLimit        how the registries' pull limits are spared
  */
 public record UpstreamConfig(String defaultRegistry, Duration connectTimeout, Duration firstByteTimeout,
                              Duration idleTimeout, int markDownAfter, Duration markDownFor, boolean offline,
-                             List<Registry> registries, List<String> allow, List<String> deny) {
+                             List<Registry> registries, List<String> allow, List<String> deny, RateLimit rateLimit) {
 
     public UpstreamConfig {
+        if (rateLimit == null) {
+            throw new IllegalArgumentException("rateLimit must not be empty");
+        }
         if (markDownAfter < 1) {
             throw new IllegalArgumentException("markDownAfter must be at least 1, got " + markDownAfter);
         }
@@ -66,6 +70,22 @@ public record UpstreamConfig(String defaultRegistry, Duration connectTimeout, Du
             }
         }
         return List.copyOf(rules);
+    }
+
+    /**
+     * How the registries' pull limits (Docker Hub's {@code ratelimit-remaining}) are spared.
+     *
+     * @param reserve the share of a registry's limit kept back: with fewer pulls left than this (or after a
+     *                429, until its {@code Retry-After}), a kept tag past its TTL is served within
+     *                {@code manifests.staleIfError} rather than fetched again
+     */
+    public record RateLimit(double reserve) {
+        public RateLimit {
+            if (!(reserve >= 0 && reserve < 1)) {
+                throw new IllegalArgumentException("reserve is a share of the limit, at least 0 and below 1, not "
+                        + reserve);
+            }
+        }
     }
 
     /**

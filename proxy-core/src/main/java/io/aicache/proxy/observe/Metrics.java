@@ -3,6 +3,7 @@ package io.aicache.proxy.observe;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -11,10 +12,12 @@ import java.util.stream.Collectors;
 
 import io.aicache.model.Tier;
 import io.aicache.proxy.http.RequestRecord;
+import io.aicache.upstream.RateLimitBudget;
 import io.aicache.upstream.UpstreamEndpoint;
 import io.aicache.upstream.UpstreamObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -136,6 +139,26 @@ public final class Metrics {
         };
     }
 
+    /**
+     * Publishes what {@code upstream} says of its pull limit: the limit and what is left of it (absent
+     * until it says), and its 429 answers.
+     */
+    public void upstreamRateLimit(String upstream, RateLimitBudget budget) {
+        Gauge.builder("aicache_upstream_ratelimit_limit", budget, b -> orNaN(b.limit()))
+                .description("Pulls the registry's rate-limit window allows (ratelimit-limit)")
+                .tag("registry", upstream).register(registry);
+        Gauge.builder("aicache_upstream_ratelimit_remaining", budget, b -> orNaN(b.remaining()))
+                .description("Pulls left in the registry's rate-limit window (ratelimit-remaining)")
+                .tag("registry", upstream).register(registry);
+        FunctionCounter.builder("aicache_upstream_ratelimited", budget, RateLimitBudget::tooManyRequests)
+                .description("Upstream answers 429 Too Many Requests")
+                .tag("registry", upstream).register(registry);
+    }
+
+    private static double orNaN(OptionalLong value) {
+        return value.isPresent() ? value.getAsLong() : Double.NaN;
+    }
+
     public void upstreamRetry(String upstream) {
         Counter.builder("aicache_upstream_retries").description("Range GETs tried again after a failure")
                 .tag("registry", upstream).register(registry).increment();
@@ -176,6 +199,13 @@ public final class Metrics {
                 .tag("registry", upstream).register(registry).increment();
     }
 
+    /** A tag upstream moved was served as kept, within staleIfError, to spare a registry's low pull budget. */
+    public void budgetStaleServed(String upstream) {
+        Counter.builder("aicache_manifests_budget_stale")
+                .description("Tags served as kept past their TTL, rather than fetched, to spare a low rate-limit budget")
+                .tag("registry", upstream).register(registry).increment();
+    }
+
     /**
      * aicache's own counters and gauges as they stand: a meter without tags as its value, one
      * with tags as an object by its tag values ({@code route=blob,status=200}).
@@ -187,12 +217,15 @@ public final class Metrics {
             double value;
             if (meter instanceof Counter counter) {
                 value = counter.count();
+            } else if (meter instanceof FunctionCounter counter) {
+                value = counter.count();
             } else if (meter instanceof Gauge gauge) {
                 value = gauge.value();
             } else {
                 continue;
             }
-            if (!name.startsWith("aicache")) {
+            // A gauge with nothing to tell yet (a limit no answer has announced) is left out.
+            if (!name.startsWith("aicache") || Double.isNaN(value)) {
                 continue;
             }
             List<Tag> tags = meter.getId().getTags();

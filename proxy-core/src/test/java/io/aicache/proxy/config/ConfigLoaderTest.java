@@ -126,6 +126,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aRateLimitReserveOutsideZeroToOneIsRefusedByKeyAndValue() {
+        assertEquals(0.1, loader.defaults().upstream().rateLimit().reserve());
+        assertEquals(0.0, loader.fromYaml("upstream:\n  rateLimit:\n    reserve: 0\n", "test").upstream().rateLimit().reserve());
+        assertMessage("upstream:\n  rateLimit:\n    reserve: 1\n", "upstream.rateLimit", "reserve", "below 1", "1.0");
+        assertMessage("upstream:\n  rateLimit:\n    reserve: -0.5\n", "upstream.rateLimit", "reserve", "at least 0",
+                "-0.5");
+        assertMessage("upstream:\n  rateLimit:\n    reserve: lots\n", "upstream.rateLimit.reserve", "lots");
+    }
+
+    @Test
     void readsSecretsFromTheEnvironment() {
         AicacheConfig config = loader.fromYaml("""
                 upstream:
