@@ -194,7 +194,9 @@ public final class RegistryClient {
                         return CompletableFuture.completedFuture(response);
                     }
                     endpoint.health().failed();
-                    Optional<Endpoints.Endpoint> next = endpoints.firstAdmitted(endpoint.index() + 1);
+                    // Too large a body is the content's doing, not the endpoint's: another would send the same.
+                    Optional<Endpoints.Endpoint> next = RetryPolicy.unwrap(failure) instanceof BodyTooLargeException
+                            ? Optional.empty() : endpoints.firstAdmitted(endpoint.index() + 1);
                     if (next.isPresent()) {
                         // A failed answer's body is never streamed, and a buffered one is read: nothing to let go.
                         observer.failedOver(registry.name(), endpoint.address(), next.get().address());

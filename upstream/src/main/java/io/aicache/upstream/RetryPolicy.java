@@ -68,7 +68,8 @@ public record RetryPolicy(int attempts, Duration initialBackoff, Duration maxBac
         }
     }
 
-    private static Throwable unwrap(Throwable failure) {
+    /** The failure under the completion wrappers a future chain puts around it; {@code null} stays {@code null}. */
+    static Throwable unwrap(Throwable failure) {
         Throwable cause = failure;
         while (cause instanceof CompletionException && cause.getCause() != null) {
             cause = cause.getCause();

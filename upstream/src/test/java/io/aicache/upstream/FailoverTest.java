@@ -134,6 +134,20 @@ class FailoverTest {
     }
 
     @Test
+    void aBodyTooLargeIsNotPassedOnAnotherEndpointWouldSendTheSame() throws Exception {
+        List<String> secondHeads = new CopyOnWriteArrayList<>();
+        UpstreamEndpoint first = UpstreamEndpoint.of(server(new CopyOnWriteArrayList<>(), head -> ok("x".repeat(2048))).uri(""));
+        UpstreamEndpoint second = UpstreamEndpoint.of(server(secondHeads, head -> ok("{}")).uri(""));
+        RegistryClient client = client(5, first, second);
+
+        ExecutionException failed = assertThrows(ExecutionException.class,
+                () -> await(client.manifest(REPO, "v1", List.of(), 1024)));
+
+        assertInstanceOf(BodyTooLargeException.class, RetryPolicy.unwrap(failed.getCause()));
+        assertEquals(List.of(), secondHeads);
+    }
+
+    @Test
     void theRegistryIsDownOnlyWhenEveryEndpointIs() throws Exception {
         List<String> heads = new CopyOnWriteArrayList<>();
         AtomicBoolean secondDead = new AtomicBoolean();
