@@ -95,7 +95,8 @@ public final class Aicache implements AutoCloseable {
             UpstreamClients clients = new UpstreamClients(upstream.namedRegistries(), upstream.hostPatterns(),
                     upstreamExecutor, new UpstreamClients.Connections(upstreamLoops, transport.socketChannel(),
                             upstream.connectTimeout()),
-                    upstream.firstByteTimeout(), upstream.markDownAfter(), upstream.markDownFor(), upstream.offline());
+                    upstream.firstByteTimeout(), upstream.markDownAfter(), upstream.markDownFor(), upstream.offline(),
+                    metrics.upstreamEndpoints());
             FillSettings fillSettings = new FillSettings(storage.chunkSize().toIntBytes(), config.fill().parallelism(),
                     upstream.idleTimeout(), config.fill().retry().toPolicy(),
                     config.fill().whenUnread() == FillConfig.WhenUnread.STOP ? config.fill().unreadGrace() : null);
@@ -111,7 +112,7 @@ public final class Aicache implements AutoCloseable {
             timer.scheduleWithFixedDelay(() -> storageExecutor.execute(store.accesses()::flush),
                     ACCESS_FLUSH_SECONDS, ACCESS_FLUSH_SECONDS, TimeUnit.SECONDS);
             OciApi oci = new OciApi(selector, new NameRules(upstream.allow(), upstream.deny()), store, hotTier, fills,
-                    storageExecutor, config.manifests(), upstream::tagTtlOf,
+                    storageExecutor, config.manifests(), upstream::tagTtlOf, upstream.rateLimit().reserve(),
                     upstream.offline(), metrics);
             prefetcher = new Prefetcher(oci, name -> clients.byName(name).isPresent());
             OpsEndpoints ops = new OpsEndpoints(metrics,

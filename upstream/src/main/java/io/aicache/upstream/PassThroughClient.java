@@ -18,7 +18,8 @@ import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Relays requests to intercepted hosts as they are (the CONNECT proxy's pass-through of what it does not
- * cache), redirects not followed. A host that is a configured registry is reached at the registry's endpoint,
+ * cache), redirects not followed. A host that is a configured registry is reached at the registry's
+ * {@link UpstreamRegistry#direct() direct} endpoint,
  * trusted as the registry is; any other host at its own name over HTTPS, verified against the JDK's CAs.
  */
 public final class PassThroughClient {
@@ -33,7 +34,7 @@ public final class PassThroughClient {
                       Duration connectTimeout, Duration firstByteTimeout) {
         this.shared = UpstreamClients.newClient(connectTimeout).build();
         for (UpstreamRegistry registry : registries) {
-            endpoints.put(registry.name(), registry.endpoint());
+            endpoints.put(registry.name(), registry.direct().url());
         }
         privateTrust.forEach((name, trust) -> byRegistry.put(name,
                 UpstreamClients.newClient(connectTimeout).sslContext(TrustedCas.context(trust)).build()));

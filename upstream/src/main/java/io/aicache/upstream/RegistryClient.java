@@ -16,6 +16,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 import io.aicache.model.Digest;
 import io.aicache.model.Repository;
@@ -23,7 +25,8 @@ import io.aicache.model.Repository;
 /**
  * Talks to one upstream registry in the distribution API's terms: blobs (whole or a range), a blob's size,
  * manifests, tag lists and referrers. How those become requests is private to this module: paths,
- * authentication (the registry's {@link Authenticator}), redirects to blob storage (followed without
+ * which of the registry's endpoints is asked (the first not marked down; the next when it cannot answer),
+ * authentication (an {@link Authenticator} per endpoint), redirects to blob storage (followed without
  * credentials when they lead to another host), and which client carries the body: buffered (manifests,
  * lists: the JDK client) or streamed (blobs: {@link BlobStreams}).
  */
@@ -36,20 +39,26 @@ public final class RegistryClient {
     private final Hop<Flow.Publisher<List<ByteBuffer>>> streams;
     private final Duration firstByteTimeout;
     private final Optional<CredentialSource> credentials;
-    private final Authenticator authenticator;
-    private final UpstreamHealth health;
+    private final Endpoints endpoints;
+    private final UpstreamObserver observer;
+    private final RateLimitBudget rateLimit = new RateLimitBudget(Clock.systemUTC());
 
-    /** @param credentialFetches where credentials are fetched (a token service, a helper process): never an event loop */
+    /**
+     * @param health            makes the health of one endpoint; each endpoint gets its own
+     * @param credentialFetches where credentials are fetched (a token service, a helper process): never an event loop
+     */
     public RegistryClient(UpstreamRegistry registry, HttpClient http, BlobStreams blobStreams, Duration firstByteTimeout,
-                          UpstreamHealth health, Executor credentialFetches) {
+                          Supplier<UpstreamHealth> health, UpstreamObserver observer, Executor credentialFetches) {
         this.registry = registry;
         this.http = http;
         this.streams = (uri, method, headers) -> blobStreams.send(method, uri, headers, firstByteTimeout);
         this.firstByteTimeout = firstByteTimeout;
-        this.health = health;
+        // One source for every endpoint: a renewal serves them all; tokens stay per endpoint.
         this.credentials = registry.credentials()
                 .map(provider -> new CredentialSource(provider, credentialFetches, Clock.systemUTC()));
-        this.authenticator = Authenticators.forRegistry(credentials, http, firstByteTimeout);
+        this.endpoints = new Endpoints(registry.endpoints(), health,
+                () -> Authenticators.forRegistry(credentials, http, firstByteTimeout));
+        this.observer = observer;
     }
 
     public UpstreamRegistry registry() {
@@ -61,14 +70,19 @@ public final class RegistryClient {
         return credentials.map(CredentialSource::kind);
     }
 
-    /** Whether the upstream is marked down after repeated failures. */
+    /** Whether every endpoint of the registry is marked down after repeated failures. */
     public boolean isDown() {
-        return health.isDown();
+        return endpoints.isDown();
     }
 
     /** Whether any request to it has been answered or has failed since start. */
     public boolean isChecked() {
-        return health.isChecked();
+        return endpoints.isChecked();
+    }
+
+    /** The registry's pull limit, as its answers' headers tell it. */
+    public RateLimitBudget rateLimit() {
+        return rateLimit;
     }
 
     /**
@@ -168,38 +182,65 @@ public final class RegistryClient {
     }
 
     private <T> CompletableFuture<UpstreamResponse<T>> send(UpstreamRequest request, Hop<T> hop) {
-        if (!health.admit()) {
-            return CompletableFuture.failedFuture(new UpstreamDownException(registry.name()));
-        }
+        return endpoints.firstAdmitted(0)
+                .map(endpoint -> sendTo(endpoint, request, hop))
+                .orElseGet(() -> CompletableFuture.failedFuture(new UpstreamDownException(registry.name())));
+    }
+
+    /**
+     * Sends {@code request} to {@code endpoint}; when it cannot answer (refused, timed out, 5xx), to the
+     * next endpoint not marked down. Every request is a GET or HEAD, so sending it again is harmless.
+     */
+    private <T> CompletableFuture<UpstreamResponse<T>> sendTo(Endpoints.Endpoint endpoint, UpstreamRequest request,
+                                                              Hop<T> hop) {
         String scope = request.scope();
-        Optional<String> auth = authenticator.authorization(scope);
-        return attempt(request, apiUri(request), auth, scope, hop, true, 0).whenComplete((response, failure) -> {
-            if (failure != null || response.status() >= 500) {
-                health.failed();
-            } else {
-                health.succeeded();
-            }
-        });
+        Authenticator authenticator = endpoint.authenticator();
+        URI uri = request.uriAt(endpoint.address(), registry.name());
+        return attempt(request, uri, authenticator.authorization(scope), scope, authenticator, hop, true, 0)
+                .handle((response, failure) -> {
+                    if (response != null) {
+                        rateLimit.record(response.status(), response.headers());
+                    }
+                    if (failure == null && response.status() < 500) {
+                        endpoint.health().succeeded();
+                        observer.served(registry.name(), endpoint.address());
+                        return CompletableFuture.completedFuture(response);
+                    }
+                    endpoint.health().failed();
+                    // Too large a body is the content's doing, not the endpoint's: another would send the same.
+                    Optional<Endpoints.Endpoint> next = RetryPolicy.unwrap(failure) instanceof BodyTooLargeException
+                            ? Optional.empty() : endpoints.firstAdmitted(endpoint.index() + 1);
+                    if (next.isPresent()) {
+                        // A failed answer's body is never streamed, and a buffered one is read: nothing to let go.
+                        observer.failedOver(registry.name(), endpoint.address(), next.get().address());
+                        return sendTo(next.get(), request, hop);
+                    }
+                    if (failure != null) {
+                        return CompletableFuture.<UpstreamResponse<T>>failedFuture(failure);
+                    }
+                    observer.served(registry.name(), endpoint.address());
+                    return CompletableFuture.completedFuture(response);
+                }).thenCompose(Function.identity());
     }
 
     private <T> CompletableFuture<UpstreamResponse<T>> attempt(UpstreamRequest request, URI uri, Optional<String> auth,
-                                                               String scope, Hop<T> hop,
+                                                               String scope, Authenticator authenticator, Hop<T> hop,
                                                                boolean mayAuthenticate, int redirects) {
         Map<String, List<String>> headers = new LinkedHashMap<>(request.headers());
         auth.ifPresent(value -> headers.put("Authorization", List.of(value)));
         return hop.send(uri, request.method(), headers).thenCompose(response -> {
             int status = response.status();
             if (status == 401 && mayAuthenticate) {
-                return authenticate(response.headers(), scope, auth).thenCompose(newAuth -> newAuth.isEmpty()
+                return authenticate(authenticator, response.headers(), scope, auth).thenCompose(newAuth -> newAuth.isEmpty()
                         ? CompletableFuture.completedFuture(response)
-                        : attempt(request, uri, newAuth, scope, hop, false, redirects));
+                        : attempt(request, uri, newAuth, scope, authenticator, hop, false, redirects));
             }
             if (isRedirect(status) && redirects < MAX_REDIRECTS) {
                 Optional<String> location = response.header("Location");
                 if (location.isPresent()) {
                     URI next = uri.resolve(location.get());
                     Optional<String> nextAuth = sameOrigin(uri, next) ? auth : Optional.empty();
-                    return attempt(request, next, nextAuth, scope, hop, false, redirects + 1);
+                    return attempt(request, next, nextAuth, scope, authenticator, hop, false, redirects + 1);
                 }
             }
             return CompletableFuture.completedFuture(response);
@@ -207,7 +248,8 @@ public final class RegistryClient {
     }
 
     /** The Authorization value to retry with, or empty when the challenge cannot be met. */
-    private CompletableFuture<Optional<String>> authenticate(UpstreamHeaders headers, String scope, Optional<String> refused) {
+    private static CompletableFuture<Optional<String>> authenticate(Authenticator authenticator, UpstreamHeaders headers,
+                                                                    String scope, Optional<String> refused) {
         for (Challenge challenge : Challenge.parse(String.join(", ", headers.allValues("WWW-Authenticate")))) {
             Optional<CompletableFuture<String>> answer = authenticator.answer(challenge, scope, refused);
             if (answer.isPresent()) {
@@ -215,14 +257,6 @@ public final class RegistryClient {
             }
         }
         return CompletableFuture.completedFuture(Optional.empty());
-    }
-
-    private URI apiUri(UpstreamRequest request) {
-        String base = registry.endpoint().toString();
-        if (base.endsWith("/")) {
-            base = base.substring(0, base.length() - 1);
-        }
-        return URI.create(base + request.apiPath() + (request.query() == null ? "" : "?" + request.query()));
     }
 
     static boolean isRedirect(int status) {

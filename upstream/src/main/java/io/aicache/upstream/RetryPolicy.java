@@ -53,7 +53,8 @@ public record RetryPolicy(int attempts, Duration initialBackoff, Duration maxBac
         return Duration.ofMillis(capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1));
     }
 
-    private static Optional<Duration> parseRetryAfter(String value) {
+    /** A {@code Retry-After} value, seconds or an HTTP date, as a wait from now; empty when it is neither. */
+    static Optional<Duration> parseRetryAfter(String value) {
         try {
             return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim()))));
         } catch (NumberFormatException notSeconds) {
@@ -67,7 +68,8 @@ public record RetryPolicy(int attempts, Duration initialBackoff, Duration maxBac
         }
     }
 
-    private static Throwable unwrap(Throwable failure) {
+    /** The failure under the completion wrappers a future chain puts around it; {@code null} stays {@code null}. */
+    static Throwable unwrap(Throwable failure) {
         Throwable cause = failure;
         while (cause instanceof CompletionException && cause.getCause() != null) {
             cause = cause.getCause();

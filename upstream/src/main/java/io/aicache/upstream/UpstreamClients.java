@@ -19,7 +19,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 
 /**
- * Every connection stack aicache talks to registries with. One {@link RegistryClient} per configured upstream, sharing one JDK HTTP client and one set of
+ * Every connection stack aicache talks to registries with. One {@link RegistryClient} per configured upstream
+ * (with a health per endpoint, so one endpoint's failures mark only it down), sharing one JDK HTTP client and one set of
  * {@link BlobStreams} (and so their keep-alive connection pools), whose callbacks run on the given
  * executor. A registry with a CA of its own gets a client and blob streams of its own: trust is per client.
  * Registries of a {@link RegistryHostPattern} get their client when a request first names them.
@@ -55,6 +56,7 @@ public final class UpstreamClients {
     private final int failuresToMarkDown;
     private final Duration downFor;
     private final boolean offline;
+    private final UpstreamObserver observer;
     private final Stack shared;
     private final Map<Path, Stack> byCaFile = new ConcurrentHashMap<>();
 
@@ -67,10 +69,11 @@ public final class UpstreamClients {
      * @param failuresToMarkDown failures in a row after which an upstream is marked down
      * @param downFor            how long it stays down before a probe is let through
      * @param offline            never send anything upstream
+     * @param observer           told of each registry client made, which endpoints answer and which requests fail over
      */
     public UpstreamClients(Collection<UpstreamRegistry> registries, List<RegistryHostPattern> patterns, Executor executor,
                            Connections connections, Duration firstByteTimeout, int failuresToMarkDown, Duration downFor,
-                           boolean offline) {
+                           boolean offline, UpstreamObserver observer) {
         this.patterns = List.copyOf(patterns);
         this.executor = executor;
         this.connections = connections;
@@ -78,6 +81,7 @@ public final class UpstreamClients {
         this.failuresToMarkDown = failuresToMarkDown;
         this.downFor = downFor;
         this.offline = offline;
+        this.observer = observer;
         TrustManagerFactory jdkTrust = TrustedCas.jdkTrustManagers();
         this.shared = new Stack(newHttpClient(executor, connections.connectTimeout()),
                 connections.blobStreams(jdkTrust, executor), jdkTrust);
@@ -89,16 +93,12 @@ public final class UpstreamClients {
         passThrough = new PassThroughClient(registries, privateTrust, connections.connectTimeout(), firstByteTimeout);
     }
 
-    /** Without host patterns: every registry named in configuration. */
-    public UpstreamClients(Collection<UpstreamRegistry> registries, Executor executor, Connections connections,
-                           Duration firstByteTimeout, int failuresToMarkDown, Duration downFor, boolean offline) {
-        this(registries, List.of(), executor, connections, firstByteTimeout, failuresToMarkDown, downFor, offline);
-    }
-
     private RegistryClient newRegistryClient(UpstreamRegistry registry) {
         Stack stack = registry.caFile().map(this::stackTrusting).orElse(shared);
-        return new RegistryClient(registry, stack.http(), stack.streams(), firstByteTimeout,
-                newHealth(failuresToMarkDown, downFor, offline), executor);
+        RegistryClient client = new RegistryClient(registry, stack.http(), stack.streams(), firstByteTimeout,
+                () -> newHealth(failuresToMarkDown, downFor, offline), observer, executor);
+        observer.added(registry.name(), client.rateLimit());
+        return client;
     }
 
     /** One stack per CA file, however many registries (or pattern hosts) trust it: trust is per client. */

@@ -1,5 +1,6 @@
 package io.aicache.upstream;
 
+import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -50,6 +51,21 @@ record UpstreamRequest(String method, Repository repository, String apiPath, Str
     static UpstreamRequest referrers(Repository repository, Digest digest, List<String> artifactTypes) {
         return new UpstreamRequest("GET", repository, "/v2/" + repository.name() + "/referrers/" + digest,
                 query(Map.of("artifactType", artifactTypes), "artifactType"), Map.of());
+    }
+
+    /**
+     * Where this request goes at {@code endpoint}. A mirror that takes {@code ns} gets
+     * {@code ns=<registry>} after the request's own parameters, so a cache in front of another finds the
+     * registry meant.
+     */
+    URI uriAt(UpstreamEndpoint endpoint, String registry) {
+        String base = endpoint.url().toString();
+        if (base.endsWith("/")) {
+            base = base.substring(0, base.length() - 1);
+        }
+        String ns = endpoint.ns() ? "ns=" + URLEncoder.encode(registry, StandardCharsets.UTF_8) : null;
+        String fullQuery = query == null ? ns : ns == null ? query : query + "&" + ns;
+        return URI.create(base + apiPath + (fullQuery == null ? "" : "?" + fullQuery));
     }
 
     /** The token scope this request needs. */

@@ -56,7 +56,7 @@ class RegistryClientTest {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER).build();
         return new RegistryClient(upstream, http, streams, Duration.ofSeconds(10),
-                new UpstreamHealth(5, Duration.ofSeconds(30), Clock.systemUTC()), Runnable::run);
+                () -> new UpstreamHealth(5, Duration.ofSeconds(30), Clock.systemUTC()), UpstreamObserver.NONE, Runnable::run);
     }
 
 

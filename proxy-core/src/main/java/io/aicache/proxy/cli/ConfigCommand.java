@@ -2,6 +2,7 @@ package io.aicache.proxy.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 
 import io.aicache.proxy.config.AicacheConfig;
 import io.aicache.proxy.config.ConfigException;
@@ -31,7 +32,9 @@ final class ConfigCommand {
                 System.out.println("  data dir: " + config.storage().dataDir().toAbsolutePath());
                 for (UpstreamConfig.Registry registry : config.upstream().registries()) {
                     System.out.println("  upstream: " + registry.name() + " -> "
-                            + (registry.isPattern() && registry.endpoint() == null ? "https://<host>" : registry.toUpstream().endpoint())
+                            + (registry.isPattern() && registry.endpoints() == null ? "https://<host>"
+                                    : registry.toUpstream().endpoints().stream().map(Object::toString)
+                                            .collect(Collectors.joining(", ")))
                             + (registry.name().equals(config.upstream().defaultRegistry()) ? " (default)" : ""));
                 }
                 return 0;

@@ -48,7 +48,33 @@ final class StatsCommand extends AdminCommand {
         out().println("upstream     " + size((long) total(stats.path("aicache_upstream_bytes"))) + " fetched, by registry "
                 + sizes(sumBy(stats.path("aicache_upstream_bytes"), "registry")));
         out().println("fills        " + stats.path("aicache_fills_active").asLong() + " under way");
+        out().println("rate limits  " + rateLimits(stats));
         return 0;
+    }
+
+    /**
+     * Each registry's pull limit as it last announced it, and its 429 answers: {@code docker.io 76 of 100 left,
+     * 0 answered 429}; registries that announced nothing and answered no 429 are left out.
+     */
+    private static String rateLimits(JsonNode stats) {
+        Map<String, Double> limits = sumBy(stats.path("aicache_upstream_ratelimit_limit"), "registry");
+        Map<String, Double> remaining = sumBy(stats.path("aicache_upstream_ratelimit_remaining"), "registry");
+        Map<String, Double> refused = sumBy(stats.path("aicache_upstream_ratelimited"), "registry");
+        Map<String, Double> spared = sumBy(stats.path("aicache_manifests_budget_stale"), "registry");
+        StringBuilder text = new StringBuilder();
+        for (String registry : refused.keySet()) {
+            boolean announced = limits.containsKey(registry) && remaining.containsKey(registry);
+            long tooMany = refused.getOrDefault(registry, 0.0).longValue();
+            if (!announced && tooMany == 0) {
+                continue;
+            }
+            text.append(text.length() > 0 ? "; " : "").append(registry).append(' ')
+                    .append(announced ? remaining.get(registry).longValue() + " of " + limits.get(registry).longValue()
+                            + " left" : "no limit announced")
+                    .append(", ").append(tooMany).append(" answered 429, ")
+                    .append(spared.getOrDefault(registry, 0.0).longValue()).append(" tags served as kept to spare it");
+        }
+        return text.length() > 0 ? text.toString() : "none announced";
     }
 
     /** Sums a tagged meter's values ({@code route=blob,tier=disk -> n}) by one tag. */

@@ -1,6 +1,7 @@
 package io.aicache.proxy.config;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -8,10 +9,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+
 import io.aicache.upstream.CredentialProvider;
 import io.aicache.upstream.Credentials;
 import io.aicache.upstream.RegistryHostPattern;
 import io.aicache.upstream.StaticCredentials;
+import io.aicache.upstream.UpstreamEndpoint;
 import io.aicache.upstream.UpstreamException;
 import io.aicache.upstream.UpstreamRegistry;
 
@@ -29,13 +33,17 @@ import io.aicache.upstream.UpstreamRegistry;
  *                         empty: every name
  * @param deny             names refused whatever {@code allow} says
  * @param cacheRules       names clients use that stand for names elsewhere, tried in order
+ * @param rateLimit        how the registries' pull limits are spared
  */
 public record UpstreamConfig(String defaultRegistry, Duration connectTimeout, Duration firstByteTimeout,
                              Duration idleTimeout, int markDownAfter, Duration markDownFor, boolean offline,
                              List<Registry> registries, List<String> allow, List<String> deny,
-                             List<CacheRule> cacheRules) {
+                             List<CacheRule> cacheRules, RateLimit rateLimit) {
 
     public UpstreamConfig {
+        if (rateLimit == null) {
+            throw new IllegalArgumentException("rateLimit must not be empty");
+        }
         if (markDownAfter < 1) {
             throw new IllegalArgumentException("markDownAfter must be at least 1, got " + markDownAfter);
         }
@@ -95,19 +103,39 @@ public record UpstreamConfig(String defaultRegistry, Duration connectTimeout, Du
     }
 
     /**
+     * How the registries' pull limits (Docker Hub's {@code ratelimit-remaining}) are spared.
+     *
+     * @param reserve the share of a registry's limit kept back: with fewer pulls left than this (or after a
+     *                429, until its {@code Retry-After}), a kept tag past its TTL is served within
+     *                {@code manifests.staleIfError} rather than fetched again
+     */
+    public record RateLimit(double reserve) {
+        public RateLimit {
+            if (!(reserve >= 0 && reserve < 1)) {
+                throw new IllegalArgumentException("reserve is a share of the limit, at least 0 and below 1, not "
+                        + reserve);
+            }
+        }
+    }
+
+    /**
      * One mirrored registry.
      *
      * @param name          the name clients use for it, or a host pattern ({@code *.azurecr.io}) for every
      *                      registry it matches
-     * @param endpoint      where aicache reaches it; {@code null}: {@code https://<name>} (for a pattern, the host)
+     * @param endpoint      where aicache reaches it, when it is one place (or else {@code endpoints}): read into
+     *                      {@code endpoints} as a list of one, and {@code null} after
+     * @param endpoints     where aicache reaches it, tried in order: the first not marked down, then the next
+     *                      when it cannot answer; {@code null} when neither is set: {@code https://<name>} (for a
+     *                      pattern, the host)
      * @param libraryPrefix whether single-component names get {@code library/}
      * @param tagTtl        this registry's tag TTL in place of {@code manifests.tagTtl}, or {@code null}
      * @param caFile        PEM CA certificates trusted for this registry besides the JDK's, or {@code null}
      * @param credentials   where credentials come from when they are not {@code username} and {@code password},
      *                      or {@code null}
      */
-    public record Registry(String name, URI endpoint, String username, String password, boolean libraryPrefix,
-                           Duration tagTtl, Path caFile, CredentialsConfig credentials) {
+    public record Registry(String name, URI endpoint, List<Endpoint> endpoints, String username, String password,
+                           boolean libraryPrefix, Duration tagTtl, Path caFile, CredentialsConfig credentials) {
         public Registry {
             if (tagTtl != null && tagTtl.isNegative()) {
                 throw new IllegalArgumentException("registry '" + name + "' has a negative tagTtl");
@@ -119,6 +147,12 @@ public record UpstreamConfig(String defaultRegistry, Duration connectTimeout, Du
                 throw new IllegalArgumentException("registry '" + name + "' has both username/password and credentials;"
                         + " keep one");
             }
+            if (endpoint != null && endpoints != null && !endpoints.isEmpty()) {
+                throw new IllegalArgumentException("registry '" + name + "' needs either endpoint or endpoints, not both");
+            }
+            endpoints = endpoint != null ? List.of(new Endpoint(endpoint, false))
+                    : endpoints == null || endpoints.isEmpty() ? null : List.copyOf(endpoints);
+            endpoint = null;
             boolean pattern = RegistryHostPattern.isPattern(name);
             if (pattern) {
                 new RegistryHostPattern(name, host -> null);
@@ -130,8 +164,9 @@ public record UpstreamConfig(String defaultRegistry, Duration connectTimeout, Du
                     throw new IllegalArgumentException("registry '" + name + "' credentials: " + e.getMessage());
                 }
             }
-            if (!pattern || endpoint != null) {
-                toUpstream(name, endpointOf(name, endpoint), provider(name, username, password, null), libraryPrefix, caFile);
+            if (!pattern || endpoints != null) {
+                toUpstream(name, endpointsOf(name, endpoints), provider(name, username, password, null), libraryPrefix,
+                        caFile);
             }
         }
 
@@ -147,12 +182,13 @@ public record UpstreamConfig(String defaultRegistry, Duration connectTimeout, Du
 
         /** The registry clients call {@code host}: this one's name, or a host its pattern matches. */
         public UpstreamRegistry toUpstream(String host) {
-            return toUpstream(host, endpointOf(host, endpoint), provider(host, username, password, credentials),
+            return toUpstream(host, endpointsOf(host, endpoints), provider(host, username, password, credentials),
                     libraryPrefix, caFile);
         }
 
-        private static URI endpointOf(String host, URI endpoint) {
-            return endpoint != null ? endpoint : URI.create("https://" + host);
+        private static List<UpstreamEndpoint> endpointsOf(String host, List<Endpoint> endpoints) {
+            return endpoints != null ? endpoints.stream().map(Endpoint::toUpstream).toList()
+                    : List.of(UpstreamEndpoint.of(URI.create("https://" + host)));
         }
 
         private static Optional<CredentialProvider> provider(String name, String username, String password,
@@ -164,15 +200,49 @@ public record UpstreamConfig(String defaultRegistry, Duration connectTimeout, Du
                     : Optional.of(new StaticCredentials(new Credentials(username, password)));
         }
 
-        private static UpstreamRegistry toUpstream(String name, URI endpoint, Optional<CredentialProvider> credentials,
-                                                   boolean libraryPrefix, Path caFile) {
-            return new UpstreamRegistry(name, endpoint, credentials, libraryPrefix, Optional.ofNullable(caFile));
+        private static UpstreamRegistry toUpstream(String name, List<UpstreamEndpoint> endpoints,
+                                                   Optional<CredentialProvider> credentials, boolean libraryPrefix,
+                                                   Path caFile) {
+            return new UpstreamRegistry(name, endpoints, credentials, libraryPrefix, Optional.ofNullable(caFile));
         }
 
         @Override
         public String toString() {
-            return "Registry[name=" + name + ", endpoint=" + endpoint + ", username=" + username
+            return "Registry[name=" + name + ", endpoints=" + endpoints + ", username=" + username
                     + (credentials == null ? "" : ", credentials=" + credentials.getClass().getSimpleName()) + "]";
+        }
+    }
+
+    /**
+     * One place a registry is reached at: a URL, or a mapping {@code {url, ns}}.
+     *
+     * @param url where requests go (http:// or https://)
+     * @param ns  whether it is a mirror of many registries that takes containerd's {@code ns} parameter
+     *            (another aicache): requests to it carry {@code ?ns=<registry name>}
+     */
+    public record Endpoint(URI url, boolean ns) {
+        public Endpoint {
+            // One rule for what an endpoint is: the upstream module's.
+            new UpstreamEndpoint(url, ns);
+        }
+
+        /** A plain URL in the list: the registry itself, or a mirror that needs no {@code ns}. */
+        @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+        public static Endpoint of(String url) {
+            try {
+                return new Endpoint(new URI(url), false);
+            } catch (URISyntaxException e) {
+                throw new IllegalArgumentException("'" + url + "' is not a URL: " + e.getReason());
+            }
+        }
+
+        UpstreamEndpoint toUpstream() {
+            return new UpstreamEndpoint(url, ns);
+        }
+
+        @Override
+        public String toString() {
+            return ns ? url + " (ns)" : url.toString();
         }
     }
 }

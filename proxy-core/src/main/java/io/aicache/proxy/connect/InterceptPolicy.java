@@ -36,7 +36,9 @@ final class InterceptPolicy {
             if (registry.isPattern()) {
                 continue; // a pattern's hosts are served as the mirror's, not intercepted by name
             }
-            registryByHost.putIfAbsent(registry.toUpstream().endpoint().getHost().toLowerCase(Locale.ROOT), registry.name());
+            // A mirror of many registries (told which by ns) is not the host of any one of them.
+            registry.toUpstream().endpoints().stream().filter(endpoint -> !endpoint.ns()).forEach(endpoint -> registryByHost
+                    .putIfAbsent(endpoint.url().getHost().toLowerCase(Locale.ROOT), registry.name()));
             registryByHost.put(registry.name().toLowerCase(Locale.ROOT), registry.name());
         }
     }

@@ -3,6 +3,7 @@ package io.aicache.proxy.observe;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -11,8 +12,12 @@ import java.util.stream.Collectors;
 
 import io.aicache.model.Tier;
 import io.aicache.proxy.http.RequestRecord;
+import io.aicache.upstream.RateLimitBudget;
+import io.aicache.upstream.UpstreamEndpoint;
+import io.aicache.upstream.UpstreamObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -42,6 +47,8 @@ public final class Metrics {
     // builder, an id and a registry lookup per meter per request).
     private final Map<String, RouteMeters> routes = new ConcurrentHashMap<>();
     private final Map<String, Counter> servedBytes = new ConcurrentHashMap<>();
+    /** By registry and endpoint, and by registry and the two endpoints of a failover: bounded by configuration. */
+    private final Map<List<String>, Counter> endpointCounters = new ConcurrentHashMap<>();
 
     public Metrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -105,6 +112,59 @@ public final class Metrics {
                 .baseUnit("bytes").tag("registry", upstream).register(registry);
     }
 
+    /**
+     * What the registries and their endpoints do: each registry's pull limit (from when its client is
+     * made), which endpoint answered each request, and which requests moved on from one that could not
+     * answer to the next.
+     */
+    public UpstreamObserver upstreamEndpoints() {
+        return new UpstreamObserver() {
+            @Override
+            public void added(String upstream, RateLimitBudget budget) {
+                upstreamRateLimit(upstream, budget);
+            }
+
+            @Override
+            public void served(String upstream, UpstreamEndpoint endpoint) {
+                endpointCounters.computeIfAbsent(List.of("served", upstream, endpoint.toString()), key ->
+                        Counter.builder("aicache_upstream_endpoint_requests")
+                                .description("Upstream requests answered, by the registry endpoint that answered")
+                                .tag("registry", upstream).tag("endpoint", endpoint.toString()).register(registry))
+                        .increment();
+            }
+
+            @Override
+            public void failedOver(String upstream, UpstreamEndpoint from, UpstreamEndpoint to) {
+                endpointCounters.computeIfAbsent(List.of("failover", upstream, from.toString(), to.toString()), key ->
+                        Counter.builder("aicache_upstream_failovers")
+                                .description("Upstream requests passed from an endpoint that could not answer to the next")
+                                .tag("registry", upstream).tag("from", from.toString()).tag("to", to.toString())
+                                .register(registry))
+                        .increment();
+            }
+        };
+    }
+
+    /**
+     * Publishes what {@code upstream} says of its pull limit: the limit and what is left of it (absent
+     * until it says), and its 429 answers.
+     */
+    private void upstreamRateLimit(String upstream, RateLimitBudget budget) {
+        Gauge.builder("aicache_upstream_ratelimit_limit", budget, b -> orNaN(b.limit()))
+                .description("Pulls the registry's rate-limit window allows (ratelimit-limit)")
+                .tag("registry", upstream).register(registry);
+        Gauge.builder("aicache_upstream_ratelimit_remaining", budget, b -> orNaN(b.remaining()))
+                .description("Pulls left in the registry's rate-limit window (ratelimit-remaining)")
+                .tag("registry", upstream).register(registry);
+        FunctionCounter.builder("aicache_upstream_ratelimited", budget, RateLimitBudget::tooManyRequests)
+                .description("Upstream answers 429 Too Many Requests")
+                .tag("registry", upstream).register(registry);
+    }
+
+    private static double orNaN(OptionalLong value) {
+        return value.isPresent() ? value.getAsLong() : Double.NaN;
+    }
+
     public void upstreamRetry(String upstream) {
         Counter.builder("aicache_upstream_retries").description("Range GETs tried again after a failure")
                 .tag("registry", upstream).register(registry).increment();
@@ -145,6 +205,13 @@ public final class Metrics {
                 .tag("registry", upstream).register(registry).increment();
     }
 
+    /** A tag upstream moved was served as kept, within staleIfError, to spare a registry's low pull budget. */
+    public void budgetStaleServed(String upstream) {
+        Counter.builder("aicache_manifests_budget_stale")
+                .description("Tags served as kept past their TTL, rather than fetched, to spare a low rate-limit budget")
+                .tag("registry", upstream).register(registry).increment();
+    }
+
     /**
      * aicache's own counters and gauges as they stand: a meter without tags as its value, one
      * with tags as an object by its tag values ({@code route=blob,status=200}).
@@ -156,12 +223,15 @@ public final class Metrics {
             double value;
             if (meter instanceof Counter counter) {
                 value = counter.count();
+            } else if (meter instanceof FunctionCounter counter) {
+                value = counter.count();
             } else if (meter instanceof Gauge gauge) {
                 value = gauge.value();
             } else {
                 continue;
             }
-            if (!name.startsWith("aicache")) {
+            // A gauge with nothing to tell yet (a limit no answer has announced) is left out.
+            if (!name.startsWith("aicache") || Double.isNaN(value)) {
                 continue;
             }
             List<Tag> tags = meter.getId().getTags();

@@ -38,6 +38,12 @@ import io.netty.handler.codec.http.HttpResponseStatus;
  * served at once while that happens; when upstream is down or answers 5xx or 429, the kept
  * manifest is served for up to {@code staleIfError} with a {@code Warning} giving its age. A
  * kept tag is served only when its media type is one the client accepts.
+ *
+ * <p>A registry whose pull budget is low ({@link PullBudget}) is still asked with the {@code HEAD},
+ * which Docker Hub does not count; when that does not confirm the kept digest, the kept manifest is
+ * served within {@code staleIfError}, with the same {@code Warning}, rather than spending a {@code GET}
+ * on the new one. A tag aicache does not keep is fetched whatever the budget: there is nothing else
+ * to serve.
  */
 final class ManifestService {
 
@@ -54,14 +60,16 @@ final class ManifestService {
     private final Clock clock;
     private final Metrics metrics;
     private final Function<String, Duration> registryTtls;
+    private final PullBudget budget;
     private final InFlight<Answer> revalidations = new InFlight<>();
     private volatile BiConsumer<Target, Manifest> onKept = (target, manifest) -> { };
 
     /** @param registryTtls the tag TTL a registry sets, by its name (null: none of its own) */
     ManifestService(BlobStore store, HotTier hotTier, Executor storageExecutor, ManifestFetcher fetcher,
-                    ManifestsConfig config, Function<String, Duration> registryTtls, boolean offline, Clock clock,
-                    Metrics metrics) {
+                    ManifestsConfig config, Function<String, Duration> registryTtls, PullBudget budget, boolean offline,
+                    Clock clock, Metrics metrics) {
         this.registryTtls = registryTtls;
+        this.budget = budget;
         this.metrics = metrics;
         this.store = store;
         this.hotTier = hotTier;
@@ -79,7 +87,9 @@ final class ManifestService {
                 exchange.sendError(UpstreamFailures.toRegistryException(failure, ErrorCode.MANIFEST_UNKNOWN, target,
                         "manifest " + reference));
             } else {
-                if (found.staleAge() != null) {
+                if (found.spared()) {
+                    metrics.budgetStaleServed(target.registryName());
+                } else if (found.staleAge() != null) {
                     metrics.staleServed(target.registryName());
                 }
                 if (found.tier() != Tier.UPSTREAM) {
@@ -131,7 +141,8 @@ final class ManifestService {
         if (offline) {
             return localOrFetch(target, tag, record.digest(), accepted).thenApply(a -> a.stale(age, "aicache is offline"));
         }
-        CompletableFuture<Answer> revalidated = revalidate(target, tag, tagKey, record, accepted);
+        boolean mayServeKept = age.compareTo(ttl.plus(config.staleIfError())) < 0;
+        CompletableFuture<Answer> revalidated = revalidate(target, tag, tagKey, record, accepted, age, mayServeKept);
         if (age.compareTo(ttl.plus(config.staleWhileRevalidate())) < 0) {
             return localOrFetch(target, tag, record.digest(), accepted);
         }
@@ -147,9 +158,14 @@ final class ManifestService {
         });
     }
 
-    /** Asks upstream whether the tag moved; one question per tag at a time, however many clients wait. */
+    /**
+     * Asks upstream whether the tag moved; one question per tag at a time, however many clients wait.
+     *
+     * @param mayServeKept whether the kept manifest is still within {@code staleIfError}, and so may be served
+     *                     in place of a new one while the registry's budget is low
+     */
     private CompletableFuture<Answer> revalidate(Target target, String tag, TagReference tagKey, TagRecord record,
-                                                 List<String> accepted) {
+                                                 List<String> accepted, Duration age, boolean mayServeKept) {
         // Clients with different Accept headers may need different manifests of one tag.
         return revalidations.join(tagKey + "|" + String.join(",", accepted), () ->
                 fetcher.currentDigest(target, tag, accepted).thenCompose(current -> {
@@ -157,6 +173,13 @@ final class ManifestService {
                         return CompletableFuture.runAsync(() -> store.tags().put(tagKey,
                                 record.revalidatedAt(clock.millis())), storageExecutor)
                                 .thenCompose(ignored -> localOrFetch(target, tag, record.digest(), accepted));
+                    }
+                    if (mayServeKept && budget.isLow(target)) {
+                        String reason = "upstream's rate-limit budget is low ("
+                                + target.client().rateLimit().describe() + "): the kept manifest is served";
+                        return local(record.digest()).thenCompose(kept -> kept
+                                .map(answer -> CompletableFuture.completedFuture(answer.spared(age, reason)))
+                                .orElseGet(() -> fetchAndKeep(target, tag, accepted)));
                     }
                     return fetchAndKeep(target, tag, accepted);
                 }));
@@ -221,14 +244,21 @@ final class ManifestService {
         return reason == null ? "" : reason.length() <= 200 ? reason : reason.substring(0, 200);
     }
 
-    /** A manifest to send, where it came from, and when it is served stale, how old it is and why. */
-    private record Answer(Manifest manifest, Tier tier, Duration staleAge, String reason) {
+    /**
+     * A manifest to send, where it came from, and when it is served stale, how old it is and why, and whether
+     * it was served to spare a low pull budget (rather than because upstream could not answer).
+     */
+    private record Answer(Manifest manifest, Tier tier, Duration staleAge, String reason, boolean spared) {
         static Answer of(Manifest manifest, Tier tier) {
-            return new Answer(manifest, tier, null, null);
+            return new Answer(manifest, tier, null, null, false);
         }
 
         Answer stale(Duration age, String why) {
-            return new Answer(manifest, Tier.STALE, age, why);
+            return new Answer(manifest, Tier.STALE, age, why, false);
+        }
+
+        Answer spared(Duration age, String why) {
+            return new Answer(manifest, Tier.STALE, age, why, true);
         }
     }
 }

@@ -47,16 +47,17 @@ public final class OciApi {
     /**
      * @param registryTtls the tag TTL a registry sets, by its name (null: none of its own)
      * @param rules        the names mirrored: checked before the cache or upstream is asked
+     * @param rateLimitReserve the share of a registry's pull limit kept back ({@code upstream.rateLimit.reserve})
      */
     public OciApi(UpstreamSelector selector, NameRules rules, BlobStore store, HotTier hotTier, Fills fills,
                   Executor storageExecutor, ManifestsConfig manifestsConfig, Function<String, Duration> registryTtls,
-                  boolean offline, Metrics metrics) {
+                  double rateLimitReserve, boolean offline, Metrics metrics) {
         Clock clock = Clock.systemUTC();
         this.selector = selector;
         this.rules = rules;
         ManifestFetcher fetcher = new ManifestFetcher(manifestsConfig.maxBytes().bytes(), manifestsConfig.notFoundTtl());
         this.manifests = new ManifestService(store, hotTier, storageExecutor, fetcher, manifestsConfig, registryTtls,
-                offline, clock, metrics);
+                new PullBudget(rateLimitReserve), offline, clock, metrics);
         this.blobs = new BlobService(store, hotTier, storageExecutor, fills, metrics);
         this.listings = new ListingService(store, storageExecutor, manifestsConfig.tagTtl(), clock);
     }

@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -15,6 +17,8 @@ import org.rocksdb.DBOptions;
 
 import io.aicache.storage.RocksDbOptionsSetter;
 import io.aicache.upstream.StaticCredentials;
+import io.aicache.upstream.UpstreamEndpoint;
+import io.aicache.upstream.UpstreamRegistry;
 
 class ConfigLoaderTest {
 
@@ -67,6 +71,65 @@ class ConfigLoaderTest {
         assertEquals(Duration.ofSeconds(10), config.manifests().ttlOf("latest", hubTtl));
         assertEquals(Duration.ofHours(1), config.manifests().ttlOf("1.0", hubTtl));
         assertEquals(Duration.ofMinutes(5), config.manifests().ttlOf("1.0", ghcrTtl));
+    }
+
+    @Test
+    void aRegistryListsEndpointsAsUrlsOrWithNs() {
+        AicacheConfig config = loader.fromYaml("""
+                upstream:
+                  defaultRegistry: docker.io
+                  registries:
+                    - name: docker.io
+                      endpoints: ["http://parent-cache:5000", {url: "https://mirror.gcr.io"}, \
+                                  {url: "http://other-cache:5000", ns: true}]
+                    - name: ghcr.io
+                      endpoint: https://ghcr.io
+                """, "test");
+        UpstreamRegistry hub = config.upstream().registries().get(0).toUpstream();
+        assertEquals(List.of(UpstreamEndpoint.of(URI.create("http://parent-cache:5000")),
+                UpstreamEndpoint.of(URI.create("https://mirror.gcr.io")),
+                new UpstreamEndpoint(URI.create("http://other-cache:5000"), true)), hub.endpoints());
+        assertEquals(List.of(UpstreamEndpoint.of(URI.create("https://ghcr.io"))),
+                config.upstream().registries().get(1).toUpstream().endpoints(), "endpoint: is a list of one");
+    }
+
+    @Test
+    void badEndpointsAreRefusedByKeyAndValue() {
+        assertMessage("""
+                upstream:
+                  registries:
+                    - name: a
+                      endpoint: http://x
+                      endpoints: [http://y]
+                """, "upstream.registries[0]", "'a'", "either endpoint or endpoints, not both");
+        assertMessage("""
+                upstream:
+                  registries:
+                    - name: a
+                      endpoints: [http://y, "ftp://z"]
+                """, "upstream.registries[0].endpoints[1]", "ftp://z", "http:// or https://");
+        assertMessage("""
+                upstream:
+                  registries:
+                    - name: a
+                      endpoints: [http://y, {url: "x y"}]
+                """, "upstream.registries[0].endpoints[1]", "x y");
+        assertMessage("""
+                upstream:
+                  registries:
+                    - name: a
+                      endpoints: [http://y, http://y]
+                """, "upstream.registries[0]", "twice", "http://y");
+    }
+
+    @Test
+    void aRateLimitReserveOutsideZeroToOneIsRefusedByKeyAndValue() {
+        assertEquals(0.1, loader.defaults().upstream().rateLimit().reserve());
+        assertEquals(0.0, loader.fromYaml("upstream:\n  rateLimit:\n    reserve: 0\n", "test").upstream().rateLimit().reserve());
+        assertMessage("upstream:\n  rateLimit:\n    reserve: 1\n", "upstream.rateLimit", "reserve", "below 1", "1.0");
+        assertMessage("upstream:\n  rateLimit:\n    reserve: -0.5\n", "upstream.rateLimit", "reserve", "at least 0",
+                "-0.5");
+        assertMessage("upstream:\n  rateLimit:\n    reserve: lots\n", "upstream.rateLimit.reserve", "lots");
     }
 
     @Test

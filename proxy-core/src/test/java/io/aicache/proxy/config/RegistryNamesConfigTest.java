@@ -31,9 +31,14 @@ class RegistryNamesConfigTest {
                     tagTtl: 1h
                 """).upstream();
         assertEquals(1, upstream.namedRegistries().size());
+        assertEquals(URI.create("https://docker.io"), load("""
+                defaultRegistry: docker.io
+                registries:
+                  - name: docker.io
+                """).upstream().namedRegistries().get(0).endpoints().get(0).url(), "a named registry without endpoint");
         assertTrue(upstream.hostPatterns().get(0).matches("myacr.azurecr.io"));
         assertEquals(URI.create("https://myacr.azurecr.io"),
-                upstream.hostPatterns().get(0).registryFor("myacr.azurecr.io").endpoint(), "https://<host> when unset");
+                upstream.hostPatterns().get(0).registryFor("myacr.azurecr.io").endpoints().get(0).url(), "https://<host> when unset");
         assertEquals(Duration.ofHours(1), upstream.tagTtlOf("myacr.azurecr.io"));
         assertNull(upstream.tagTtlOf("docker.io"));
         assertEquals(Optional.empty(), upstream.hostPatterns().get(0).registryFor("myacr.azurecr.io").credentials());

@@ -26,6 +26,7 @@ import io.aicache.upstream.RegistryClient;
 import io.aicache.upstream.RetryPolicy;
 import io.aicache.upstream.TrustedCas;
 import io.aicache.upstream.UpstreamHealth;
+import io.aicache.upstream.UpstreamObserver;
 import io.aicache.upstream.UpstreamRegistry;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -69,8 +70,8 @@ final class FillFixture implements AutoCloseable {
                         .followRedirects(HttpClient.Redirect.NEVER).build(),
                 new BlobStreams(upstreamLoops, NioSocketChannel.class, Duration.ofSeconds(5),
                         TrustedCas.jdkTrustManagers(), ForkJoinPool.commonPool()),
-                Duration.ofSeconds(30), new UpstreamHealth(5, Duration.ofSeconds(30), Clock.systemUTC()),
-                ForkJoinPool.commonPool());
+                Duration.ofSeconds(30), () -> new UpstreamHealth(5, Duration.ofSeconds(30), Clock.systemUTC()),
+                UpstreamObserver.NONE, ForkJoinPool.commonPool());
     }
 
     @Override

@@ -19,6 +19,7 @@ import io.aicache.proxy.http.ErrorCode;
 import io.aicache.proxy.http.RegistryException;
 import io.aicache.upstream.RegistryHostPattern;
 import io.aicache.upstream.UpstreamClients;
+import io.aicache.upstream.UpstreamObserver;
 import io.aicache.upstream.UpstreamRegistry;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -37,7 +38,7 @@ class UpstreamSelectorTest {
             List.of(new RegistryHostPattern("*.azurecr.io",
                     host -> new UpstreamRegistry(host, URI.create("https://" + host), Optional.empty(), false))),
             ForkJoinPool.commonPool(), new UpstreamClients.Connections(LOOPS, NioSocketChannel.class, Duration.ofSeconds(1)),
-            Duration.ofSeconds(1), 5, Duration.ofSeconds(30), false),
+            Duration.ofSeconds(1), 5, Duration.ofSeconds(30), false, UpstreamObserver.NONE),
             "docker.io", new CacheRules(List.of(
                     new CacheRule("team/**", "myacr.azurecr.io/mirror/**"),
                     new CacheRule("docker.io/corp/*", "ghcr.io/corp-mirror/*"))));
@@ -69,7 +70,7 @@ class UpstreamSelectorTest {
         Target target = selector.select("myacr.azurecr.io/team/app", null);
         assertEquals("myacr.azurecr.io", target.registryName());
         assertEquals("team/app", target.repository().name());
-        assertEquals(URI.create("https://myacr.azurecr.io"), target.client().registry().endpoint());
+        assertEquals(URI.create("https://myacr.azurecr.io"), target.client().registry().endpoints().get(0).url());
         assertSame(target.client(), selector.select("team/other", "myacr.azurecr.io").client(), "one client per host");
         assertEquals("other.azurecr.io", selector.select("team/app", "other.azurecr.io").registryName());
         assertEquals("docker.io", selector.select("evil.example/x.azurecr.io/app", null).registryName(),

@@ -39,7 +39,13 @@ public final class CapturedLog implements AutoCloseable {
 
     /** Whether an event at {@code level} whose message contains {@code text} was logged. */
     public boolean contains(Level level, String text) {
-        return events.stream().anyMatch(event -> event.getLevel() == level && event.getFormattedMessage().contains(text));
+        return count(level, text) > 0;
+    }
+
+    /** How many events at {@code level} whose message contains {@code text} were logged. */
+    public long count(Level level, String text) {
+        return events.stream().filter(event -> event.getLevel() == level && event.getFormattedMessage().contains(text))
+                .count();
     }
 
     @Override

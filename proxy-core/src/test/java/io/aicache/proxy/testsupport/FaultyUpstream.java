@@ -2,6 +2,7 @@ package io.aicache.proxy.testsupport;
 
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 
 import com.sun.net.httpserver.HttpServer;
@@ -64,6 +65,14 @@ public final class FaultyUpstream implements AutoCloseable {
     /** Adds a manifest that refers to {@code subjectDigest}, listed by the referrers API; returns its digest. */
     public String addReferrer(String repository, String subjectDigest, String artifactType, byte[] manifest) {
         return content.addReferrer(repository, subjectDigest, TestBlobs.OCI_MANIFEST, artifactType, manifest);
+    }
+
+    /**
+     * Sends {@code headers} with every answer from now on (Docker Hub's {@code ratelimit-limit} and
+     * {@code ratelimit-remaining}, say), replacing those set before.
+     */
+    public void sendWithEveryAnswer(Map<String, String> headers) {
+        api.sendWithEveryAnswer(headers);
     }
 
     /** Lists every referrer whatever {@code artifactType} asks, without {@code OCI-Filters-Applied}. */

@@ -43,6 +43,7 @@ final class RegistryApiHandler implements HttpHandler {
     private final RequestLog log;
     private volatile boolean filtersReferrers = true;
     private volatile BlobStorageHost storage;
+    private volatile Map<String, String> everyAnswerHeaders = Map.of();
 
     RegistryApiHandler(UpstreamContent content, UpstreamFaults faults, UpstreamAuth auth, RequestLog log) {
         this.content = content;
@@ -56,6 +57,11 @@ final class RegistryApiHandler implements HttpHandler {
         this.storage = storage;
     }
 
+    /** Sends {@code headers} with every answer from now on, whatever else it carries. */
+    void sendWithEveryAnswer(Map<String, String> headers) {
+        everyAnswerHeaders = Map.copyOf(headers);
+    }
+
     /** Makes the referrers API ignore {@code artifactType}, as registries without filtering do. */
     void ignoreReferrersFilter() {
         filtersReferrers = false;
@@ -65,6 +71,7 @@ final class RegistryApiHandler implements HttpHandler {
     public void handle(HttpExchange exchange) throws IOException {
         RecordedRequest request = log.record(exchange);
         countBodyBytes(exchange, request, log);
+        everyAnswerHeaders.forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
         String path = exchange.getRequestURI().getRawPath();
         String method = exchange.getRequestMethod();
         if (path.equals("/token")) {

@@ -243,9 +243,24 @@ public final class RunningAicache implements AutoCloseable {
                 registry.put("username", username);
                 registry.put("password", password);
             }
+            return add(registry);
+        }
+
+        /**
+         * Adds an upstream registry reached at several endpoints, tried in order: each a URL (a string or
+         * {@link URI}) or a map {@code {url, ns}}.
+         */
+        public Builder upstream(String name, List<?> endpoints) {
+            Map<String, Object> registry = new LinkedHashMap<>();
+            registry.put("name", name);
+            registry.put("endpoints", endpoints.stream().map(e -> e instanceof URI uri ? uri.toString() : e).toList());
+            return add(registry);
+        }
+
+        private Builder add(Map<String, Object> registry) {
             registries.add(registry);
             if (defaultRegistry == null) {
-                defaultRegistry = name;
+                defaultRegistry = (String) registry.get("name");
             }
             return this;
         }
