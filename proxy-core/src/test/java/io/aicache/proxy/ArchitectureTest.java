@@ -47,6 +47,13 @@ class ArchitectureTest {
                     + " the CLI's clients talk to aicache's own admin API and to Kubernetes");
 
     @ArchTest
+    static final ArchRule onlyTheCredentialKindsKnowTheCloudSdks = noClasses().that().resideOutsideOfPackage(
+                    "io.aicache.upstream.credentials..")
+            .should().dependOnClassesThat().resideInAnyPackage("software.amazon..", "com.google.auth..",
+                    "com.google.api..", "com.azure..", "com.microsoft.aad..")
+            .because("each cloud's SDK is one credential kind's business: everything else sees a CredentialProvider");
+
+    @ArchTest
     static final ArchRule proxyCorePackagesHaveNoCycles = slices().matching("io.aicache.proxy.(*)..")
             .should().beFreeOfCycles();
 

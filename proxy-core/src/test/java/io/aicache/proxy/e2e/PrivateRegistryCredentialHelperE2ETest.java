@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.aicache.proxy.Aicache;
 import io.aicache.proxy.config.ConfigLoader;
+import io.aicache.proxy.testsupport.CapturedLog;
 import io.aicache.proxy.testsupport.DockerRegistryProcess;
 import io.aicache.proxy.testsupport.ErrorBody;
 import io.aicache.proxy.testsupport.OciImageLayout;
@@ -120,8 +121,12 @@ class PrivateRegistryCredentialHelperE2ETest {
     void aSecretTheRegistryRefusesIsAnErrorNamingTheRegistryAndTheKindOfCredential() throws IOException {
         Files.writeString(helperSecret, "not-the-password");
 
-        HttpResponse<byte[]> response = new RegistryTestClient()
-                .get(URI.create("http://" + mirror() + "/v2/team/private/manifests/1.0"));
+        HttpResponse<byte[]> response;
+        try (CapturedLog log = CapturedLog.everything()) {
+            response = new RegistryTestClient().get(URI.create("http://" + mirror() + "/v2/team/private/manifests/1.0"));
+            assertFalse(log.anywhere("not-the-password"), "the secret is in no log line");
+            assertFalse(log.anywhere(SECRET), "nor the right one");
+        }
 
         assertEquals(401, response.statusCode());
         ErrorBody error = ErrorBody.of(response);

@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.AppenderBase;
 
 /**
@@ -26,15 +27,34 @@ public final class CapturedLog implements AutoCloseable {
         }
     };
 
-    private CapturedLog(Class<?> source) {
-        logger = (Logger) LoggerFactory.getLogger(source);
+    private CapturedLog(String name) {
+        logger = (Logger) LoggerFactory.getLogger(name);
         appender.setContext(logger.getLoggerContext());
         appender.start();
         logger.addAppender(appender);
     }
 
     public static CapturedLog of(Class<?> source) {
-        return new CapturedLog(source);
+        return new CapturedLog(source.getName());
+    }
+
+    /** Everything logged anywhere, at whatever level the configuration lets through. */
+    public static CapturedLog everything() {
+        return new CapturedLog(Logger.ROOT_LOGGER_NAME);
+    }
+
+    /** Whether any event's message, or a message of its exception and causes, contains {@code text}. */
+    public boolean anywhere(String text) {
+        return events.stream().anyMatch(event -> event.getFormattedMessage().contains(text) || thrownContains(event, text));
+    }
+
+    private static boolean thrownContains(ILoggingEvent event, String text) {
+        for (IThrowableProxy thrown = event.getThrowableProxy(); thrown != null; thrown = thrown.getCause()) {
+            if (thrown.getMessage() != null && thrown.getMessage().contains(text)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether an event at {@code level} whose message contains {@code text} was logged. */
