@@ -98,17 +98,17 @@ public record UpstreamConfig(String defaultRegistry, Duration connectTimeout, Du
                     throw new IllegalArgumentException("registry '" + name + "' credentials: " + e.getMessage());
                 }
             }
-            toUpstream(name, endpoint, provider(name, username, password, null), libraryPrefix, caFile);
+            toUpstream(name, endpoint, provider(name, endpoint, username, password, null), libraryPrefix, caFile);
         }
 
         public UpstreamRegistry toUpstream() {
-            return toUpstream(name, endpoint, provider(name, username, password, credentials), libraryPrefix, caFile);
+            return toUpstream(name, endpoint, provider(name, endpoint, username, password, credentials), libraryPrefix, caFile);
         }
 
-        private static Optional<CredentialProvider> provider(String name, String username, String password,
+        private static Optional<CredentialProvider> provider(String name, URI endpoint, String username, String password,
                                                              CredentialsConfig credentials) {
             if (credentials != null) {
-                return Optional.of(credentials.provider(name));
+                return Optional.of(credentials.provider(name, endpoint));
             }
             return username == null ? Optional.empty()
                     : Optional.of(new StaticCredentials(new Credentials(username, password)));
