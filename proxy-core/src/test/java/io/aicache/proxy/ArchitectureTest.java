@@ -47,6 +47,12 @@ class ArchitectureTest {
                     + " the CLI's clients talk to aicache's own admin API and to Kubernetes");
 
     @ArchTest
+    static final ArchRule onlyCredentialKindsUseTheAzureSdk = noClasses().that().resideOutsideOfPackage(
+                    "io.aicache.upstream.credentials..")
+            .should().dependOnClassesThat().resideInAnyPackage("com.azure..", "com.microsoft.aad..")
+            .because("a cloud's SDK stays behind the credential kind that needs it");
+
+    @ArchTest
     static final ArchRule proxyCorePackagesHaveNoCycles = slices().matching("io.aicache.proxy.(*)..")
             .should().beFreeOfCycles();
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.aicache.proxy.testsupport.AicacheProcess;
 import io.aicache.proxy.testsupport.AzureContainerRegistryServer;
 import io.aicache.proxy.testsupport.AzureContainerRegistryServer.Call;
+import io.aicache.proxy.testsupport.ErrorBody;
 import io.aicache.proxy.testsupport.RegistryTestClient;
 import io.aicache.proxy.testsupport.TestBlobs;
 
@@ -91,7 +93,8 @@ class AzureContainerRegistryPullTest {
         assertEquals("access_token", exchange.parameter("grant_type"));
         assertEquals(REGISTRY, exchange.parameter("service"));
         assertEquals(AzureContainerRegistryServer.TENANT, exchange.parameter("tenant"), "the tenant that issued the token");
-        assertTrue(exchange.parameter("access_token").startsWith("ey"), "the Entra ID token reached the exchange");
+        assertTrue(azure.entraTokens().contains(exchange.parameter("access_token")),
+                "the managed identity's Entra ID token reached the exchange");
 
         List<Call> tokens = azure.calls("/oauth2/token");
         assertFalse(tokens.isEmpty());
@@ -99,7 +102,8 @@ class AzureContainerRegistryPullTest {
             assertEquals("refresh_token", token.parameter("grant_type"));
             assertEquals(REGISTRY, token.parameter("service"));
             assertEquals("repository:" + REPOSITORY + ":pull", token.parameter("scope"));
-            assertTrue(token.parameter("refresh_token").startsWith("ey"), "the exchange's refresh token reached /oauth2/token");
+            assertTrue(azure.refreshTokensIssued().contains(token.parameter("refresh_token")),
+                    "the exchange's refresh token reached /oauth2/token");
         }
     }
 
@@ -113,6 +117,23 @@ class AzureContainerRegistryPullTest {
         assertArrayEquals(laterLayer, pulled.body());
 
         assertEquals(2, azure.calls("/oauth2/exchange").size(), "the refused refresh token was replaced once");
+    }
+
+    @Test
+    void anExchangeTheRegistryRefusesIsAnErrorNamingTheKindAndTheRegistrysReasonButNoToken() {
+        azure.refuseExchanges();
+
+        HttpResponse<byte[]> response = client.get(aicache.uri("/v2/" + REPOSITORY + "/manifests/1.0"),
+                "Accept", TestBlobs.OCI_MANIFEST);
+
+        String body = new String(response.body(), StandardCharsets.UTF_8);
+        assertEquals(503, response.statusCode(), "credentials that cannot be had leave the upstream unavailable: " + body);
+        String message = ErrorBody.of(response).message();
+        assertTrue(message.contains("upstream " + REGISTRY), message);
+        assertTrue(message.contains("azure (DefaultAzureCredential): " + azure.endpoint().resolve("/oauth2/exchange")
+                + " answered 401: the identity may not pull from " + REGISTRY), message);
+        assertFalse(azure.entraTokens().isEmpty(), "the identity endpoint was asked");
+        azure.entraTokens().forEach(token -> assertFalse(body.contains(token), "no token is in the answer: " + body));
     }
 
     private void assertPulls() {

@@ -63,8 +63,10 @@ public final class AzureContainerRegistryServer implements AutoCloseable {
     private final Map<String, Blob> content = new ConcurrentHashMap<>();
     private final Set<String> entraTokens = ConcurrentHashMap.newKeySet();
     private final Set<String> refreshTokens = ConcurrentHashMap.newKeySet();
+    private final Set<String> refreshTokensIssued = ConcurrentHashMap.newKeySet();
     private final Set<String> accessTokens = ConcurrentHashMap.newKeySet();
     private final AtomicInteger issued = new AtomicInteger();
+    private volatile boolean refuseExchanges;
 
     /**
      * @param registry       the registry's login server, as its challenges name the service
@@ -96,6 +98,21 @@ public final class AzureContainerRegistryServer implements AutoCloseable {
         accessTokens.clear();
     }
 
+    /** {@code /oauth2/exchange} refuses every token from now on, as for an identity without access to the registry. */
+    public void refuseExchanges() {
+        refuseExchanges = true;
+    }
+
+    /** The Entra ID tokens the identity endpoint handed out. */
+    public Set<String> entraTokens() {
+        return Set.copyOf(entraTokens);
+    }
+
+    /** The refresh tokens the exchange handed out, revoked ones included. */
+    public Set<String> refreshTokensIssued() {
+        return Set.copyOf(refreshTokensIssued);
+    }
+
     /** Every call to {@code path}, in arrival order. */
     public List<Call> calls(String path) {
         return calls.stream().filter(call -> call.path().equals(path)).toList();
@@ -113,7 +130,8 @@ public final class AzureContainerRegistryServer implements AutoCloseable {
         } else if (path.startsWith("/v2/")) {
             registryApi(exchange, call);
         } else {
-            UpstreamResponses.error(exchange, 404, "NOT_FOUND", "no such endpoint " + call.method() + " " + path, Map.of());
+            UpstreamResponses.error(exchange, 404, "NOT_FOUND", "no such endpoint " + call.method() + " " + path,
+                    Map.of());
         }
     }
 
@@ -124,7 +142,8 @@ public final class AzureContainerRegistryServer implements AutoCloseable {
         }
         String resource = call.parameter("resource");
         if (!IDENTITY_API_VERSION.equals(call.parameter("api-version")) || resource == null) {
-            UpstreamResponses.error(exchange, 400, "BAD_REQUEST", "api-version " + IDENTITY_API_VERSION + " and a resource are required", Map.of());
+            UpstreamResponses.error(exchange, 400, "BAD_REQUEST",
+                    "api-version " + IDENTITY_API_VERSION + " and a resource are required", Map.of());
             return;
         }
         long expiresOn = Instant.now().plus(Duration.ofHours(1)).getEpochSecond();
@@ -140,7 +159,12 @@ public final class AzureContainerRegistryServer implements AutoCloseable {
 
     private void exchangeToken(HttpExchange exchange, Call call) throws IOException {
         if (!"access_token".equals(call.parameter("grant_type")) || !registry.equals(call.parameter("service"))) {
-            UpstreamResponses.error(exchange, 400, "BAD_REQUEST", "grant_type access_token and service " + registry + " are required", Map.of());
+            UpstreamResponses.error(exchange, 400, "BAD_REQUEST",
+                    "grant_type access_token and service " + registry + " are required", Map.of());
+            return;
+        }
+        if (refuseExchanges) {
+            UpstreamResponses.error(exchange, 401, "UNAUTHORIZED", "the identity may not pull from " + registry, Map.of());
             return;
         }
         if (!entraTokens.contains(call.parameter("access_token"))) {
@@ -151,13 +175,15 @@ public final class AzureContainerRegistryServer implements AutoCloseable {
         String token = jwt(Map.of("aud", registry, "grant_type", "refresh_token", "exp", exp,
                 "jti", "refresh-" + issued.incrementAndGet()));
         refreshTokens.add(token);
+        refreshTokensIssued.add(token);
         json(exchange, 200, JSON.createObjectNode().put("refresh_token", token));
     }
 
     private void accessToken(HttpExchange exchange, Call call) throws IOException {
         if (!"refresh_token".equals(call.parameter("grant_type")) || !registry.equals(call.parameter("service"))
                 || call.parameter("scope") == null) {
-            UpstreamResponses.error(exchange, 400, "BAD_REQUEST", "grant_type refresh_token, service and scope are required", Map.of());
+            UpstreamResponses.error(exchange, 400, "BAD_REQUEST",
+                    "grant_type refresh_token, service and scope are required", Map.of());
             return;
         }
         if (!refreshTokens.contains(call.parameter("refresh_token"))) {

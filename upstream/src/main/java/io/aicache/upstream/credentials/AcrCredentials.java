@@ -80,11 +80,11 @@ public final class AcrCredentials implements CredentialProvider {
         try {
             token = entra.getTokenSync(tokenRequest);
         } catch (RuntimeException e) {
-            throw new CredentialsUnavailableException("azure: no Entra ID token for " + tokenRequest.getScopes()
-                    + " from " + identity.describe() + ": " + e.getMessage(), e);
+            throw new CredentialsUnavailableException(kind() + ": no Entra ID token for " + tokenRequest.getScopes()
+                    + ": " + e.getMessage(), e);
         }
         if (token == null || token.getToken() == null) {
-            throw new CredentialsUnavailableException("azure: " + identity.describe() + " gave no Entra ID token");
+            throw new CredentialsUnavailableException(kind() + ": no Entra ID token for " + tokenRequest.getScopes());
         }
         return token.getToken();
     }
@@ -105,13 +105,13 @@ public final class AcrCredentials implements CredentialProvider {
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
-            throw new CredentialsUnavailableException("azure: " + exchange + " failed: " + e.getMessage(), e);
+            throw new CredentialsUnavailableException(kind() + ": " + exchange + " failed: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new CredentialsUnavailableException("azure: interrupted while asking " + exchange, e);
+            throw new CredentialsUnavailableException(kind() + ": interrupted while asking " + exchange, e);
         }
         if (response.statusCode() != 200) {
-            throw new CredentialsUnavailableException("azure: " + exchange + " answered " + response.statusCode()
+            throw new CredentialsUnavailableException(kind() + ": " + exchange + " answered " + response.statusCode()
                     + errorMessage(response.body()).map(message -> ": " + message).orElse(""));
         }
         return refreshToken(response.body());
@@ -121,11 +121,11 @@ public final class AcrCredentials implements CredentialProvider {
         try {
             String token = JSON.readTree(body).path("refresh_token").asText("");
             if (token.isEmpty()) {
-                throw new CredentialsUnavailableException("azure: " + exchange + " answered without a refresh_token");
+                throw new CredentialsUnavailableException(kind() + ": " + exchange + " answered without a refresh_token");
             }
             return token;
         } catch (IOException e) {
-            throw new CredentialsUnavailableException("azure: " + exchange + " answered with unreadable JSON", e);
+            throw new CredentialsUnavailableException(kind() + ": " + exchange + " answered with unreadable JSON", e);
         }
     }
 
