@@ -45,6 +45,11 @@ public record UpstreamRegistry(String name, List<UpstreamEndpoint> endpoints, Op
      * The first endpoint when every one needs it.
      */
     public UpstreamEndpoint direct() {
+        return direct(endpoints);
+    }
+
+    /** {@link #direct()} of a registry reached at {@code endpoints}. */
+    public static UpstreamEndpoint direct(List<UpstreamEndpoint> endpoints) {
         return endpoints.stream().filter(endpoint -> !endpoint.ns()).findFirst().orElse(endpoints.get(0));
     }
 

@@ -1,6 +1,7 @@
 package io.aicache.proxy.config;
 
 import java.io.File;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -11,6 +12,8 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 
 import io.aicache.upstream.CredentialProvider;
+import io.aicache.upstream.credentials.AcrCredentials;
+import io.aicache.upstream.credentials.AzureIdentity;
 import io.aicache.upstream.credentials.DockerConfigCredentials;
 import io.aicache.upstream.credentials.DockerConfigFile;
 
@@ -23,6 +26,7 @@ import io.aicache.upstream.credentials.DockerConfigFile;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
 @JsonSubTypes({
         @JsonSubTypes.Type(value = CredentialsConfig.DockerConfig.class, name = "dockerConfig"),
+        @JsonSubTypes.Type(value = CredentialsConfig.Azure.class, name = "azure"),
 })
 public interface CredentialsConfig {
 
@@ -31,6 +35,14 @@ public interface CredentialsConfig {
 
     /** The provider for the registry clients call {@code registry}. */
     CredentialProvider provider(String registry);
+
+    /**
+     * The provider for {@code registry} reached at {@code endpoint}: kinds that talk to the registry's
+     * own token service (ACR's exchange) ask the configured endpoint rather than the name's host.
+     */
+    default CredentialProvider provider(String registry, URI endpoint) {
+        return provider(registry);
+    }
 
     /**
      * A Docker {@code config.json} or a mounted {@code .dockerconfigjson}: its {@code credHelpers} and
@@ -65,6 +77,60 @@ public interface CredentialsConfig {
 
         private List<Path> helperDirectories() {
             return Arrays.stream(helperPath.split(File.pathSeparator)).filter(dir -> !dir.isEmpty()).map(Path::of).toList();
+        }
+    }
+
+    /**
+     * Azure Container Registry through Entra ID: a token for the registry's audience, exchanged at the
+     * registry for an ACR refresh token (as {@code az acr login} does).
+     *
+     * @param tenantId      the identity's tenant; needed with {@code clientSecret}; sent with the exchange
+     *                      (unset: the tenant that issued the Entra ID token)
+     * @param clientId      a service principal's application ID (with {@code clientSecret}), or alone a
+     *                      user-assigned managed identity's client ID
+     * @param clientSecret  a service principal's secret
+     * @param authorityHost a sovereign cloud's Entra ID ({@code https://login.microsoftonline.us})
+     * @param scope         the Entra ID scope the exchange takes; unset: the public cloud's ACR audience
+     */
+    record Azure(String tenantId, String clientId, String clientSecret, URI authorityHost, String scope)
+            implements CredentialsConfig {
+
+        public Azure {
+            if (clientSecret != null && tenantId == null) {
+                throw new IllegalArgumentException("credentials.clientSecret needs credentials.tenantId,"
+                        + " the service principal's tenant");
+            }
+            if (clientSecret != null && clientId == null) {
+                throw new IllegalArgumentException("credentials.clientSecret needs credentials.clientId,"
+                        + " the service principal's application ID");
+            }
+            if (authorityHost != null && !"https".equals(authorityHost.getScheme())) {
+                throw new IllegalArgumentException("credentials.authorityHost must be an https:// URL, got '"
+                        + authorityHost + "'");
+            }
+            scope = scope != null ? scope : AcrCredentials.DEFAULT_SCOPE;
+        }
+
+        @Override
+        public void check(String registry) {
+            // Entra ID and the registry answer only when asked: nothing more to check before a pull.
+        }
+
+        @Override
+        public CredentialProvider provider(String registry) {
+            return provider(registry, URI.create("https://" + registry));
+        }
+
+        @Override
+        public CredentialProvider provider(String registry, URI endpoint) {
+            return new AcrCredentials(registry, endpoint, new AzureIdentity(tenantId, clientId, clientSecret, authorityHost),
+                    scope, Clock.systemUTC());
+        }
+
+        @Override
+        public String toString() {
+            return "Azure[tenantId=" + tenantId + ", clientId=" + clientId + ", clientSecret="
+                    + (clientSecret == null ? "unset" : "***") + ", authorityHost=" + authorityHost + ", scope=" + scope + "]";
         }
     }
 }

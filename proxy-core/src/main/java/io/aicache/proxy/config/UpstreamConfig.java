@@ -165,8 +165,8 @@ public record UpstreamConfig(String defaultRegistry, Duration connectTimeout, Du
                 }
             }
             if (!pattern || endpoints != null) {
-                toUpstream(name, endpointsOf(name, endpoints), provider(name, username, password, null), libraryPrefix,
-                        caFile);
+                toUpstream(name, endpointsOf(name, endpoints), provider(name, null, username, password, null),
+                        libraryPrefix, caFile);
             }
         }
 
@@ -182,7 +182,9 @@ public record UpstreamConfig(String defaultRegistry, Duration connectTimeout, Du
 
         /** The registry clients call {@code host}: this one's name, or a host its pattern matches. */
         public UpstreamRegistry toUpstream(String host) {
-            return toUpstream(host, endpointsOf(host, endpoints), provider(host, username, password, credentials),
+            List<UpstreamEndpoint> reachedAt = endpointsOf(host, endpoints);
+            URI registryItself = UpstreamRegistry.direct(reachedAt).url();
+            return toUpstream(host, reachedAt, provider(host, registryItself, username, password, credentials),
                     libraryPrefix, caFile);
         }
 
@@ -191,10 +193,10 @@ public record UpstreamConfig(String defaultRegistry, Duration connectTimeout, Du
                     : List.of(UpstreamEndpoint.of(URI.create("https://" + host)));
         }
 
-        private static Optional<CredentialProvider> provider(String name, String username, String password,
+        private static Optional<CredentialProvider> provider(String name, URI endpoint, String username, String password,
                                                              CredentialsConfig credentials) {
             if (credentials != null) {
-                return Optional.of(credentials.provider(name));
+                return Optional.of(credentials.provider(name, endpoint));
             }
             return username == null ? Optional.empty()
                     : Optional.of(new StaticCredentials(new Credentials(username, password)));

@@ -1,6 +1,7 @@
 package io.aicache.proxy.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.aicache.upstream.credentials.AcrCredentials;
 import io.aicache.upstream.credentials.DockerConfigCredentials;
 
 /** A registry's {@code credentials:} block: each kind bound, and each bad setting refused by key and value. */
@@ -106,5 +108,63 @@ class CredentialsConfigTest {
                   kind: dockerConfig
                   file: "%s"
                 """.formatted(file)).upstream().registries().size(), "a file with no entry yet is not an error at start");
+    }
+
+    @Test
+    void azureWithNothingElseIsTaken() {
+        UpstreamConfig.Registry registry = registryWith("""
+                credentials:
+                  kind: azure
+                """).upstream().registries().get(0);
+        assertInstanceOf(AcrCredentials.class, registry.toUpstream().credentials().orElseThrow());
+        assertTrue(registry.toUpstream().credentials().orElseThrow().kind().contains("DefaultAzureCredential"));
+    }
+
+    @Test
+    void aServicePrincipalsSecretIsTakenAndNeverPrinted() {
+        UpstreamConfig.Registry registry = registryWith("""
+                credentials:
+                  kind: azure
+                  tenantId: 72f988bf-0000-4000-8000-000000000001
+                  clientId: 0b7a-sp
+                  clientSecret: sp-secret-value
+                """).upstream().registries().get(0);
+        assertTrue(registry.toUpstream().credentials().orElseThrow().kind().contains("client secret of 0b7a-sp"));
+        assertFalse(registry.credentials().toString().contains("sp-secret-value"), registry.credentials().toString());
+    }
+
+    @Test
+    void aClientSecretWithoutATenantIsNamedByKey() {
+        ConfigException e = assertThrows(ConfigException.class, () -> registryWith("""
+                credentials:
+                  kind: azure
+                  clientId: 0b7a-sp
+                  clientSecret: sp-secret-value
+                """));
+        assertTrue(e.getMessage().contains("upstream.registries[0]"), e.getMessage());
+        assertTrue(e.getMessage().contains("credentials.clientSecret needs credentials.tenantId"), e.getMessage());
+        assertFalse(e.getMessage().contains("sp-secret-value"), "the secret is never in a message");
+    }
+
+    @Test
+    void aClientSecretWithoutAClientIdIsNamedByKey() {
+        ConfigException e = assertThrows(ConfigException.class, () -> registryWith("""
+                credentials:
+                  kind: azure
+                  tenantId: 72f988bf-0000-4000-8000-000000000001
+                  clientSecret: sp-secret-value
+                """));
+        assertTrue(e.getMessage().contains("credentials.clientSecret needs credentials.clientId"), e.getMessage());
+    }
+
+    @Test
+    void aPlainHttpAuthorityHostIsRefused() {
+        ConfigException e = assertThrows(ConfigException.class, () -> registryWith("""
+                credentials:
+                  kind: azure
+                  authorityHost: "http://login.example"
+                """));
+        assertTrue(e.getMessage().contains("credentials.authorityHost must be an https:// URL"), e.getMessage());
+        assertTrue(e.getMessage().contains("http://login.example"), e.getMessage());
     }
 }
