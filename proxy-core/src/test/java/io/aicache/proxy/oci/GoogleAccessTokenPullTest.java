@@ -2,6 +2,7 @@ package io.aicache.proxy.oci;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.aicache.proxy.testsupport.ErrorBody;
 import io.aicache.proxy.testsupport.FaultyUpstream;
 import io.aicache.proxy.testsupport.GoogleServiceAccountKey;
 import io.aicache.proxy.testsupport.GoogleTokenService;
@@ -143,6 +145,25 @@ class GoogleAccessTokenPullTest {
         assertEquals(1, tokenRequests.size(), "every request: " + google.requests());
         assertEquals("GET", tokenRequests.get(0).request().method());
         assertEquals(Optional.of("Google"), tokenRequests.get(0).request().header("Metadata-Flavor"));
+    }
+
+    @Test
+    void aTokenServiceRefusalIsAnErrorNamingTheKeyFileAndGooglesReason() {
+        google = new GoogleTokenService(3600, "ya29.never-issued");
+        google.refuse("invalid_grant", "Invalid JWT Signature.");
+        GoogleServiceAccountKey key = GoogleServiceAccountKey.write(dir.resolve("key.json"), google.tokenUri());
+        upstream.addManifest(REPO, "1.0", TestBlobs.OCI_MANIFEST, TestBlobs.manifest(TestBlobs.OCI_MANIFEST, "refused"));
+        upstream.requireBasic(TOKEN_USER, "ya29.never-issued");
+        startAicache(Map.of("kind", "google", "keyFile", key.file().toString()));
+
+        HttpResponse<byte[]> response = client.get(aicache.uri("/v2/" + REPO + "/manifests/1.0"), "Accept", TestBlobs.OCI_MANIFEST);
+
+        assertEquals(503, response.statusCode());
+        ErrorBody error = ErrorBody.of(response);
+        assertEquals("UNAVAILABLE", error.code());
+        assertTrue(error.message().contains("Google credentials file " + key.file() + " gave no access token"), error.message());
+        assertTrue(error.message().contains("invalid_grant"), "Google's reason is said: " + error.message());
+        assertFalse(error.message().contains("PRIVATE KEY"), error.message());
     }
 
     private static String basic(String token) {

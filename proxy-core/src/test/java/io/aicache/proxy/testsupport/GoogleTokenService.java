@@ -19,7 +19,8 @@ import com.sun.net.httpserver.HttpExchange;
  * {@code assertion}) and the metadata server's ({@code GET /computeMetadata/v1/instance/service-accounts/default/token},
  * answered only with {@code Metadata-Flavor: Google}, as the real one does). Both answer
  * {@code access_token}, {@code expires_in} and {@code token_type}; the tokens are handed out in the order
- * given (the last one again once they run out), and every request is kept.
+ * given (the last one again once they run out), and every request is kept. {@link #refuse} makes them
+ * answer {@code 400} with an OAuth2 error instead, as for a deleted key.
  */
 public final class GoogleTokenService implements AutoCloseable {
 
@@ -35,6 +36,7 @@ public final class GoogleTokenService implements AutoCloseable {
     private final long expiresInSeconds;
     private final AtomicInteger issued = new AtomicInteger();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private volatile String refusal;
 
     /** Hands out {@code tokens} in order, each said to expire in {@code expiresInSeconds}. */
     public GoogleTokenService(long expiresInSeconds, String... tokens) {
@@ -80,7 +82,17 @@ public final class GoogleTokenService implements AutoCloseable {
         return issued.get();
     }
 
+    /** Token requests from now on are answered {@code 400} with OAuth2's {@code error} and {@code error_description}. */
+    public void refuse(String error, String description) {
+        refusal = JSON.createObjectNode().put("error", error).put("error_description", description).toString();
+    }
+
     private void answerToken(HttpExchange exchange, Map<String, String> headers) throws IOException {
+        String refused = refusal;
+        if (refused != null) {
+            UpstreamResponses.json(exchange, 400, refused.getBytes(StandardCharsets.UTF_8), headers);
+            return;
+        }
         int number = issued.getAndIncrement();
         String token = tokens.get(Math.min(number, tokens.size() - 1));
         Map<String, Object> body = new LinkedHashMap<>();

@@ -29,7 +29,7 @@ public final class GoogleAccessTokens implements CredentialProvider {
     /** What Google recommends asking for, with IAM roles ({@code roles/artifactregistry.reader}) limiting it. */
     public static final List<String> DEFAULT_SCOPES = List.of("https://www.googleapis.com/auth/cloud-platform");
 
-    private static final int MAX_MESSAGE_CHARS = 200;
+    private static final int MAX_MESSAGE_CHARS = 300;
 
     /** Where the SDK's credentials come from; may block (reading a file, the metadata server's ping). */
     private interface Source {
@@ -90,7 +90,7 @@ public final class GoogleAccessTokens implements CredentialProvider {
         } catch (CredentialsUnavailableException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
-            throw new CredentialsUnavailableException(kind + " gave no access token: " + firstLine(e.getMessage()), e);
+            throw new CredentialsUnavailableException(kind + " gave no access token: " + oneLine(e.getMessage()), e);
         }
         Credentials credentials = new Credentials(ACCESS_TOKEN_USER, token.getTokenValue());
         // A token without an expiry is kept until the registry refuses it.
@@ -103,8 +103,9 @@ public final class GoogleAccessTokens implements CredentialProvider {
         return kind;
     }
 
-    private static String firstLine(String message) {
-        String line = message == null ? "" : message.lines().findFirst().orElse("");
+    /** The SDK's message on one line: its reason (a token endpoint's OAuth2 error) comes after the first. */
+    private static String oneLine(String message) {
+        String line = message == null ? "" : String.join(" ", message.strip().split("\\s*\\R\\s*"));
         return line.length() <= MAX_MESSAGE_CHARS ? line : line.substring(0, MAX_MESSAGE_CHARS) + "...";
     }
 }
