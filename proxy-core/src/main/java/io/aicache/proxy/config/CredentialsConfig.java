@@ -86,10 +86,11 @@ public interface CredentialsConfig {
     record Google(Path keyFile, List<String> scopes, String metadataHost) implements CredentialsConfig {
 
         public Google {
-            scopes = scopes != null ? List.copyOf(scopes) : GoogleAccessTokens.DEFAULT_SCOPES;
+            scopes = scopes != null ? scopes : GoogleAccessTokens.DEFAULT_SCOPES;
             if (scopes.isEmpty() || scopes.stream().anyMatch(scope -> scope == null || scope.isBlank())) {
                 throw new IllegalArgumentException("credentials.scopes must list OAuth2 scopes, got " + scopes);
             }
+            scopes = List.copyOf(scopes);
             if (keyFile != null && metadataHost != null) {
                 throw new IllegalArgumentException("credentials has both keyFile and metadataHost; keep one");
             }

@@ -184,9 +184,15 @@ class CredentialsConfigTest {
                   kind: google
                   scopes: []
                 """));
+        ConfigException blankScope = assertThrows(ConfigException.class, () -> registryWith("""
+                credentials:
+                  kind: google
+                  scopes: [null]
+                """));
 
         assertTrue(both.getMessage().contains("keep one"), both.getMessage());
         assertTrue(url.getMessage().contains("credentials.metadataHost must be host or host:port"), url.getMessage());
         assertTrue(noScopes.getMessage().contains("credentials.scopes"), noScopes.getMessage());
+        assertTrue(blankScope.getMessage().contains("credentials.scopes must list OAuth2 scopes"), blankScope.getMessage());
     }
 }
