@@ -2,6 +2,7 @@ package io.aicache.proxy.config;
 
 import java.io.File;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,10 +13,12 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 
 import io.aicache.upstream.CredentialProvider;
+import io.aicache.upstream.CredentialsUnavailableException;
 import io.aicache.upstream.credentials.AcrCredentials;
 import io.aicache.upstream.credentials.AzureIdentity;
 import io.aicache.upstream.credentials.DockerConfigCredentials;
 import io.aicache.upstream.credentials.DockerConfigFile;
+import io.aicache.upstream.credentials.GoogleAccessTokens;
 
 /**
  * Where a registry's credentials come from, when they are not a fixed {@code username} and
@@ -27,6 +30,7 @@ import io.aicache.upstream.credentials.DockerConfigFile;
 @JsonSubTypes({
         @JsonSubTypes.Type(value = CredentialsConfig.DockerConfig.class, name = "dockerConfig"),
         @JsonSubTypes.Type(value = CredentialsConfig.Azure.class, name = "azure"),
+        @JsonSubTypes.Type(value = CredentialsConfig.Google.class, name = "google"),
 })
 public interface CredentialsConfig {
 
@@ -131,6 +135,63 @@ public interface CredentialsConfig {
         public String toString() {
             return "Azure[tenantId=" + tenantId + ", clientId=" + clientId + ", clientSecret="
                     + (clientSecret == null ? "unset" : "***") + ", authorityHost=" + authorityHost + ", scope=" + scope + "]";
+        }
+    }
+
+    /**
+     * Google Artifact Registry and GCR: OAuth2 access tokens sent as {@code oauth2accesstoken:<token>}.
+     *
+     * @param keyFile      a service account's JSON key, a workload identity federation config, or gcloud's user
+     *                     credentials; unset: Application Default Credentials ({@code GOOGLE_APPLICATION_CREDENTIALS},
+     *                     gcloud's, the GCE or GKE metadata server)
+     * @param scopes       the OAuth2 scopes asked for; unset: {@code cloud-platform}
+     * @param metadataHost {@code host[:port]} of the metadata server to take tokens from in place of
+     *                     {@code metadata.google.internal}, as {@code GCE_METADATA_HOST} says; not with {@code keyFile}
+     */
+    record Google(Path keyFile, List<String> scopes, String metadataHost) implements CredentialsConfig {
+
+        public Google {
+            scopes = scopes != null ? scopes : GoogleAccessTokens.DEFAULT_SCOPES;
+            if (scopes.isEmpty() || scopes.stream().anyMatch(scope -> scope == null || scope.isBlank())) {
+                throw new IllegalArgumentException("credentials.scopes must list OAuth2 scopes, got " + scopes);
+            }
+            scopes = List.copyOf(scopes);
+            if (keyFile != null && metadataHost != null) {
+                throw new IllegalArgumentException("credentials has both keyFile and metadataHost; keep one");
+            }
+            if (metadataHost != null && !isHostAndPort(metadataHost)) {
+                throw new IllegalArgumentException("credentials.metadataHost must be host or host:port, got '" + metadataHost + "'");
+            }
+        }
+
+        private static boolean isHostAndPort(String value) {
+            try {
+                URI uri = new URI("http://" + value);
+                return uri.getHost() != null && uri.getRawUserInfo() == null && uri.getRawPath().isEmpty()
+                        && uri.getRawQuery() == null && uri.getRawFragment() == null;
+            } catch (URISyntaxException e) {
+                return false;
+            }
+        }
+
+        @Override
+        public void check(String registry) {
+            if (keyFile != null) {
+                try {
+                    GoogleAccessTokens.checkKeyFile(keyFile);
+                } catch (CredentialsUnavailableException e) {
+                    throw new CredentialsUnavailableException("keyFile: " + e.getMessage());
+                }
+            }
+        }
+
+        @Override
+        public CredentialProvider provider(String registry) {
+            if (keyFile != null) {
+                return GoogleAccessTokens.fromKeyFile(keyFile, scopes);
+            }
+            return metadataHost != null ? GoogleAccessTokens.metadataServer(metadataHost, scopes)
+                    : GoogleAccessTokens.applicationDefault(scopes);
         }
     }
 }

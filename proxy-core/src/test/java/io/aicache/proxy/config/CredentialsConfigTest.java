@@ -7,14 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.aicache.proxy.testsupport.GoogleServiceAccountKey;
 import io.aicache.upstream.credentials.AcrCredentials;
 import io.aicache.upstream.credentials.DockerConfigCredentials;
+import io.aicache.upstream.credentials.GoogleAccessTokens;
 
 /** A registry's {@code credentials:} block: each kind bound, and each bad setting refused by key and value. */
 class CredentialsConfigTest {
@@ -32,6 +35,14 @@ class CredentialsConfigTest {
                     - name: registry.test
                       endpoint: "http://127.0.0.1:5000"
                 %s""".formatted(credentials.indent(6)), "test.yaml");
+    }
+
+    private AicacheConfig googleKeyFile(Path keyFile) {
+        return registryWith("""
+                credentials:
+                  kind: google
+                  keyFile: "%s"
+                """.formatted(keyFile));
     }
 
     @Test
@@ -166,5 +177,81 @@ class CredentialsConfigTest {
                 """));
         assertTrue(e.getMessage().contains("credentials.authorityHost must be an https:// URL"), e.getMessage());
         assertTrue(e.getMessage().contains("http://login.example"), e.getMessage());
+    }
+
+    @Test
+    void aGoogleServiceAccountKeyIsTaken() {
+        Path key = GoogleServiceAccountKey.write(dir.resolve("key.json"), URI.create("http://127.0.0.1:9/token")).file();
+
+        AicacheConfig config = googleKeyFile(key);
+
+        assertInstanceOf(GoogleAccessTokens.class, config.upstream().registries().get(0).toUpstream().credentials().orElseThrow());
+    }
+
+    @Test
+    void anUnreadableGoogleKeyFileIsNamedByKeyAndPath() {
+        Path missing = dir.resolve("missing-key.json");
+        ConfigException e = assertThrows(ConfigException.class, () -> googleKeyFile(missing));
+        assertTrue(e.getMessage().contains("registry 'registry.test' credentials: keyFile"), e.getMessage());
+        assertTrue(e.getMessage().contains(missing + " cannot be read"), e.getMessage());
+    }
+
+    @Test
+    void aGoogleKeyFileThatIsNotACredentialsFileSaysWhatItIs() throws IOException {
+        Path dockerConfig = dir.resolve("config.json");
+        Files.writeString(dockerConfig, "{\"auths\": {}}");
+        Path notJson = dir.resolve("key.pem");
+        Files.writeString(notJson, "-----BEGIN PRIVATE KEY-----\n");
+
+        ConfigException wrongFile = assertThrows(ConfigException.class, () -> googleKeyFile(dockerConfig));
+        ConfigException notAJson = assertThrows(ConfigException.class, () -> googleKeyFile(notJson));
+
+        assertTrue(wrongFile.getMessage().contains(dockerConfig + " is not a credentials file"), wrongFile.getMessage());
+        assertTrue(wrongFile.getMessage().contains("service_account"), "the types it takes are listed: " + wrongFile.getMessage());
+        assertTrue(notAJson.getMessage().contains(notJson + " is not JSON"), notAJson.getMessage());
+    }
+
+    @Test
+    void aGoogleServiceAccountKeyThatDoesNotParseIsRefusedWithoutQuotingIt() throws IOException {
+        Path key = dir.resolve("key.json");
+        Files.writeString(key, """
+                {"type": "service_account", "client_email": "puller@p.iam.gserviceaccount.com", "client_id": "1",
+                 "private_key_id": "k1", "private_key": "-----BEGIN PRIVATE KEY-----\\nbm90LWEta2V5LXNlY3JldA==\\n-----END PRIVATE KEY-----\\n"}
+                """);
+
+        ConfigException e = assertThrows(ConfigException.class, () -> googleKeyFile(key));
+
+        assertTrue(e.getMessage().contains(key + " is not a valid service_account file"), e.getMessage());
+        assertFalse(e.getMessage().contains("bm90LWEta2V5LXNlY3JldA"), e.getMessage());
+    }
+
+    @Test
+    void googleSettingsThatCannotWorkAreRefused() {
+        ConfigException both = assertThrows(ConfigException.class, () -> registryWith("""
+                credentials:
+                  kind: google
+                  keyFile: /etc/key.json
+                  metadataHost: "127.0.0.1:8080"
+                """));
+        ConfigException url = assertThrows(ConfigException.class, () -> registryWith("""
+                credentials:
+                  kind: google
+                  metadataHost: "http://metadata.google.internal/"
+                """));
+        ConfigException noScopes = assertThrows(ConfigException.class, () -> registryWith("""
+                credentials:
+                  kind: google
+                  scopes: []
+                """));
+        ConfigException blankScope = assertThrows(ConfigException.class, () -> registryWith("""
+                credentials:
+                  kind: google
+                  scopes: [null]
+                """));
+
+        assertTrue(both.getMessage().contains("keep one"), both.getMessage());
+        assertTrue(url.getMessage().contains("credentials.metadataHost must be host or host:port"), url.getMessage());
+        assertTrue(noScopes.getMessage().contains("credentials.scopes"), noScopes.getMessage());
+        assertTrue(blankScope.getMessage().contains("credentials.scopes must list OAuth2 scopes"), blankScope.getMessage());
     }
 }

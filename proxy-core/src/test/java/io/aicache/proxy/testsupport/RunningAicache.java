@@ -272,6 +272,13 @@ public final class RunningAicache implements AutoCloseable {
             return this;
         }
 
+        /** Adds an upstream registry whose {@code credentials:} block is {@code credentials} ({@code kind} and its keys). */
+        public Builder upstreamWithCredentials(String name, URI endpoint, Map<String, Object> credentials) {
+            upstream(name, endpoint);
+            registries.get(registries.size() - 1).put("credentials", credentials);
+            return this;
+        }
+
         public Builder defaultRegistry(String name) {
             this.defaultRegistry = name;
             return this;
