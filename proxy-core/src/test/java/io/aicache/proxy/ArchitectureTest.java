@@ -47,6 +47,12 @@ class ArchitectureTest {
                     + " the CLI's clients talk to aicache's own admin API and to Kubernetes");
 
     @ArchTest
+    static final ArchRule onlyCredentialKindsKnowTheAwsSdk = noClasses().that().resideOutsideOfPackage(
+                    "io.aicache.upstream.credentials..")
+            .should().dependOnClassesThat().resideInAPackage("software.amazon.awssdk..")
+            .because("a cloud's SDK stays behind its CredentialProvider; the rest of aicache sees Credentials");
+
+    @ArchTest
     static final ArchRule proxyCorePackagesHaveNoCycles = slices().matching("io.aicache.proxy.(*)..")
             .should().beFreeOfCycles();
 
