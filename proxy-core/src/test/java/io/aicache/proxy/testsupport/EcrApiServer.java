@@ -2,7 +2,6 @@ package io.aicache.proxy.testsupport;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -93,13 +92,8 @@ public final class EcrApiServer implements AutoCloseable {
             status = 400;
             body.put("__type", "UnknownOperationException").put("message", "unknown target");
         }
-        byte[] bytes = JSON.writeValueAsBytes(body);
-        exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.1");
         exchange.getResponseHeaders().set("x-amzn-RequestId", "test-" + requests.size());
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
+        LoopbackHttpServer.respond(exchange, status, "application/x-amz-json-1.1", JSON.writeValueAsBytes(body));
     }
 
     @Override

@@ -257,6 +257,13 @@ public final class RunningAicache implements AutoCloseable {
             return this;
         }
 
+        /** Adds an upstream registry whose credentials come from {@code credentials}, the registry's {@code credentials:} block. */
+        public Builder upstreamWithCredentials(String name, URI endpoint, Map<String, Object> credentials) {
+            upstream(name, endpoint);
+            registries.get(registries.size() - 1).put("credentials", credentials);
+            return this;
+        }
+
         public Builder defaultRegistry(String name) {
             this.defaultRegistry = name;
             return this;

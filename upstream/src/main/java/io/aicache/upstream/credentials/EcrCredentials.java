@@ -94,11 +94,9 @@ public final class EcrCredentials implements CredentialProvider {
         AuthorizationData data;
         try {
             data = client.getAuthorizationToken(request -> { }).authorizationData().stream().findFirst()
-                    .orElseThrow(() -> new CredentialsUnavailableException(
-                            "Amazon ECR in " + region + " answered no authorization data for " + registry));
+                    .orElseThrow(() -> new CredentialsUnavailableException(kind() + " answered no authorization data"));
         } catch (SdkException e) {
-            throw new CredentialsUnavailableException("Amazon ECR GetAuthorizationToken in " + region + " for " + registry
-                    + " failed: " + e.getMessage(), e);
+            throw new CredentialsUnavailableException(kind() + " GetAuthorizationToken failed: " + e.getMessage(), e);
         }
         return new IssuedCredentials(decode(data.authorizationToken()), Optional.ofNullable(data.expiresAt()));
     }
@@ -109,11 +107,11 @@ public final class EcrCredentials implements CredentialProvider {
         try {
             decoded = new String(Base64.getDecoder().decode(token == null ? "" : token), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw new CredentialsUnavailableException("Amazon ECR in " + region + " answered a token that is not base64");
+            throw new CredentialsUnavailableException(kind() + " answered a token that is not base64");
         }
         int colon = decoded.indexOf(':');
         if (colon <= 0) {
-            throw new CredentialsUnavailableException("Amazon ECR in " + region + " answered a token that is not user:password");
+            throw new CredentialsUnavailableException(kind() + " answered a token that is not user:password");
         }
         return new Credentials(decoded.substring(0, colon), decoded.substring(colon + 1));
     }
