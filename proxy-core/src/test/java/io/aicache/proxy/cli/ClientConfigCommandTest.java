@@ -26,7 +26,8 @@ import io.aicache.proxy.testsupport.Cli;
 class ClientConfigCommandTest {
 
     private static final String MIRROR = "http://aicache.internal:5000";
-    private static final List<String> DEFAULT_REGISTRIES = List.of("docker.io", "ghcr.io", "quay.io", "registry.k8s.io", "gcr.io");
+    private static final List<String> DEFAULT_REGISTRIES = List.of("docker.io", "ghcr.io", "quay.io", "registry.k8s.io", "gcr.io",
+            "public.ecr.aws");
 
     @TempDir
     Path tempDir;

@@ -25,7 +25,7 @@ class ConfigLoaderTest {
         AicacheConfig config = loader.defaults();
         assertEquals("0.0.0.0:5000", config.server().listen());
         assertEquals("docker.io", config.upstream().defaultRegistry());
-        assertEquals(5, config.upstream().registries().size());
+        assertEquals(6, config.upstream().registries().size());
         assertTrue(config.upstream().registries().get(0).libraryPrefix());
         assertEquals(8L << 20, config.storage().chunkSize().bytes());
         assertEquals(Duration.ofMinutes(5), config.manifests().tagTtl());
