@@ -46,7 +46,8 @@ class EcrRegistryE2ETest {
         upstream = DockerRegistryProcess.startWithHtpasswd("AWS", TOKEN_PASSWORD);
         skopeo = new Skopeo(tempDir.resolve("skopeo"));
         aicache = RunningAicache.builder()
-                .upstreamWithCredentials(REGISTRY, upstream.endpoint(), Map.of("kind", "ecr", "endpoint", ecr.endpoint().toString()))
+                .upstreamWithCredentials(REGISTRY, upstream.endpoint(),
+                        Map.of("kind", "ecr", "endpoint", ecr.endpoint().toString()))
                 .start();
     }
 

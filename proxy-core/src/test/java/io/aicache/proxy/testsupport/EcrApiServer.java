@@ -79,9 +79,10 @@ public final class EcrApiServer implements AutoCloseable {
         int status;
         if (denied) {
             status = 400;
-            body.put("__type", "AccessDeniedException")
-                    .put("message", "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: ecr:GetAuthorizationToken");
-        } else if (exchange.getRequestMethod().equals("POST") && TARGET.equals(exchange.getRequestHeaders().getFirst("X-Amz-Target"))) {
+            body.put("__type", "AccessDeniedException").put("message",
+                    "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: ecr:GetAuthorizationToken");
+        } else if (exchange.getRequestMethod().equals("POST")
+                && TARGET.equals(exchange.getRequestHeaders().getFirst("X-Amz-Target"))) {
             status = 200;
             String token = Base64.getEncoder().encodeToString(("AWS:" + password).getBytes(StandardCharsets.UTF_8));
             body.putArray("authorizationData").addObject()

@@ -98,6 +98,7 @@ public final class EcrCredentials implements CredentialProvider {
         } catch (SdkException e) {
             throw new CredentialsUnavailableException(kind() + " GetAuthorizationToken failed: " + e.getMessage(), e);
         }
+        // ECR always says when a token expires; one that did not would be kept until the registry refused it.
         return new IssuedCredentials(decode(data.authorizationToken()), Optional.ofNullable(data.expiresAt()));
     }
 
