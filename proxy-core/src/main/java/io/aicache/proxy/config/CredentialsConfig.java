@@ -8,6 +8,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
@@ -18,6 +20,7 @@ import io.aicache.upstream.credentials.AcrCredentials;
 import io.aicache.upstream.credentials.AzureIdentity;
 import io.aicache.upstream.credentials.DockerConfigCredentials;
 import io.aicache.upstream.credentials.DockerConfigFile;
+import io.aicache.upstream.credentials.EcrCredentials;
 import io.aicache.upstream.credentials.GoogleAccessTokens;
 
 /**
@@ -31,6 +34,7 @@ import io.aicache.upstream.credentials.GoogleAccessTokens;
         @JsonSubTypes.Type(value = CredentialsConfig.DockerConfig.class, name = "dockerConfig"),
         @JsonSubTypes.Type(value = CredentialsConfig.Azure.class, name = "azure"),
         @JsonSubTypes.Type(value = CredentialsConfig.Google.class, name = "google"),
+        @JsonSubTypes.Type(value = CredentialsConfig.Ecr.class, name = "ecr"),
 })
 public interface CredentialsConfig {
 
@@ -192,6 +196,46 @@ public interface CredentialsConfig {
             }
             return metadataHost != null ? GoogleAccessTokens.metadataServer(metadataHost, scopes)
                     : GoogleAccessTokens.applicationDefault(scopes);
+        }
+    }
+
+    /**
+     * Amazon ECR: a 12-hour token from {@code GetAuthorizationToken}, signed with the AWS credentials the
+     * SDK's default chain finds (environment, profile files, EKS service account or pod identity, instance
+     * metadata).
+     *
+     * @param region   the region; unset: read from the registry's name, {@code <account>.dkr.ecr.<region>.amazonaws.com}
+     * @param endpoint the ECR API's address in place of the region's public one (a VPC interface endpoint)
+     * @param profile  the AWS profile to take credentials from; unset: {@code AWS_PROFILE}, else {@code default}
+     */
+    record Ecr(String region, URI endpoint, String profile) implements CredentialsConfig {
+
+        private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-[0-9]+");
+
+        public Ecr {
+            if (region != null && !REGION.matcher(region).matches()) {
+                throw new IllegalArgumentException("credentials.region must be an AWS region such as eu-west-1, got '"
+                        + region + "'");
+            }
+            if (endpoint != null && (endpoint.getHost() == null
+                    || !("https".equals(endpoint.getScheme()) || "http".equals(endpoint.getScheme())))) {
+                throw new IllegalArgumentException("credentials.endpoint must be an http(s) URL with a host, got '"
+                        + endpoint + "'");
+            }
+            if (profile != null && profile.isBlank()) {
+                throw new IllegalArgumentException("credentials.profile must name a profile, or be left out");
+            }
+        }
+
+        @Override
+        public void check(String registry) {
+            EcrCredentials.check(registry, Optional.ofNullable(region), Optional.ofNullable(profile));
+        }
+
+        @Override
+        public CredentialProvider provider(String registry) {
+            return new EcrCredentials(registry, Optional.ofNullable(region), Optional.ofNullable(endpoint),
+                    Optional.ofNullable(profile));
         }
     }
 }

@@ -27,7 +27,7 @@ class ClientConfigCommandTest {
 
     private static final String MIRROR = "http://aicache.internal:5000";
     private static final List<String> DEFAULT_REGISTRIES = List.of("docker.io", "ghcr.io", "quay.io", "registry.k8s.io", "gcr.io",
-            "mcr.microsoft.com");
+            "mcr.microsoft.com", "public.ecr.aws");
 
     @TempDir
     Path tempDir;

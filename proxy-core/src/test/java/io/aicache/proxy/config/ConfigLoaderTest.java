@@ -29,7 +29,7 @@ class ConfigLoaderTest {
         AicacheConfig config = loader.defaults();
         assertEquals("0.0.0.0:5000", config.server().listen());
         assertEquals("docker.io", config.upstream().defaultRegistry());
-        assertEquals(7, config.upstream().registries().size());
+        assertEquals(8, config.upstream().registries().size());
         assertEquals(1, config.upstream().hostPatterns().size(), "*-docker.pkg.dev");
         assertTrue(config.upstream().registries().get(0).libraryPrefix());
         assertEquals(8L << 20, config.storage().chunkSize().bytes());

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.aicache.proxy.testsupport.GoogleServiceAccountKey;
 import io.aicache.upstream.credentials.AcrCredentials;
 import io.aicache.upstream.credentials.DockerConfigCredentials;
+import io.aicache.upstream.credentials.EcrCredentials;
 import io.aicache.upstream.credentials.GoogleAccessTokens;
 
 /** A registry's {@code credentials:} block: each kind bound, and each bad setting refused by key and value. */
@@ -28,13 +29,17 @@ class CredentialsConfigTest {
     Path dir;
 
     private AicacheConfig registryWith(String credentials) {
+        return registryWith("registry.test", credentials);
+    }
+
+    private AicacheConfig registryWith(String name, String credentials) {
         return loader.fromYaml("""
                 upstream:
-                  defaultRegistry: registry.test
+                  defaultRegistry: %s
                   registries:
-                    - name: registry.test
+                    - name: %s
                       endpoint: "http://127.0.0.1:5000"
-                %s""".formatted(credentials.indent(6)), "test.yaml");
+                %s""".formatted(name, name, credentials.indent(6)), "test.yaml");
     }
 
     private AicacheConfig googleKeyFile(Path keyFile) {
@@ -253,5 +258,84 @@ class CredentialsConfigTest {
         assertTrue(url.getMessage().contains("credentials.metadataHost must be host or host:port"), url.getMessage());
         assertTrue(noScopes.getMessage().contains("credentials.scopes"), noScopes.getMessage());
         assertTrue(blankScope.getMessage().contains("credentials.scopes must list OAuth2 scopes"), blankScope.getMessage());
+    }
+
+    @Test
+    void anEcrRegistryTakesItsRegionFromItsName() {
+        AicacheConfig config = registryWith("123456789012.dkr.ecr.eu-west-1.amazonaws.com", """
+                credentials:
+                  kind: ecr
+                """);
+
+        UpstreamConfig.Registry registry = config.upstream().registries().get(0);
+        assertInstanceOf(EcrCredentials.class, registry.toUpstream().credentials().orElseThrow());
+        assertTrue(registry.toUpstream().credentials().orElseThrow().kind().contains("eu-west-1"));
+    }
+
+    @Test
+    void anEcrRegistryWhoseNameHasNoRegionNeedsTheRegionKey() {
+        ConfigException e = assertThrows(ConfigException.class, () -> registryWith("""
+                credentials:
+                  kind: ecr
+                """));
+        assertTrue(e.getMessage().contains("registry 'registry.test'"), e.getMessage());
+        assertTrue(e.getMessage().contains("credentials.region"), e.getMessage());
+
+        assertEquals(1, registryWith("""
+                credentials:
+                  kind: ecr
+                  region: eu-central-1
+                """).upstream().registries().size(), "with the region set, any name is taken");
+    }
+
+    @Test
+    void anEcrEndpointThatIsNoHttpUrlIsNamed() {
+        ConfigException e = assertThrows(ConfigException.class, () -> registryWith("""
+                credentials:
+                  kind: ecr
+                  region: eu-west-1
+                  endpoint: "vpce-0abc.api.ecr.eu-west-1.vpce.amazonaws.com:443"
+                """));
+        assertTrue(e.getMessage().contains("credentials.endpoint"), e.getMessage());
+        assertTrue(e.getMessage().contains("vpce-0abc.api.ecr.eu-west-1.vpce.amazonaws.com:443"), e.getMessage());
+    }
+
+    @Test
+    void anEcrRegionThatIsNoRegionIsNamed() {
+        ConfigException e = assertThrows(ConfigException.class, () -> registryWith("""
+                credentials:
+                  kind: ecr
+                  region: Ireland
+                """));
+        assertTrue(e.getMessage().contains("credentials.region"), e.getMessage());
+        assertTrue(e.getMessage().contains("Ireland"), e.getMessage());
+    }
+
+    @Test
+    void anEcrProfileInNeitherProfileFileIsNamed() throws IOException {
+        Path credentialsFile = Files.writeString(dir.resolve("credentials"), "[ci]\naws_access_key_id = AKIDEXAMPLE\n");
+        String previous = System.setProperty("aws.sharedCredentialsFile", credentialsFile.toString());
+        try {
+            ConfigException e = assertThrows(ConfigException.class, () -> registryWith("""
+                    credentials:
+                      kind: ecr
+                      region: eu-west-1
+                      profile: nightly
+                    """));
+            assertTrue(e.getMessage().contains("credentials.profile 'nightly'"), e.getMessage());
+
+            assertEquals(1, registryWith("""
+                    credentials:
+                      kind: ecr
+                      region: eu-west-1
+                      profile: ci
+                    """).upstream().registries().size(), "a profile the file has is taken");
+        } finally {
+            if (previous == null) {
+                System.clearProperty("aws.sharedCredentialsFile");
+            } else {
+                System.setProperty("aws.sharedCredentialsFile", previous);
+            }
+        }
     }
 }

@@ -106,8 +106,7 @@ class PrivateRegistryCredentialHelperE2ETest {
         OciImageLayout image = OciImageLayout.builder().tag("1.0").seed(23)
                 .layerSizes(1 << 20, 256 * 1024)
                 .writeImage(tempDir.resolve("image"));
-        skopeo.copy("oci:" + image.path() + ":" + image.tag(), "docker://" + upstream.hostPort() + "/team/private:1.0",
-                "--dest-tls-verify=false", "--preserve-digests", "--dest-creds", USER + ":" + SECRET);
+        skopeo.push(image, upstream.hostPort(), "team/private", "--dest-creds", USER + ":" + SECRET);
 
         PulledOciLayout pulled = skopeo.pull(mirror(), UPSTREAM_NAME + "/team/private", "1.0");
 

@@ -1,6 +1,7 @@
 package io.aicache.proxy.testsupport;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -11,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 
@@ -44,6 +46,15 @@ public final class LoopbackHttpServer implements AutoCloseable {
     public void serve(HttpHandler handler) {
         server.createContext("/", handler);
         server.start();
+    }
+
+    /** Answers {@code exchange} with {@code status} and {@code body} of {@code contentType}. */
+    public static void respond(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.sendResponseHeaders(status, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
     }
 
     /** {@code http://127.0.0.1:<port>}. */

@@ -97,12 +97,15 @@ public final class Skopeo {
 
     /**
      * Pushes {@code image} to {@code docker://<registryHostPort>/<repository>:<tag>} over plain HTTP, keeping
-     * every digest ({@code --preserve-digests}) and every platform ({@code --all}).
+     * every digest ({@code --preserve-digests}) and every platform ({@code --all}), with {@code extraArgs}
+     * ({@code --dest-creds user:password}).
      */
-    public Output push(OciImageLayout image, String registryHostPort, String repository) throws IOException {
+    public Output push(OciImageLayout image, String registryHostPort, String repository, String... extraArgs)
+            throws IOException {
+        List<String> args = new ArrayList<>(List.of("--dest-tls-verify=false", "--preserve-digests", "--all"));
+        args.addAll(List.of(extraArgs));
         return copy("oci:" + image.path() + ":" + image.tag(),
-                "docker://" + registryHostPort + "/" + repository + ":" + image.tag(),
-                "--dest-tls-verify=false", "--preserve-digests", "--all");
+                "docker://" + registryHostPort + "/" + repository + ":" + image.tag(), args.toArray(String[]::new));
     }
 
     /**
