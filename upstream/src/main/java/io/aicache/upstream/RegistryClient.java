@@ -206,6 +206,10 @@ public final class RegistryClient {
                         observer.served(registry.name(), endpoint.address());
                         return CompletableFuture.completedFuture(response);
                     }
+                    if (RetryPolicy.unwrap(failure) instanceof CredentialsUnavailableException) {
+                        // aicache could not get credentials to send: no endpoint's doing, and none would do better.
+                        return CompletableFuture.<UpstreamResponse<T>>failedFuture(failure);
+                    }
                     endpoint.health().failed();
                     // Too large a body is the content's doing, not the endpoint's: another would send the same.
                     Optional<Endpoints.Endpoint> next = RetryPolicy.unwrap(failure) instanceof BodyTooLargeException

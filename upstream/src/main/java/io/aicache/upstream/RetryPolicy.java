@@ -30,8 +30,9 @@ public record RetryPolicy(int attempts, Duration initialBackoff, Duration maxBac
     /** Whether another attempt may succeed where {@code failure} happened. */
     public boolean isRetryable(Throwable failure) {
         Throwable cause = unwrap(failure);
-        if (cause instanceof UpstreamDownException) {
-            // Nothing was sent: waiting and asking again only delays the answer.
+        if (cause instanceof UpstreamDownException || cause instanceof CredentialsUnavailableException) {
+            // Nothing was sent (or could be: the credentials' own source keeps its failure a few seconds):
+            // waiting and asking again only delays the answer.
             return false;
         }
         if (cause instanceof UpstreamStatusException status) {

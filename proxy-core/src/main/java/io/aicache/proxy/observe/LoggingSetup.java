@@ -18,6 +18,9 @@ import io.aicache.proxy.config.LoggingConfig;
 /** Applies the {@code logging} configuration to Logback: level, text or JSON, and where the access log goes. */
 public final class LoggingSetup {
 
+    private static final String[] CLOUD_SDK_LOGGERS = {"com.azure", "com.microsoft.aad", "software.amazon.awssdk",
+            "com.google.auth"};
+
     private LoggingSetup() {
     }
 
@@ -25,6 +28,10 @@ public final class LoggingSetup {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.toLevel(config.level(), Level.INFO));
+        // The cloud SDKs log each sign-in at INFO; aicache logs what matters of them (failures) itself.
+        for (String sdk : CLOUD_SDK_LOGGERS) {
+            context.getLogger(sdk).setLevel(Level.WARN);
+        }
         if (config.format() == LoggingConfig.Format.JSON) {
             JsonEncoder json = new JsonEncoder();
             json.setContext(context);

@@ -48,6 +48,8 @@ class PrivateRegistryCredentialHelperE2ETest {
     private Skopeo skopeo;
     private Path helperCalls;
     private Path helperSecret;
+    /** While this file exists the helper fails, as one does when its keyring is locked. */
+    private Path helperBroken;
 
     @BeforeEach
     void start() throws Exception {
@@ -56,6 +58,7 @@ class PrivateRegistryCredentialHelperE2ETest {
         Path helpers = Files.createDirectories(tempDir.resolve("helpers"));
         helperCalls = tempDir.resolve("helper-calls.log");
         helperSecret = tempDir.resolve("helper-secret");
+        helperBroken = tempDir.resolve("helper-broken");
         Files.writeString(helperSecret, SECRET);
         writeHelper(helpers.resolve("docker-credential-test"));
         Path dockerConfig = tempDir.resolve("config.json");
@@ -84,10 +87,11 @@ class PrivateRegistryCredentialHelperE2ETest {
                 #!/bin/sh
                 [ "$1" = get ] || exit 2
                 url=$(cat)
+                if [ -e "%s" ]; then echo "no identity: the keyring is locked" >&2; exit 3; fi
                 echo "$url" >> "%s"
                 if [ "$url" != "%s" ]; then echo "credentials not found in native keychain"; exit 1; fi
                 printf '{"ServerURL":"%%s","Username":"%s","Secret":"%%s"}' "$url" "$(cat "%s")"
-                """.formatted(helperCalls, UPSTREAM_NAME, USER, helperSecret));
+                """.formatted(helperBroken, helperCalls, UPSTREAM_NAME, USER, helperSecret));
         Files.setPosixFilePermissions(helper, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
@@ -133,6 +137,22 @@ class PrivateRegistryCredentialHelperE2ETest {
         assertTrue(error.message().contains("upstream " + UPSTREAM_NAME), error.message());
         assertTrue(error.message().contains("Docker config"), error.message());
         assertFalse(error.message().contains("not-the-password"), "the secret is never in a message");
+    }
+
+    @Test
+    void aFailingHelperIsTheAnswerEveryTimeAndDoesNotMarkTheRegistryDown() throws IOException {
+        Files.writeString(helperBroken, "");
+        RegistryTestClient client = new RegistryTestClient();
+        String blob = "sha256:" + "ab".repeat(32);
+
+        for (int i = 0; i < 7; i++) {
+            HttpResponse<byte[]> response = client.get(URI.create("http://" + mirror() + "/v2/team/private/blobs/" + blob));
+            assertEquals(503, response.statusCode());
+            String message = ErrorBody.of(response).message();
+            assertTrue(message.contains("docker credential helper 'test' exited with 3: no identity: the keyring is locked"),
+                    message);
+            assertFalse(message.contains("marked down"), "the registry itself did nothing wrong: " + message);
+        }
     }
 
     private String mirror() {
