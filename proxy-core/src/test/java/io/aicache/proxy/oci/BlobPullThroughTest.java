@@ -255,6 +255,8 @@ class BlobPullThroughTest {
         String digest = upstream.addBlob(REPO, blob);
         client.get(blobUri(digest));
         assertTrue(Files.exists(aicache.blobFile(digest)));
+        // A request before the finished fill lets go of the blob would join it and read its open file.
+        Eventually.until("the fill has ended", () -> aicache.metric("aicache_fills_active") == 0);
 
         Files.delete(aicache.blobFile(digest));
         HttpResponse<byte[]> response = client.get(blobUri(digest));
