@@ -17,17 +17,20 @@ import org.junit.jupiter.api.io.TempDir;
 import at.favre.lib.crypto.bcrypt.BCrypt;
 import io.aicache.proxy.Aicache;
 import io.aicache.proxy.config.ConfigLoader;
+import io.aicache.proxy.testsupport.ContainerdProcess;
 import io.aicache.proxy.testsupport.DockerRegistryProcess;
 import io.aicache.proxy.testsupport.OciImageLayout;
 import io.aicache.proxy.testsupport.PulledOciLayout;
 import io.aicache.proxy.testsupport.Skopeo;
 
 /**
- * Access control with a real client: skopeo logs in to aicache's own token service with
- * {@code --src-creds} and pulls, through aicache as a plain-HTTP registry, from Debian's docker-registry.
+ * Access control with real clients, through aicache as a plain-HTTP registry in front of Debian's
+ * docker-registry: skopeo logs in to aicache's own token service with {@code --src-creds} (Basic
+ * credentials on {@code GET /token}), containerd's {@code ctr --user} with the OAuth2 password form
+ * ({@code POST /token}) through a {@code hosts.toml} mirror, which names the registry with {@code ns}.
  */
 @Tag("e2e")
-class AccessControlSkopeoE2ETest {
+class AccessControlE2ETest {
 
     private static final String UPSTREAM_NAME = "registry.test";
     private static final String ALICE = "alice:alice-Pass-5d1e";
@@ -37,6 +40,7 @@ class AccessControlSkopeoE2ETest {
 
     private DockerRegistryProcess upstream;
     private Aicache aicache;
+    private ContainerdProcess containerd;
     private Skopeo skopeo;
     private OciImageLayout image;
 
@@ -71,7 +75,10 @@ class AccessControlSkopeoE2ETest {
     }
 
     @AfterEach
-    void stop() {
+    void stop() throws IOException {
+        if (containerd != null) {
+            containerd.close();
+        }
         if (aicache != null) {
             aicache.close();
         }
@@ -94,6 +101,30 @@ class AccessControlSkopeoE2ETest {
 
         IOException anonymous = assertThrows(IOException.class, () -> skopeo.pull(mirror(), "team-a/app", "1.0"));
         assertTrue(anonymous.getMessage().contains("authentication required"), anonymous.getMessage());
+    }
+
+    @Test
+    void containerdLogsInWithThePasswordFormThroughAHostsTomlMirror() throws IOException {
+        containerd = ContainerdProcess.start(tempDir.resolve("containerd"));
+        Path hostsDir = tempDir.resolve("certs.d");
+        Files.createDirectories(hostsDir.resolve(UPSTREAM_NAME));
+        // server is unreachable: the pull can only succeed through the mirror.
+        Files.writeString(hostsDir.resolve(UPSTREAM_NAME).resolve("hosts.toml"), """
+                server = "https://%s"
+
+                [host."http://%s"]
+                  capabilities = ["pull", "resolve"]
+                """.formatted(UPSTREAM_NAME, mirror()));
+        String teamA = UPSTREAM_NAME + "/team-a/app:1.0";
+
+        containerd.ctr("images", "pull", "--hosts-dir", hostsDir.toString(), "--user", ALICE,
+                "--snapshotter", ContainerdProcess.SNAPSHOTTER, "--platform", "linux/amd64", teamA);
+        assertTrue(containerd.ctr("images", "ls").stdout().contains(image.manifestDigest()), "ctr lists the image");
+
+        IOException denied = assertThrows(IOException.class, () -> containerd.ctr("images", "pull", "--hosts-dir",
+                hostsDir.toString(), "--user", ALICE, "--snapshotter", ContainerdProcess.SNAPSHOTTER,
+                "--platform", "linux/amd64", UPSTREAM_NAME + "/team-b/app:1.0"));
+        assertTrue(denied.getMessage().contains("403"), denied.getMessage());
     }
 
     private String mirror() {
