@@ -9,9 +9,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -21,7 +23,7 @@ import at.favre.lib.crypto.bcrypt.BCrypt;
 
 class HtpasswdUsersTest {
 
-    private final ExecutorService checks = Executors.newSingleThreadExecutor(r -> new Thread(r, "bcrypt-checks"));
+    private final ExecutorService checks = Executors.newSingleThreadExecutor();
 
     @TempDir
     Path dir;
@@ -33,18 +35,20 @@ class HtpasswdUsersTest {
 
     @Test
     void bcryptRunsOnTheExecutorAndAPassedCheckIsRemembered() throws Exception {
-        HtpasswdUsers users = new HtpasswdUsers(file("alice:" + hash("right") + "\n"), checks);
-        String[] checkedOn = new String[1];
+        AtomicInteger handedOver = new AtomicInteger();
+        Executor counting = task -> {
+            handedOver.incrementAndGet();
+            checks.execute(task);
+        };
+        HtpasswdUsers users = new HtpasswdUsers(file("alice:" + hash("right") + "\n"), counting);
 
-        Optional<Identity> first = users.check("alice", "right")
-                .whenComplete((identity, failure) -> checkedOn[0] = Thread.currentThread().getName())
-                .get(30, TimeUnit.SECONDS);
-
-        assertEquals(Optional.of(new Identity("alice")), first);
-        assertEquals("bcrypt-checks", checkedOn[0]);
+        assertEquals(Optional.of(new Identity("alice")), users.check("alice", "right").get(30, TimeUnit.SECONDS));
+        assertEquals(1, handedOver.get(), "bcrypt ran on the executor");
         assertTrue(users.check("alice", "right").isDone(), "the second check is answered from memory");
+        assertEquals(1, handedOver.get());
         assertEquals(Optional.empty(), users.check("alice", "wrong").get(30, TimeUnit.SECONDS));
         assertEquals(Optional.empty(), users.check("nobody", "right").get(30, TimeUnit.SECONDS));
+        assertEquals(3, handedOver.get(), "a wrong password and an unknown user each cost one bcrypt");
     }
 
     @Test
