@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
+import io.aicache.proxy.access.AccessControl;
 import io.aicache.proxy.admin.AdminApi;
 import io.aicache.proxy.admin.AdminToken;
 import io.aicache.proxy.admin.CacheInventory;
@@ -64,6 +65,8 @@ public final class Aicache implements AutoCloseable {
 
     private final ExecutorService storageExecutor;
     private final ExecutorService upstreamExecutor;
+    /** bcrypt checks of access control's users: slow by design, kept off every other pool. */
+    private final ExecutorService accessExecutor;
     /** The event loops blob bodies come in on from upstream. */
     private final EventLoopGroup upstreamLoops;
     private final ScheduledExecutorService timer;
@@ -81,6 +84,8 @@ public final class Aicache implements AutoCloseable {
         UpstreamConfig upstream = config.upstream();
         storageExecutor = Executors.newFixedThreadPool(storage.storageThreads(), named("aicache-storage"));
         upstreamExecutor = Executors.newFixedThreadPool(2, named("aicache-upstream"));
+        accessExecutor = Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors() / 2),
+                named("aicache-access"));
         Transport transport = Transport.best();
         // Reading sockets into buffers is light work: one loop carries gigabytes a second.
         upstreamLoops = transport.newGroup("aicache-blobs", Math.max(1, Runtime.getRuntime().availableProcessors() / 4));
@@ -111,9 +116,11 @@ public final class Aicache implements AutoCloseable {
             startScrub(storage.scrub());
             timer.scheduleWithFixedDelay(() -> storageExecutor.execute(store.accesses()::flush),
                     ACCESS_FLUSH_SECONDS, ACCESS_FLUSH_SECONDS, TimeUnit.SECONDS);
+            AccessControl access = AccessControl.start(config.access(), storage.dataDir(), accessExecutor, timer,
+                    selector::repositoriesFor);
             OciApi oci = new OciApi(selector, new NameRules(upstream.allow(), upstream.deny()), store, hotTier, fills,
                     storageExecutor, config.manifests(), upstream::tagTtlOf, upstream.rateLimit().reserve(),
-                    upstream.offline(), metrics);
+                    upstream.offline(), metrics, access.gate());
             prefetcher = new Prefetcher(oci, name -> clients.byName(name).isPresent());
             OpsEndpoints ops = new OpsEndpoints(metrics,
                     new Readiness(store, storage.dataDir(), storage.minFreeSpace().bytes(), clients.all()));
@@ -126,7 +133,7 @@ public final class Aicache implements AutoCloseable {
                 metrics.request(request);
                 accessLog.record(request);
             };
-            RequestRouter router = new RequestRouter(oci, helm, ops, admin, observer);
+            RequestRouter router = new RequestRouter(oci, helm, ops, admin, access, observer);
             ReloadingServerContext tls = config.server().tls().enabled()
                     ? ReloadingServerContext.start(config.server().tls(), timer) : null;
             CertificateAuthority ca = config.proxy().enabled()
@@ -242,7 +249,7 @@ public final class Aicache implements AutoCloseable {
     }
 
     private void shutdownExecutors() {
-        for (ExecutorService executor : List.of(upstreamExecutor, timer, storageExecutor)) {
+        for (ExecutorService executor : List.of(upstreamExecutor, accessExecutor, timer, storageExecutor)) {
             executor.shutdown();
         }
         upstreamLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS);

@@ -1,5 +1,6 @@
 package io.aicache.proxy.cli;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -9,7 +10,9 @@ import io.aicache.proxy.config.ConfigException;
 import io.aicache.proxy.config.ConfigLoader;
 import io.aicache.proxy.config.UpstreamConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code aicache config check FILE}: says whether a configuration file is valid, and what it sets. */
 @Command(name = "config", mixinStandardHelpOptions = true, description = "Work with configuration files.",
@@ -23,23 +26,33 @@ final class ConfigCommand {
         @Parameters(paramLabel = "FILE", description = "The configuration file to check.")
         private Path file;
 
+        @Spec
+        private CommandSpec spec;
+
         @Override
         public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
             try {
                 AicacheConfig config = ConfigLoader.withSystemEnvironment().load(file);
-                System.out.println(file + ": valid");
-                System.out.println("  listen:   " + config.server().listen());
-                System.out.println("  data dir: " + config.storage().dataDir().toAbsolutePath());
+                out.println(file + ": valid");
+                out.println("  listen:   " + config.server().listen());
+                out.println("  data dir: " + config.storage().dataDir().toAbsolutePath());
                 for (UpstreamConfig.Registry registry : config.upstream().registries()) {
-                    System.out.println("  upstream: " + registry.name() + " -> "
+                    out.println("  upstream: " + registry.name() + " -> "
                             + (registry.isPattern() && registry.endpoints() == null ? "https://<host>"
                                     : registry.toUpstream().endpoints().stream().map(Object::toString)
                                             .collect(Collectors.joining(", ")))
                             + (registry.name().equals(config.upstream().defaultRegistry()) ? " (default)" : ""));
                 }
+                if (config.access().restricts()) {
+                    out.println("  access:   " + config.access().rules().size() + " rules, "
+                            + config.access().anonymous().size() + " anonymous patterns, users from "
+                            + (config.access().htpasswd() == null ? "no htpasswd file" : config.access().htpasswd()));
+                }
+                out.flush();
                 return 0;
             } catch (ConfigException e) {
-                System.err.println("aicache: " + e.getMessage());
+                spec.commandLine().getErr().println("aicache: " + e.getMessage());
                 return 2;
             }
         }

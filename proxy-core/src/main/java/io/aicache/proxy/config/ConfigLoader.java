@@ -104,9 +104,10 @@ public final class ConfigLoader {
     private static void requireSections(AicacheConfig config, String source) {
         if (config.server() == null || config.storage() == null || config.manifests() == null
                 || config.upstream() == null || config.fill() == null || config.logging() == null
-                || config.admin() == null || config.proxy() == null || config.helm() == null) {
+                || config.admin() == null || config.proxy() == null || config.helm() == null
+                || config.access() == null) {
             throw new ConfigException(source + ": the sections server, storage, manifests, upstream, fill, logging,"
-                    + " admin, proxy and helm must not be empty");
+                    + " admin, proxy, helm and access must not be empty");
         }
     }
 

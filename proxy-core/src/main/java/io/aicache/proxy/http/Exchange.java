@@ -3,6 +3,9 @@ package io.aicache.proxy.http;
 import java.util.List;
 import java.util.function.Consumer;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import io.aicache.model.Tier;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -31,6 +34,8 @@ import io.netty.handler.codec.http.QueryStringDecoder;
  * with what the handlers noted of it (route, registry, repository, reference, tier).
  */
 public final class Exchange {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Exchange.class);
 
     /** Where an answer stands. */
     private enum State { OPEN, FINISHED, RECORDED }
@@ -157,6 +162,20 @@ public final class Exchange {
         }
         tier = null;
         sendBytes(error.status(), headers, ErrorBodies.of(error.code(), error.getMessage()));
+    }
+
+    /**
+     * Answers a failure that came back from work done elsewhere: a {@link RegistryException} as
+     * itself, anything else as an internal error (logged, not shown to the client).
+     */
+    public void sendFailure(Throwable failure) {
+        Throwable cause = UpstreamFailureTranslator.unwrap(failure);
+        if (cause instanceof RegistryException refusal) {
+            sendError(refusal);
+            return;
+        }
+        LOG.error("request {} {} failed", method, path, cause);
+        sendError(new RegistryException(ErrorCode.INTERNAL, "internal error: " + cause.getClass().getSimpleName()));
     }
 
     /** Writes part of a streamed answer. */

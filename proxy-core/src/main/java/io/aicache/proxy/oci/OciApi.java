@@ -13,6 +13,7 @@ import java.util.function.Function;
 import java.util.function.LongConsumer;
 
 import io.aicache.model.Digest;
+import io.aicache.proxy.access.AccessGate;
 import io.aicache.proxy.config.ManifestsConfig;
 import io.aicache.proxy.fill.Fills;
 import io.aicache.proxy.http.ByteRange;
@@ -43,18 +44,21 @@ public final class OciApi {
     private final BlobService blobs;
     private final ListingService listings;
     private final NameRules rules;
+    private final AccessGate access;
 
     /**
      * @param registryTtls the tag TTL a registry sets, by its name (null: none of its own)
      * @param rules        the names mirrored: checked before the cache or upstream is asked
      * @param rateLimitReserve the share of a registry's pull limit kept back ({@code upstream.rateLimit.reserve})
+     * @param access       who may pull what on the registry listener: checked first of all
      */
     public OciApi(UpstreamSelector selector, NameRules rules, BlobStore store, HotTier hotTier, Fills fills,
                   Executor storageExecutor, ManifestsConfig manifestsConfig, Function<String, Duration> registryTtls,
-                  double rateLimitReserve, boolean offline, Metrics metrics) {
+                  double rateLimitReserve, boolean offline, Metrics metrics, AccessGate access) {
         Clock clock = Clock.systemUTC();
         this.selector = selector;
         this.rules = rules;
+        this.access = access;
         ManifestFetcher fetcher = new ManifestFetcher(manifestsConfig.maxBytes().bytes(), manifestsConfig.notFoundTtl());
         this.manifests = new ManifestService(store, hotTier, storageExecutor, fetcher, manifestsConfig, registryTtls,
                 new PullBudget(rateLimitReserve), offline, clock, metrics);
@@ -121,9 +125,11 @@ public final class OciApi {
         }
         String routeName = route.kind().name().toLowerCase(Locale.ROOT);
         exchange.route(routeName);
+        // The CONNECT proxy's clients reach it through credentials of its own; access is the registry listener's.
+        AccessGate gate = registry == null ? access : AccessGate.OPEN;
         if (route.kind() == OciRoute.Kind.BASE) {
-            exchange.sendBytes(HttpResponseStatus.OK,
-                    new DefaultHttpHeaders().set(HttpHeaderNames.CONTENT_TYPE, "application/json"), EMPTY_JSON);
+            whenAdmitted(exchange, gate.admitBase(exchange), () -> exchange.sendBytes(HttpResponseStatus.OK,
+                    new DefaultHttpHeaders().set(HttpHeaderNames.CONTENT_TYPE, "application/json"), EMPTY_JSON));
             return;
         }
         Map<String, List<String>> parameters = uri.parameters();
@@ -134,14 +140,38 @@ public final class OciApi {
         }
         exchange.describe(routeName, target.registryName(),
                 target.repository().name(), route.reference().isEmpty() ? null : route.reference());
-        rules.check(target.repository(), route.kind() == OciRoute.Kind.TAGS_LIST ? null : route.reference());
-        switch (route.kind()) {
-            case MANIFEST -> manifests.serve(exchange, target, route.reference());
-            case BLOB -> blobs.serve(exchange, target, References.requireDigest(route.reference()),
-                    ByteRange.parse(request.headers().get(HttpHeaderNames.RANGE)));
-            case TAGS_LIST -> listings.tags(exchange, target, parameters);
-            case REFERRERS -> listings.referrers(exchange, target, References.requireDigest(route.reference()), parameters);
-            default -> throw new IllegalStateException("unrouted " + route.kind());
+        String range = request.headers().get(HttpHeaderNames.RANGE);
+        whenAdmitted(exchange, gate.admit(exchange, route.name(), target.repository()), () -> {
+            rules.check(target.repository(), route.kind() == OciRoute.Kind.TAGS_LIST ? null : route.reference());
+            switch (route.kind()) {
+                case MANIFEST -> manifests.serve(exchange, target, route.reference());
+                case BLOB -> blobs.serve(exchange, target, References.requireDigest(route.reference()), ByteRange.parse(range));
+                case TAGS_LIST -> listings.tags(exchange, target, parameters);
+                case REFERRERS -> listings.referrers(exchange, target, References.requireDigest(route.reference()), parameters);
+                default -> throw new IllegalStateException("unrouted " + route.kind());
+            }
+        });
+    }
+
+    /**
+     * Serves at once when access was decided at once (no credentials, or a token already verified),
+     * else on the connection's loop once it is (Basic credentials, checked off the loop).
+     */
+    private static void whenAdmitted(Exchange exchange, CompletableFuture<Void> admitted, Runnable serve) {
+        if (admitted.isDone() && !admitted.isCompletedExceptionally()) {
+            serve.run();
+            return;
         }
+        admitted.whenComplete((ok, refused) -> exchange.onLoop(() -> {
+            try {
+                if (refused != null) {
+                    exchange.sendFailure(refused);
+                } else {
+                    serve.run();
+                }
+            } catch (RuntimeException e) {
+                exchange.sendFailure(e);
+            }
+        }));
     }
 }

@@ -1,5 +1,7 @@
 package io.aicache.proxy.oci;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 import io.aicache.model.Repository;
@@ -34,6 +36,28 @@ public final class UpstreamSelector {
             return new Target(target.client(), target.repository(), pathName, namespace);
         }
         return byRegistry(pathName, namespace);
+    }
+
+    /**
+     * Every upstream repository {@code pathName} can stand for: as the path names it, and under each
+     * registry a {@code ns} parameter can choose (a token is asked for by name alone).
+     */
+    public List<Repository> repositoriesFor(String pathName) {
+        List<Repository> found = new ArrayList<>();
+        List<String> namespaces = new ArrayList<>();
+        namespaces.add(null);
+        clients.all().forEach(client -> namespaces.add(client.registry().name()));
+        for (String namespace : namespaces) {
+            try {
+                Repository repository = select(pathName, namespace).repository();
+                if (!found.contains(repository)) {
+                    found.add(repository);
+                }
+            } catch (RegistryException | IllegalArgumentException notAName) {
+                // not a name under this registry: it cannot stand for anything there
+            }
+        }
+        return found;
     }
 
     private Target byRegistry(String pathName, String namespace) {

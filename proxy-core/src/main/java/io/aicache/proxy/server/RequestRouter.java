@@ -2,6 +2,7 @@ package io.aicache.proxy.server;
 
 import java.util.function.Consumer;
 
+import io.aicache.proxy.access.AccessControl;
 import io.aicache.proxy.admin.AdminApi;
 import io.aicache.proxy.helm.HelmApi;
 import io.aicache.proxy.http.ErrorCode;
@@ -16,7 +17,8 @@ import io.netty.handler.codec.http.FullHttpRequest;
 /**
  * Sends each request to the API it addresses: {@code /v2/...} to the OCI Distribution API,
  * {@code /helm/...} to the chart repositories, {@code /metrics}, {@code /healthz} and
- * {@code /readyz} to the operations endpoints, and {@code /admin/...} to the admin API.
+ * {@code /readyz} to the operations endpoints, {@code /admin/...} to the admin API, and {@code /token}
+ * to the token service of access control.
  */
 @ChannelHandler.Sharable
 public final class RequestRouter extends ExchangeHandler {
@@ -25,13 +27,16 @@ public final class RequestRouter extends ExchangeHandler {
     private final HelmApi helm;
     private final OpsEndpoints ops;
     private final AdminApi admin;
+    private final AccessControl access;
 
-    public RequestRouter(OciApi oci, HelmApi helm, OpsEndpoints ops, AdminApi admin, Consumer<RequestRecord> observer) {
+    public RequestRouter(OciApi oci, HelmApi helm, OpsEndpoints ops, AdminApi admin, AccessControl access,
+                         Consumer<RequestRecord> observer) {
         super(observer);
         this.oci = oci;
         this.helm = helm;
         this.ops = ops;
         this.admin = admin;
+        this.access = access;
     }
 
     @Override
@@ -40,7 +45,8 @@ public final class RequestRouter extends ExchangeHandler {
             oci.handle(exchange, request);
         } else if (exchange.requestPath().startsWith(HelmApi.PREFIX)) {
             helm.handle(exchange, request);
-        } else if (!ops.handle(exchange, request) && !admin.handle(exchange, request)) {
+        } else if (!ops.handle(exchange, request) && !admin.handle(exchange, request)
+                && !access.handle(exchange, request)) {
             throw new RegistryException(ErrorCode.ROUTE_UNKNOWN,
                     "no endpoint at " + exchange.requestPath() + "; the registry API is under /v2/");
         }

@@ -110,12 +110,16 @@ public final class Skopeo {
 
     /**
      * Pulls {@code docker://<registryHostPort>/<repository>:<tag>} over plain HTTP into a fresh OCI layout
-     * under the work directory, keeping every digest and every platform, and reads it back.
+     * under the work directory, keeping every digest and every platform, with {@code extraArgs}
+     * ({@code --src-creds user:password}), and reads it back.
      */
-    public PulledOciLayout pull(String registryHostPort, String repository, String tag) throws IOException {
+    public PulledOciLayout pull(String registryHostPort, String repository, String tag, String... extraArgs)
+            throws IOException {
         Path layout = Files.createTempDirectory(workDir, "pulled-");
+        List<String> args = new ArrayList<>(List.of("--src-tls-verify=false", "--preserve-digests", "--all"));
+        args.addAll(List.of(extraArgs));
         copy("docker://" + registryHostPort + "/" + repository + ":" + tag, "oci:" + layout + ":" + tag,
-                "--src-tls-verify=false", "--preserve-digests", "--all");
+                args.toArray(String[]::new));
         return PulledOciLayout.read(layout);
     }
 
