@@ -40,4 +40,31 @@ class OciRouteFuzzTest {
         };
         assertEquals(route, OciRoute.parse(path), path);
     }
+
+    /** The input is a name and a reference (split at the first line break): a valid pair reads back from every path. */
+    @FuzzTest
+    void readsValidPaths(byte[] input) {
+        String text = new String(input, StandardCharsets.UTF_8);
+        int newline = text.indexOf('\n');
+        if (newline < 0) {
+            return;
+        }
+        String name = text.substring(0, newline);
+        String reference = text.substring(newline + 1);
+        try {
+            References.requireName(name);
+            References.requireTag(reference);
+        } catch (RegistryException notValid) {
+            return;
+        }
+        assertEquals(new OciRoute(OciRoute.Kind.MANIFEST, name, reference),
+                OciRoute.parse("/v2/" + name + "/manifests/" + reference));
+        if (!reference.equals("uploads")) {
+            // A blob is named by its digest; /blobs/uploads is the upload endpoint.
+            assertEquals(new OciRoute(OciRoute.Kind.BLOB, name, reference), OciRoute.parse("/v2/" + name + "/blobs/" + reference));
+        }
+        assertEquals(new OciRoute(OciRoute.Kind.REFERRERS, name, reference),
+                OciRoute.parse("/v2/" + name + "/referrers/" + reference));
+        assertEquals(new OciRoute(OciRoute.Kind.TAGS_LIST, name, ""), OciRoute.parse("/v2/" + name + "/tags/list"));
+    }
 }
