@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,15 +51,20 @@ public final class ManifestGraph {
             store.find(manifest).filter(blob -> blob.record().size() <= MAX_MANIFEST_BYTES)
                     .flatMap(store::readSmall).ifPresent(bytes -> {
                         try {
-                            JsonNode json = JSON.readTree(bytes);
-                            digestOf(json.path("config")).ifPresent(reached::add);
-                            json.path("layers").forEach(layer -> digestOf(layer).ifPresent(reached::add));
-                            json.path("manifests").forEach(child -> digestOf(child).ifPresent(manifests::push));
+                            readReferences(bytes, reached::add, manifests::push);
                         } catch (IOException e) {
                             LOG.debug("kept object {} is not a JSON manifest", manifest);
                         }
                     });
         }
+    }
+
+    /** Gives a manifest's config and layers to {@code blobs}, and an index's manifests to {@code children}. */
+    static void readReferences(byte[] manifest, Consumer<Digest> blobs, Consumer<Digest> children) throws IOException {
+        JsonNode json = JSON.readTree(manifest);
+        digestOf(json.path("config")).ifPresent(blobs);
+        json.path("layers").forEach(layer -> digestOf(layer).ifPresent(blobs));
+        json.path("manifests").forEach(child -> digestOf(child).ifPresent(children));
     }
 
     /** Manifests are small; a large blob named as a root is a layer, not worth reading. */

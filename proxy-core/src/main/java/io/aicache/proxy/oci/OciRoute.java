@@ -24,9 +24,9 @@ public record OciRoute(Kind kind, String name, String reference) {
         if (rest.endsWith("/tags/list")) {
             return new OciRoute(Kind.TAGS_LIST, name(rest, rest.length() - "/tags/list".length(), path), "");
         }
-        if (rest.endsWith("/blobs/uploads/") || rest.endsWith("/blobs/uploads") || rest.contains("/blobs/uploads/")) {
-            int at = rest.lastIndexOf("/blobs/uploads");
-            return new OciRoute(Kind.BLOB_UPLOAD, name(rest, at, path), "");
+        int upload = rest.lastIndexOf(UPLOADS);
+        if (upload >= 0 && isUploadSession(rest.substring(upload + UPLOADS.length()))) {
+            return new OciRoute(Kind.BLOB_UPLOAD, name(rest, upload, path), "");
         }
         for (Kind kind : new Kind[] {Kind.MANIFEST, Kind.BLOB, Kind.REFERRERS}) {
             String marker = switch (kind) {
@@ -37,13 +37,23 @@ public record OciRoute(Kind kind, String name, String reference) {
             int at = rest.lastIndexOf(marker);
             if (at >= 0) {
                 String reference = rest.substring(at + marker.length());
-                if (reference.isEmpty() || reference.contains("/")) {
+                if (reference.isEmpty()) {
                     throw notFound(path);
                 }
-                return new OciRoute(kind, name(rest, at, path), reference);
+                // Else the marker is part of the name, and the path may still end with another one.
+                if (!reference.contains("/")) {
+                    return new OciRoute(kind, name(rest, at, path), reference);
+                }
             }
         }
         throw notFound(path);
+    }
+
+    private static final String UPLOADS = "/blobs/uploads";
+
+    /** What follows {@code /blobs/uploads} on an upload's path: nothing, {@code /}, or {@code /<session>}. */
+    private static boolean isUploadSession(String tail) {
+        return tail.isEmpty() || tail.startsWith("/") && tail.indexOf('/', 1) < 0;
     }
 
     private static String name(String rest, int end, String path) {

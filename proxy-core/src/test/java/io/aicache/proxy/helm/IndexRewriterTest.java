@@ -3,6 +3,7 @@ package io.aicache.proxy.helm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -111,6 +113,31 @@ class IndexRewriterTest {
     void refusesWhatIsNotAnIndex() {
         assertThrows(InvalidIndexException.class, () -> rewrite("- just\n- a list\n", new LinkedHashMap<>()));
         assertThrows(InvalidIndexException.class, () -> rewrite("entries: [unclosed\n", new LinkedHashMap<>()));
+    }
+
+    @Test
+    void chartsSharingTheLongestFileNameEachGetTheirOwn() {
+        String file = "c".repeat(251) + ".tgz";
+        String index = "entries:\n  a:\n  - name: a\n    version: 1.0.0\n    urls:\n"
+                + "    - https://one.example/" + file + "\n    - https://two.example/" + file + "\n    - https://three.example/" + file + "\n";
+        Map<String, HelmChartRecord> charts = new LinkedHashMap<>();
+
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> rewrite(index, charts));
+
+        assertEquals(3, charts.size(), charts.keySet().toString());
+        charts.keySet().forEach(name -> assertTrue(ChartFileNames.isSafe(name), name));
+    }
+
+    @Test
+    void aLongChartNameIsShortenedToASafeFileName() throws IOException {
+        String index = "entries:\n  a:\n  - name: a\n    version: \"" + "x".repeat(250) + "\"\n    urls: [\"https://one.example/%20\"]\n"
+                + "  b:\n  - name: b\n    version: \"" + ".".repeat(300) + "\"\n    urls: [\"https://two.example/%20\"]\n";
+        Map<String, HelmChartRecord> charts = new LinkedHashMap<>();
+
+        rewrite(index, charts);
+
+        assertEquals(2, charts.size(), charts.keySet().toString());
+        charts.keySet().forEach(name -> assertTrue(ChartFileNames.isSafe(name), name));
     }
 
     @Test

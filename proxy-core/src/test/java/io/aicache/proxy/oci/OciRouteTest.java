@@ -26,6 +26,20 @@ class OciRouteTest {
         assertEquals(OciRoute.Kind.BASE, OciRoute.parse("/v2/").kind());
     }
 
+    @Test
+    void aNameMayHoldAnyEndpointsMarkerAsAComponent() {
+        assertEquals(new OciRoute(OciRoute.Kind.BLOB, "a/blobs/uploaaaaaaaaaaaaae", "3.20aadsa"),
+                OciRoute.parse("/v2/a/blobs/uploaaaaaaaaaaaaae/blobs/3.20aadsa"));
+        assertEquals(new OciRoute(OciRoute.Kind.REFERRERS, "a/blobs/uploaaaaaaaaaaaaae", "3.20aadsa"),
+                OciRoute.parse("/v2/a/blobs/uploaaaaaaaaaaaaae/referrers/3.20aadsa"));
+        assertEquals(new OciRoute(OciRoute.Kind.BLOB, "org/manifests/app", "sha256:abc"),
+                OciRoute.parse("/v2/org/manifests/app/blobs/sha256:abc"));
+        assertEquals(new OciRoute(OciRoute.Kind.MANIFEST, "org/blobs/uploads/app", "latest"),
+                OciRoute.parse("/v2/org/blobs/uploads/app/manifests/latest"));
+        assertEquals(new OciRoute(OciRoute.Kind.BLOB_UPLOAD, "org/manifests/app", ""),
+                OciRoute.parse("/v2/org/manifests/app/blobs/uploads/session-1"));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"/", "/v1/x", "/v2/app", "/v2/app/manifests/", "/v2/app/unknown/x", "/v2/app/blobs/a/b"})
     void unknownEndpointsAreNotFound(String path) {

@@ -133,7 +133,12 @@ public final class DockerConfigFile {
             return Optional.of(new Entry.Inline(new Credentials(decoded.substring(0, colon), decoded.substring(colon + 1))));
         }
         if (entry.hasNonNull("username") && entry.hasNonNull("password")) {
-            return Optional.of(new Entry.Inline(new Credentials(entry.get("username").asText(), entry.get("password").asText())));
+            String username = entry.get("username").asText();
+            if (username.isEmpty()) {
+                throw new CredentialsUnavailableException("Docker config file " + path + ": auths." + key
+                        + ".username is empty");
+            }
+            return Optional.of(new Entry.Inline(new Credentials(username, entry.get("password").asText())));
         }
         return Optional.empty();
     }

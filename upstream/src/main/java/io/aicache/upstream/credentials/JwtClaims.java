@@ -36,11 +36,17 @@ final class JwtClaims {
         }
     }
 
-    /** {@code exp}: when the token stops working. */
+    /** {@code exp}: when the token stops working; none when it is beyond what a clock in milliseconds holds. */
     Optional<Instant> expiresAt() {
         JsonNode exp = claims.get("exp");
-        return exp != null && exp.canConvertToLong() ? Optional.of(Instant.ofEpochSecond(exp.asLong())) : Optional.empty();
+        if (exp == null || !exp.canConvertToLong() || exp.asLong() > MAX_EPOCH_SECOND || exp.asLong() < -MAX_EPOCH_SECOND) {
+            return Optional.empty();
+        }
+        return Optional.of(Instant.ofEpochSecond(exp.asLong()));
     }
+
+    /** Expiry times are compared as epoch milliseconds. */
+    private static final long MAX_EPOCH_SECOND = Long.MAX_VALUE / 1000;
 
     /** A string claim, such as Entra ID's {@code tid} (the tenant). */
     Optional<String> string(String name) {

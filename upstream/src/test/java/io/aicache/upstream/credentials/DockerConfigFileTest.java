@@ -77,6 +77,17 @@ class DockerConfigFileTest {
     }
 
     @Test
+    void anEmptyUsernameIsRefusedByKey() throws IOException {
+        for (String username : new String[] {"\"\"", "{}"}) {
+            DockerConfigFile config = file("{\"auths\": {\"quay.io\": {\"username\": " + username + ", \"password\": \"pw\"}}}");
+            CredentialsUnavailableException e = assertThrows(CredentialsUnavailableException.class,
+                    () -> config.lookup("quay.io"));
+            assertTrue(e.getMessage().contains("auths.quay.io.username"), e.getMessage());
+            assertFalse(e.getMessage().contains("pw"), e.getMessage());
+        }
+    }
+
+    @Test
     void theDefaultFileIsDockersOwn() {
         assertEquals(Path.of("/etc/docker-config", "config.json"), DockerConfigFile.defaultPath("/etc/docker-config", "/root"));
         assertEquals(Path.of("/root", ".docker", "config.json"), DockerConfigFile.defaultPath(null, "/root"));

@@ -39,4 +39,14 @@ class JwtClaimsTest {
         assertTrue(JwtClaims.of(jwt("[1,2]")).isEmpty());
         assertTrue(JwtClaims.of(jwt("not json")).isEmpty());
     }
+
+    @Test
+    void anExpBeyondWhatAClockHoldsIsNoExpiry() {
+        for (String exp : new String[] {"9223372036854775807", "-9223372036854775808", "1e17", "9223372036854776"}) {
+            JwtClaims claims = JwtClaims.of(jwt("{\"exp\":" + exp + "}")).orElseThrow();
+            assertEquals(Optional.empty(), claims.expiresAt(), exp);
+        }
+        assertEquals(Optional.of(Instant.ofEpochSecond(9223372036854775L)),
+                JwtClaims.of(jwt("{\"exp\":9223372036854775}")).orElseThrow().expiresAt(), "the last second in milliseconds");
+    }
 }
