@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.Function;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -24,46 +23,56 @@ import io.aicache.model.Repository;
  */
 public final class BlobLinks {
 
-    /** About 150 bytes each: a few megabytes of heap for the blobs clients ask for most. */
-    private static final int LINKS_IN_MEMORY = 50_000;
+    /**
+     * Kept blobs whose links are held in memory: 158 bytes each, measured (see {@code LinkFrontFootprint}
+     * in benchmarks/), 16 MB for the blobs clients ask for most.
+     */
+    private static final int BLOBS_IN_MEMORY = 100_000;
+    /** Distinct repositories shared between entries; beyond that, each entry holds its own. */
+    private static final int MAX_SHARED_REPOSITORIES = 10_000;
+    private static final Repository[] NONE = {};
     private static final byte[] LINK = {RecordCodec.VERSION_1};
 
     private final Family links;
     private final WriteOptions loggedWrite;
     /**
-     * Whether a blob is linked to a repository, in front of RocksDB: every hit reads one. Absent
-     * links are remembered too (a blob asked for through another repository); each write or delete
-     * invalidates its entry, as tag records are.
+     * The repositories each blob is linked to, in memory in front of RocksDB: every hit reads it.
+     * One entry per blob (most belong to one or a few repositories), blobs linked to none included,
+     * keyed by the digest's hash as longs. Loaded inside the cache's per-key compute and invalidated
+     * after each write or delete, as blob records are.
      */
-    private final Cache<BlobReference, Boolean> known = Caffeine.newBuilder().maximumSize(LINKS_IN_MEMORY).build();
-    /** How a miss is read: made once, so a lookup allocates no loader of its own. */
-    private final Function<BlobReference, Boolean> readLink;
+    private final Cache<DigestHashKey, Repository[]> known = Caffeine.newBuilder().maximumSize(BLOBS_IN_MEMORY).build();
+    private final SharedInstances<Repository> repositories = new SharedInstances<>(MAX_SHARED_REPOSITORIES);
 
     /** @param loggedWrite a lost link costs one question upstream, never a leak: not synced */
     BlobLinks(Family links, WriteOptions loggedWrite) {
         this.links = links;
         this.loggedWrite = loggedWrite;
-        this.readLink = blob -> links.get(key(blob)) != null;
     }
 
     /** Whether {@code blob} is known to belong to its repository. */
     public boolean has(BlobReference blob) {
-        return known.get(blob, readLink);
+        Digest digest = blob.digest();
+        for (Repository linked : known.get(DigestHashKey.of(digest), key -> read(digest))) {
+            if (linked.equals(blob.repository())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Records that {@code blob} belongs to its repository (a manifest of it references it, or upstream said so). */
     public void link(BlobReference blob) {
         links.put(key(blob), LINK, loggedWrite);
-        known.invalidate(blob);
+        known.invalidate(DigestHashKey.of(blob.digest()));
     }
 
     /** Drops every link of {@code digest}: its blob is gone. */
     public void unlinkAll(Digest digest) {
         for (Repository repository : repositoriesOf(digest)) {
-            BlobReference blob = repository.blob(digest);
-            links.delete(key(blob), loggedWrite);
-            known.invalidate(blob);
+            links.delete(key(repository.blob(digest)), loggedWrite);
         }
+        known.invalidate(DigestHashKey.of(digest));
     }
 
     /** The repositories {@code digest} is linked to, in key order. */
@@ -76,6 +85,11 @@ public final class BlobLinks {
             }
         }
         return linked;
+    }
+
+    private Repository[] read(Digest digest) {
+        List<Repository> linked = repositoriesOf(digest);
+        return linked.isEmpty() ? NONE : linked.stream().map(repositories::shared).toArray(Repository[]::new);
     }
 
     /** A link's key: the digest's key, then {@code registry/name}. */
