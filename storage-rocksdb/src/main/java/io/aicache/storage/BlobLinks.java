@@ -3,7 +3,10 @@ package io.aicache.storage;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -73,6 +76,34 @@ public final class BlobLinks {
             links.delete(key(repository.blob(digest)), loggedWrite);
         }
         known.invalidate(DigestHashKey.of(digest));
+    }
+
+    /**
+     * Drops the links of every blob {@code gone} selects (one never kept, whose links a {@code HEAD} or
+     * a manifest made); returns how many links went.
+     */
+    public int unlinkWhere(Predicate<Digest> gone) {
+        List<byte[]> doomed = new ArrayList<>();
+        Set<Digest> unlinked = new HashSet<>();
+        try (RocksIterator it = links.newIterator()) {
+            Digest current = null;
+            boolean dropping = false;
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                byte[] key = it.key();
+                Digest digest = RecordCodec.digestFromKey(Arrays.copyOf(key, RecordCodec.digestKeyLength(key)));
+                if (!digest.equals(current)) {
+                    current = digest;
+                    dropping = gone.test(digest);
+                }
+                if (dropping) {
+                    doomed.add(key);
+                    unlinked.add(digest);
+                }
+            }
+        }
+        doomed.forEach(key -> links.delete(key, loggedWrite));
+        unlinked.forEach(digest -> known.invalidate(DigestHashKey.of(digest)));
+        return doomed.size();
     }
 
     /** The repositories {@code digest} is linked to, in key order. */

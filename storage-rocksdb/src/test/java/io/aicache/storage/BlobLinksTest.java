@@ -64,14 +64,43 @@ class BlobLinksTest {
     }
 
     @Test
+    void unlinkingWhereAPredicateSaysDropsTheLinksOfTheBlobsItSelects() {
+        Digest neverKept = Digest.sha256Of("never".getBytes(StandardCharsets.UTF_8));
+        Digest kept = Digest.sha256Of("kept".getBytes(StandardCharsets.UTF_8));
+        Digest sha512 = Digest.parse("sha512:" + "cd".repeat(64));
+        try (CacheIndex index = CacheIndex.open(directory, 8 << 20)) {
+            BlobLinks links = index.links();
+            links.link(TEAM_A.blob(neverKept));
+            links.link(TEAM_B.blob(neverKept));
+            links.link(TEAM_A.blob(kept));
+            links.link(TEAM_A.blob(sha512));
+            assertTrue(links.has(TEAM_B.blob(neverKept)));
+
+            assertEquals(3, links.unlinkWhere(digest -> !digest.equals(kept)));
+
+            assertFalse(links.has(TEAM_A.blob(neverKept)), "an entry in memory is not served after the sweep");
+            assertFalse(links.has(TEAM_B.blob(neverKept)));
+            assertFalse(links.has(TEAM_A.blob(sha512)));
+            assertTrue(links.has(TEAM_A.blob(kept)));
+        }
+    }
+
+    @Test
     void aBlobTheStoreLetsGoTakesItsLinksWithIt() {
         byte[] bytes = "{\"schemaVersion\":2}".getBytes(StandardCharsets.UTF_8);
         Digest digest = Digest.sha256Of(bytes);
+        byte[] otherBytes = "{\"schemaVersion\":2,\"other\":1}".getBytes(StandardCharsets.UTF_8);
+        Digest other = Digest.sha256Of(otherBytes);
         try (BlobStore store = BlobStore.open(directory, 8 << 20)) {
             store.putSmall(digest, bytes, "application/vnd.oci.image.manifest.v1+json");
             store.links().link(TEAM_A.blob(digest));
-            assertEquals(BlobStore.Removal.REMOVED, store.remove(digest));
+            assertEquals(BlobStore.Removal.REMOVED, store.remove(digest), "an operator's purge");
             assertFalse(store.links().has(TEAM_A.blob(digest)));
+
+            BlobRecord kept = store.putSmall(other, otherBytes, "application/vnd.oci.image.manifest.v1+json");
+            store.links().link(TEAM_B.blob(other));
+            assertTrue(store.removeIfUnchanged(kept), "garbage collection, a scrub that found it broken");
+            assertFalse(store.links().has(TEAM_B.blob(other)));
         }
     }
 }
