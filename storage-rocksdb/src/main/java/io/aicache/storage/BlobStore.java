@@ -32,7 +32,7 @@ import io.aicache.model.Digest;
  * {@code blobs/<alg>/<xx>/<hex>} for complete blobs, {@code partial/<alg>-<hex>} for fills,
  * {@code index/} for RocksDB, whose records are reached through the store of each kind
  * ({@link #blobs()}, {@link #tags()}, {@link #fills()}, {@link #responses()}, {@link #helm()},
- * {@link #settings()}).
+ * {@link #settings()}, {@link #links()}).
  *
  * <p>A blob becomes visible only after its bytes were synced and its file renamed into
  * place; the index entry is written after the rename. A lookup that finds an index entry
@@ -193,6 +193,11 @@ public final class BlobStore implements AutoCloseable {
     /** Small named values kept across restarts (runtime pins). */
     public Settings settings() {
         return index.settings();
+    }
+
+    /** Which repositories each kept blob belongs to: a blob is served under a repository only when linked to it. */
+    public BlobLinks links() {
+        return index.links();
     }
 
     /** The complete blob, when it is indexed and its file is intact in size. */
@@ -415,9 +420,10 @@ public final class BlobStore implements AutoCloseable {
         return true;
     }
 
-    /** Removes a blob's entry and file and stops counting its bytes. */
+    /** Removes a blob's entry, its links and its file, and stops counting its bytes. */
     private void drop(BlobRecord blob) {
         blobs.delete(blob.digest());
+        index.links().unlinkAll(blob.digest());
         onDropped.accept(blob.digest());
         try {
             Files.deleteIfExists(blobPath(blob.digest()));

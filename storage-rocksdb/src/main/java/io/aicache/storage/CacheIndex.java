@@ -58,6 +58,7 @@ public final class CacheIndex implements AutoCloseable {
     private final StoredResponses responses;
     private final HelmRecords helm;
     private final Settings settings;
+    private final BlobLinks links;
 
     private CacheIndex(Path directory, long memoryBytes, RocksDbOptionsSetter setter) throws RocksDBException {
         try {
@@ -107,6 +108,7 @@ public final class CacheIndex implements AutoCloseable {
             responses = new StoredResponses(family(ColumnFamily.RESPONSES), syncWrite);
             helm = new HelmRecords(family(ColumnFamily.HELM), syncWrite);
             settings = new Settings(family(ColumnFamily.DEFAULT), syncWrite);
+            links = new BlobLinks(family(ColumnFamily.LINKS), loggedWrite);
         } catch (RocksDBException | RuntimeException e) {
             closeNatives();
             throw e;
@@ -177,6 +179,11 @@ public final class CacheIndex implements AutoCloseable {
     /** Small named values kept across restarts. */
     public Settings settings() {
         return settings;
+    }
+
+    /** Which repositories each blob belongs to. */
+    public BlobLinks links() {
+        return links;
     }
 
     /** Flushes the memtables first, so a clean restart has no log to replay. */

@@ -27,7 +27,9 @@ enum ColumnFamily {
     /** The last use of each blob, by digest. */
     ACCESS("access"),
     /** Chart repositories' index and chart records. */
-    HELM("helm");
+    HELM("helm"),
+    /** Which repositories each blob belongs to, by digest and repository. */
+    LINKS("links");
 
     private final String familyName;
 

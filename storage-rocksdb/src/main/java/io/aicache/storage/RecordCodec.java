@@ -35,6 +35,15 @@ public final class RecordCodec {
         return key;
     }
 
+    /** How many bytes of {@code key} the digest key at its start takes, from the algorithm's id byte. */
+    static int digestKeyLength(byte[] key) {
+        return switch (key[0]) {
+            case SHA256_ID -> 1 + 32;
+            case SHA512_ID -> 1 + 64;
+            default -> throw new IllegalArgumentException("unknown digest id " + key[0]);
+        };
+    }
+
     public static Digest digestFromKey(byte[] key) {
         String algorithm = switch (key[0]) {
             case SHA256_ID -> "sha256";

@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.aicache.model.Digest;
+import io.aicache.model.Repository;
 import io.netty.util.IllegalReferenceCountException;
 
 /**
@@ -19,6 +20,7 @@ public final class Fill {
     public enum State { AWAITING_UPSTREAM, FILLING, COMPLETE, FAILED }
 
     private final Digest digest;
+    private final Repository repository;
     private final CompletableFuture<Fill> started = new CompletableFuture<>();
     private final Set<Runnable> listeners = ConcurrentHashMap.newKeySet();
     private volatile State state = State.AWAITING_UPSTREAM;
@@ -28,12 +30,18 @@ public final class Fill {
     private volatile Throwable failure;
     private volatile Runnable whenUnread = () -> { };
 
-    Fill(Digest digest) {
+    Fill(Digest digest, Repository repository) {
         this.digest = digest;
+        this.repository = repository;
     }
 
     public Digest digest() {
         return digest;
+    }
+
+    /** The repository the blob is fetched from: upstream's answer confirms it belongs there, and only there. */
+    public Repository repository() {
+        return repository;
     }
 
     /** Completes once upstream answered and the file exists; fails with the reason upstream gave none. */

@@ -263,6 +263,8 @@ final class FillJob implements PrefixHasher.Progress {
         }
         try {
             store.commit(partial, landed, Fills.BLOB_MEDIA_TYPE);
+            // Upstream served it in this repository's scope: it belongs there.
+            store.links().link(repository.blob(fill.digest()));
         } catch (RuntimeException e) {
             fail(e);
             return;

@@ -45,7 +45,7 @@ public final class Fills {
     public Joined join(RegistryClient client, Repository repository, Digest digest) {
         FillJob[] created = new FillJob[1];
         FillJob job = active.computeIfAbsent(digest,
-                d -> created[0] = new FillJob(new Fill(d), client, repository, resources, this::ended));
+                d -> created[0] = new FillJob(new Fill(d, repository), client, repository, resources, this::ended));
         if (job == created[0]) {
             job.start();
         }

@@ -27,7 +27,8 @@ import io.aicache.storage.TagRecord;
  * retention are dropped (pinned ones never). The roots are then the kept tags' manifests,
  * manifests used within the minimum age, and pinned images; everything they reference (index
  * children, configs, layers) stays. A blob outside that set and unused for at least the minimum
- * age is collected; one being read is left for the next run.
+ * age is collected; one being read is left for the next run. Links of blobs to repositories go
+ * with their blob, and those of blobs never kept that nothing kept references go too.
  */
 public final class GarbageCollector {
 
@@ -95,8 +96,12 @@ public final class GarbageCollector {
                 bytes[0] += blob.storedSize();
             }
         });
-        if (!dryRun && (!blobs.isEmpty() || !tags.isEmpty())) {
-            LOG.info("garbage collection removed {} blobs ({} bytes) and {} tags", blobs.size(), bytes[0], tags.size());
+        // The blobs removed took their links with them; left are the links of blobs never kept (a HEAD's, a
+        // manifest's) that nothing kept references any more.
+        int links = dryRun ? 0 : store.links().unlinkWhere(digest -> !reachable.contains(digest) && store.blobs().get(digest).isEmpty());
+        if (!dryRun && (!blobs.isEmpty() || !tags.isEmpty() || links > 0)) {
+            LOG.info("garbage collection removed {} blobs ({} bytes), {} tags and {} links of blobs not kept",
+                    blobs.size(), bytes[0], tags.size(), links);
         }
         return new GcReport(dryRun, blobs, tags, bytes[0]);
     }

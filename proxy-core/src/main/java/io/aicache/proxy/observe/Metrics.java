@@ -194,6 +194,15 @@ public final class Metrics {
                 .tag("outcome", outcome).register(registry).increment();
     }
 
+    /**
+     * A kept blob or manifest asked for through a repository it is not linked to: upstream is asked
+     * whether it is there before anything of it is sent.
+     */
+    public void linkConfirmation(String kind) {
+        Counter.builder("aicache_link_confirmations").description("Kept objects confirmed upstream for another repository before being served")
+                .tag("kind", kind).register(registry).increment();
+    }
+
     /** A miss answered straight from upstream, unkept, because the disk is short of room. */
     public void passThroughPull() {
         Counter.builder("aicache_storage_pass_through_pulls").description("Misses served from upstream without being kept (disk short of room)")

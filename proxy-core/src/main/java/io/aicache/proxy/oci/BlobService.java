@@ -19,12 +19,10 @@ import io.aicache.proxy.http.ByteRange;
 import io.aicache.proxy.http.ErrorCode;
 import io.aicache.proxy.http.Exchange;
 import io.aicache.proxy.http.FileBody;
-import io.aicache.proxy.http.RegistryException;
 import io.aicache.proxy.observe.Metrics;
 import io.aicache.storage.BlobStore;
 import io.aicache.storage.HotTier;
 import io.aicache.storage.StoredBlob;
-import io.aicache.upstream.UpstreamStatusException;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultHttpContent;
 
@@ -32,6 +30,11 @@ import io.netty.handler.codec.http.DefaultHttpContent;
  * {@code GET} and {@code HEAD} of blobs: from disk when kept (zero-copy on plain sockets), else from the
  * blob's fill, which every concurrent reader shares. A {@code HEAD} of a blob that is not
  * kept asks upstream for its size and fetches nothing.
+ *
+ * <p>A kept blob (in memory, on disk, or landing in a fill another repository started) is served
+ * under a repository only when it is linked to it ({@link RepositoryLinks}); otherwise upstream is
+ * asked first, in that repository's scope, and what it says is the answer: no byte of the blob is
+ * sent before it confirmed it.
  */
 final class BlobService {
 
@@ -42,9 +45,12 @@ final class BlobService {
     private final Metrics metrics;
     private final HotTier hotTier;
     private final Executor storageExecutor;
+    private final RepositoryLinks links;
 
-    BlobService(BlobStore store, HotTier hotTier, Executor storageExecutor, Fills fills, Metrics metrics) {
+    BlobService(BlobStore store, HotTier hotTier, Executor storageExecutor, Fills fills, RepositoryLinks links,
+                Metrics metrics) {
         this.store = store;
+        this.links = links;
         this.hotTier = hotTier;
         this.storageExecutor = storageExecutor;
         this.fills = fills;
@@ -52,6 +58,33 @@ final class BlobService {
     }
 
     void serve(Exchange exchange, Target target, Digest digest, ByteRange range) {
+        if (!links.isLinked(target.repository(), digest) && heldForOthers(target, digest)) {
+            confirmThenServe(exchange, target, digest, range);
+            return;
+        }
+        serveLinked(exchange, target, digest, range);
+    }
+
+    /** Whether aicache holds the blob, or is fetching it for another repository: then it is not this one's to serve yet. */
+    private boolean heldForOthers(Target target, Digest digest) {
+        return hotTier.get(digest) != null || store.blobs().get(digest).isPresent()
+                || fills.active(digest).filter(fill -> !fill.repository().equals(target.repository())).isPresent();
+    }
+
+    /** Asks upstream whether the blob is in the target's repository; serves it from the cache only if so. */
+    private void confirmThenServe(Exchange exchange, Target target, Digest digest, ByteRange range) {
+        metrics.linkConfirmation("blob");
+        links.confirmBlob(target, digest).whenComplete((linked, failure) -> exchange.onLoop(() -> {
+            if (failure != null) {
+                exchange.sendError(UpstreamFailures.toRegistryException(failure, ErrorCode.BLOB_UNKNOWN, target, "blob " + digest));
+            } else {
+                serve(exchange, target, digest, range);
+            }
+        }));
+    }
+
+    /** The blob is the target repository's to serve, or aicache holds nothing of it. */
+    private void serveLinked(Exchange exchange, Target target, Digest digest, ByteRange range) {
         byte[] hot = hotTier.get(digest);
         if (hot != null) {
             sendFromMemory(exchange, Tier.MEMORY, digest, hot, range);
@@ -82,6 +115,12 @@ final class BlobService {
         }
         // Asked of the join, not of the check above: two readers can both find no fill and race to start it.
         Fills.Joined joined = fills.join(target.client(), target.repository(), digest);
+        if (joined.shared() && !joined.fill().repository().equals(target.repository())
+                && !links.isLinked(target.repository(), digest)) {
+            // Another repository's request started it meanwhile: not joined before upstream confirms it here.
+            confirmThenServe(exchange, target, digest, range);
+            return;
+        }
         if (joined.shared()) {
             exchange.tier(Tier.FILL);
             metrics.coalescedReader();
@@ -203,35 +242,14 @@ final class BlobService {
     }
 
     private void headFromUpstream(Exchange exchange, Target target, Digest digest) {
-        target.client().blobHead(target.repository(), digest).whenComplete((response, failure) -> exchange.onLoop(() -> {
-            Throwable problem = failure;
-            if (problem == null && !response.isSuccess()) {
-                problem = new UpstreamStatusException(target.registryName(), response.status(), response.headers());
-            }
-            if (problem == null && response.header("Docker-Content-Digest").filter(d -> contradicts(d, digest)).isPresent()) {
-                problem = new RegistryException(ErrorCode.UNKNOWN, "upstream " + target.registryName()
-                        + " answered blob " + digest + " with another digest");
-            }
-            if (problem != null) {
-                exchange.sendError(UpstreamFailures.toRegistryException(problem, ErrorCode.BLOB_UNKNOWN, target, "blob " + digest));
+        links.headBlob(target, digest).whenComplete((response, failure) -> exchange.onLoop(() -> {
+            if (failure != null) {
+                exchange.sendError(UpstreamFailures.toRegistryException(failure, ErrorCode.BLOB_UNKNOWN, target, "blob " + digest));
                 return;
             }
             exchange.tier(Tier.UPSTREAM);
             exchange.write(BlobHeaders.head(exchange, digest, response.contentLength().orElse(-1), null));
             exchange.end();
         }));
-    }
-
-    /**
-     * Whether the digest upstream announced says the blob is another one. A digest of another algorithm
-     * does not: distribution keeps blobs by sha256 and announces that for a HEAD of a sha512 digest.
-     */
-    private static boolean contradicts(String announced, Digest asked) {
-        try {
-            Digest digest = Digest.parse(announced.trim());
-            return digest.algorithm().equals(asked.algorithm()) && !digest.equals(asked);
-        } catch (IllegalArgumentException unreadable) {
-            return true;
-        }
     }
 }

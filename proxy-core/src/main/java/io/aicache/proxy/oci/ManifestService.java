@@ -61,13 +61,15 @@ final class ManifestService {
     private final Metrics metrics;
     private final Function<String, Duration> registryTtls;
     private final PullBudget budget;
+    private final RepositoryLinks links;
     private final InFlight<Answer> revalidations = new InFlight<>();
     private volatile BiConsumer<Target, Manifest> onKept = (target, manifest) -> { };
 
     /** @param registryTtls the tag TTL a registry sets, by its name (null: none of its own) */
     ManifestService(BlobStore store, HotTier hotTier, Executor storageExecutor, ManifestFetcher fetcher,
-                    ManifestsConfig config, Function<String, Duration> registryTtls, PullBudget budget, boolean offline,
-                    Clock clock, Metrics metrics) {
+                    ManifestsConfig config, Function<String, Duration> registryTtls, PullBudget budget, RepositoryLinks links,
+                    boolean offline, Clock clock, Metrics metrics) {
+        this.links = links;
         this.registryTtls = registryTtls;
         this.budget = budget;
         this.metrics = metrics;
@@ -117,12 +119,37 @@ final class ManifestService {
     private CompletableFuture<Answer> answer(Target target, String reference, List<String> accepted) {
         return Digest.looksLikeDigest(reference)
                 ? byDigest(target, References.requireDigest(reference), accepted)
-                : byTag(target, References.requireTag(reference), accepted);
+                : byTag(target, References.requireTag(reference), accepted).thenCompose(found -> linked(target, found));
     }
 
+    /**
+     * A kept manifest is served by digest under a repository only when linked to it (a tag of it resolved
+     * to it, an index of it references it, or upstream answered for it there); otherwise upstream is asked
+     * with a {@code HEAD} in that repository first, and what it says is the answer.
+     */
     private CompletableFuture<Answer> byDigest(Target target, Digest digest, List<String> accepted) {
-        return local(digest).thenCompose(kept -> kept.map(CompletableFuture::completedFuture)
-                .orElseGet(() -> fetchAndKeep(target, digest.toString(), accepted)));
+        return local(digest).thenCompose(kept -> {
+            if (kept.isEmpty()) {
+                return fetchAndKeep(target, digest.toString(), accepted);
+            }
+            if (links.isLinked(target.repository(), digest)) {
+                return CompletableFuture.completedFuture(kept.get());
+            }
+            metrics.linkConfirmation("manifest");
+            return links.confirmManifest(target, digest).thenApply(confirmed -> kept.get());
+        });
+    }
+
+    /**
+     * A tag's manifest belongs to the tag's repository, and so does what it references: linked before it is
+     * answered, for tags kept before there were links (once; after that it is linked when kept).
+     */
+    private CompletableFuture<Answer> linked(Target target, Answer found) {
+        if (links.isLinked(target.repository(), found.manifest().digest())) {
+            return CompletableFuture.completedFuture(found);
+        }
+        return CompletableFuture.runAsync(() -> links.linkManifest(target.repository(), found.manifest().digest()),
+                storageExecutor).thenApply(done -> found);
     }
 
     private CompletableFuture<Answer> byTag(Target target, String tag, List<String> accepted) {
@@ -211,6 +238,7 @@ final class ManifestService {
         return fetcher.fetch(target, reference, accepted).thenApplyAsync(manifest -> {
             store.putSmall(manifest.digest(), manifest.bytes(), manifest.mediaType());
             hotTier.offer(manifest.digest(), manifest.bytes());
+            links.linkManifest(target.repository(), manifest.digest());
             if (!Digest.looksLikeDigest(reference)) {
                 store.tags().put(target.repository().tag(reference), new TagRecord(manifest.digest(),
                         manifest.mediaType(), manifest.bytes().length, clock.millis()));

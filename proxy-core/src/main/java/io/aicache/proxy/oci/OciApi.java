@@ -60,9 +60,10 @@ public final class OciApi {
         this.rules = rules;
         this.access = access;
         ManifestFetcher fetcher = new ManifestFetcher(manifestsConfig.maxBytes().bytes(), manifestsConfig.notFoundTtl());
+        RepositoryLinks links = new RepositoryLinks(store.links(), new ManifestGraph(store), storageExecutor);
         this.manifests = new ManifestService(store, hotTier, storageExecutor, fetcher, manifestsConfig, registryTtls,
-                new PullBudget(rateLimitReserve), offline, clock, metrics);
-        this.blobs = new BlobService(store, hotTier, storageExecutor, fills, metrics);
+                new PullBudget(rateLimitReserve), links, offline, clock, metrics);
+        this.blobs = new BlobService(store, hotTier, storageExecutor, fills, links, metrics);
         this.listings = new ListingService(store, storageExecutor, manifestsConfig.tagTtl(), clock);
     }
 

@@ -189,6 +189,19 @@ public final class RunningAicache implements AutoCloseable {
         aicache = Aicache.start(config, this::currentSettings);
     }
 
+    /**
+     * Makes the data directory look as one kept before blobs had links to repositories: aicache is
+     * stopped, every link dropped from the index, and aicache started again.
+     */
+    public void forgetLinks() throws InterruptedException {
+        aicache.close();
+        aicache = null;
+        try (CacheIndex index = CacheIndex.open(dataDir.resolve("index"), 8L << 20)) {
+            index.blobs().forEach(blob -> index.links().unlinkAll(blob.digest()));
+        }
+        aicache = Aicache.start(config, this::currentSettings);
+    }
+
     @Override
     public void close() {
         try {
