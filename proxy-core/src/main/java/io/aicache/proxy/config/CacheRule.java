@@ -28,17 +28,39 @@ public record CacheRule(String from, String to) {
 
     /** The name {@code name} stands for, if this rule covers it. */
     public Optional<String> rewrite(String name) {
-        Matcher matched = Glob.compile(from).matcher(name);
-        if (!matched.matches()) {
-            return Optional.empty();
+        return rewriter().rewrite(name);
+    }
+
+    /** This rule with its {@code from} compiled once, for rewriting on every request. */
+    public Rewriter rewriter() {
+        return new Rewriter(Glob.compile(from), to);
+    }
+
+    /** A rule ready to rewrite names: {@code from} compiled. */
+    public static final class Rewriter {
+
+        private final Pattern from;
+        private final String to;
+
+        private Rewriter(Pattern from, String to) {
+            this.from = from;
+            this.to = to;
         }
-        Matcher wildcards = WILDCARD.matcher(to);
-        StringBuilder result = new StringBuilder();
-        int group = 0;
-        while (wildcards.find()) {
-            wildcards.appendReplacement(result, Matcher.quoteReplacement(matched.group(++group)));
+
+        /** The name {@code name} stands for, if the rule covers it. */
+        public Optional<String> rewrite(String name) {
+            Matcher matched = from.matcher(name);
+            if (!matched.matches()) {
+                return Optional.empty();
+            }
+            Matcher wildcards = WILDCARD.matcher(to);
+            StringBuilder result = new StringBuilder();
+            int group = 0;
+            while (wildcards.find()) {
+                wildcards.appendReplacement(result, Matcher.quoteReplacement(matched.group(++group)));
+            }
+            return Optional.of(wildcards.appendTail(result).toString());
         }
-        return Optional.of(wildcards.appendTail(result).toString());
     }
 
     private static final Pattern WILDCARD = Pattern.compile("\\*\\*|\\*|\\?");

@@ -10,10 +10,10 @@ public final class CacheRules {
 
     private static final CacheRules NONE = new CacheRules(List.of());
 
-    private final List<CacheRule> rules;
+    private final List<CacheRule.Rewriter> rules;
 
     public CacheRules(List<CacheRule> rules) {
-        this.rules = List.copyOf(rules);
+        this.rules = rules.stream().map(CacheRule::rewriter).toList();
     }
 
     public static CacheRules none() {
@@ -30,7 +30,7 @@ public final class CacheRules {
             return Optional.empty();
         }
         String asked = namespace == null ? pathName : namespace + "/" + pathName;
-        for (CacheRule rule : rules) {
+        for (CacheRule.Rewriter rule : rules) {
             Optional<String> rewritten = rule.rewrite(asked);
             if (rewritten.isPresent()) {
                 return rewritten;
