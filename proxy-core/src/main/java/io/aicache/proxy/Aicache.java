@@ -119,7 +119,7 @@ public final class Aicache implements AutoCloseable {
             AccessControl access = AccessControl.start(config.access(), storage.dataDir(), accessExecutor, timer,
                     selector::repositoriesFor);
             OciApi oci = new OciApi(selector, new NameRules(upstream.allow(), upstream.deny()), store, hotTier, fills,
-                    storageExecutor, config.manifests(), upstream::tagTtlOf, upstream.rateLimit().reserve(),
+                    storageExecutor, config.manifests(), upstream.tagTtls(), upstream.rateLimit().reserve(),
                     upstream.offline(), metrics, access.gate());
             prefetcher = new Prefetcher(oci, name -> clients.byName(name).isPresent());
             OpsEndpoints ops = new OpsEndpoints(metrics,

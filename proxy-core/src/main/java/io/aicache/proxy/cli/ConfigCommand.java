@@ -40,7 +40,7 @@ final class ConfigCommand {
                 for (UpstreamConfig.Registry registry : config.upstream().registries()) {
                     out.println("  upstream: " + registry.name() + " -> "
                             + (registry.isPattern() && registry.endpoints() == null ? "https://<host>"
-                                    : registry.toUpstream().endpoints().stream().map(Object::toString)
+                                    : registry.endpointsFor(registry.name()).stream().map(Object::toString)
                                             .collect(Collectors.joining(", ")))
                             + (registry.name().equals(config.upstream().defaultRegistry()) ? " (default)" : ""));
                 }

@@ -7,7 +7,6 @@ import io.aicache.proxy.config.AicacheConfig;
 import io.aicache.proxy.config.ConfigException;
 import io.aicache.proxy.config.UpstreamConfig;
 import io.aicache.upstream.RegistryHostPattern;
-import io.aicache.upstream.UpstreamRegistry;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -40,7 +39,8 @@ final class RegistrySelection {
      */
     List<String> select() {
         UpstreamConfig upstream = configuration().upstream();
-        List<String> configured = upstream.namedRegistries().stream().map(UpstreamRegistry::name).toList();
+        List<String> configured = upstream.registries().stream().filter(registry -> !registry.isPattern())
+                .map(UpstreamConfig.Registry::name).toList();
         if (names == null || names.isEmpty()) {
             return configured;
         }

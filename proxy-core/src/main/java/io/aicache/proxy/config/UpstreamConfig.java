@@ -4,10 +4,14 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 
@@ -77,15 +81,32 @@ public record UpstreamConfig(String defaultRegistry, Duration connectTimeout, Du
                 .map(registry -> new RegistryHostPattern(registry.name(), registry::toUpstream)).toList();
     }
 
-    /** The tag TTL the registry clients call {@code name} sets (by its name, or its host pattern), or {@code null}. */
-    public Duration tagTtlOf(String name) {
+    /**
+     * The tag TTL each registry sets, by the name clients call it: a registry's own name first, then the
+     * first host pattern that matches it, as {@link io.aicache.upstream.UpstreamClients} picks the
+     * registry; {@code null} when it sets none. Built once: the lookup runs on every tag request.
+     */
+    public Function<String, Duration> tagTtls() {
+        Map<String, Duration> named = new HashMap<>();
+        Map<RegistryHostPattern, Duration> patterns = new LinkedHashMap<>();
         for (Registry registry : registries) {
-            if (registry.isPattern() ? new RegistryHostPattern(registry.name(), host -> null).matches(name)
-                    : registry.name().equals(name)) {
-                return registry.tagTtl();
+            if (registry.isPattern()) {
+                patterns.put(new RegistryHostPattern(registry.name(), host -> null), registry.tagTtl());
+            } else {
+                named.put(registry.name(), registry.tagTtl());
             }
         }
-        return null;
+        return name -> {
+            if (named.containsKey(name)) {
+                return named.get(name);
+            }
+            for (Map.Entry<RegistryHostPattern, Duration> pattern : patterns.entrySet()) {
+                if (pattern.getKey().matches(name)) {
+                    return pattern.getValue();
+                }
+            }
+            return null;
+        };
     }
 
     private static List<String> rules(String key, List<String> rules) {
@@ -186,6 +207,14 @@ public record UpstreamConfig(String defaultRegistry, Duration connectTimeout, Du
             URI registryItself = UpstreamRegistry.direct(reachedAt).url();
             return toUpstream(host, reachedAt, provider(host, registryItself, username, password, credentials),
                     libraryPrefix, caFile);
+        }
+
+        /**
+         * Where the registry clients call {@code host} is reached: the configured endpoints, else
+         * {@code https://<host>}. Builds no credentials, unlike {@link #toUpstream(String)}.
+         */
+        public List<UpstreamEndpoint> endpointsFor(String host) {
+            return endpointsOf(host, endpoints);
         }
 
         private static List<UpstreamEndpoint> endpointsOf(String host, List<Endpoint> endpoints) {

@@ -37,7 +37,7 @@ final class InterceptPolicy {
                 continue; // a pattern's hosts are served as the mirror's, not intercepted by name
             }
             // A mirror of many registries (told which by ns) is not the host of any one of them.
-            registry.toUpstream().endpoints().stream().filter(endpoint -> !endpoint.ns()).forEach(endpoint -> registryByHost
+            registry.endpointsFor(registry.name()).stream().filter(endpoint -> !endpoint.ns()).forEach(endpoint -> registryByHost
                     .putIfAbsent(endpoint.url().getHost().toLowerCase(Locale.ROOT), registry.name()));
             registryByHost.put(registry.name().toLowerCase(Locale.ROOT), registry.name());
         }

@@ -39,8 +39,8 @@ class RegistryNamesConfigTest {
         assertTrue(upstream.hostPatterns().get(0).matches("myacr.azurecr.io"));
         assertEquals(URI.create("https://myacr.azurecr.io"),
                 upstream.hostPatterns().get(0).registryFor("myacr.azurecr.io").endpoints().get(0).url(), "https://<host> when unset");
-        assertEquals(Duration.ofHours(1), upstream.tagTtlOf("myacr.azurecr.io"));
-        assertNull(upstream.tagTtlOf("docker.io"));
+        assertEquals(Duration.ofHours(1), upstream.tagTtls().apply("myacr.azurecr.io"));
+        assertNull(upstream.tagTtls().apply("docker.io"));
         assertEquals(Optional.empty(), upstream.hostPatterns().get(0).registryFor("myacr.azurecr.io").credentials());
     }
 
