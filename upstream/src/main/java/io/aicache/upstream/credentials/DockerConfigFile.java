@@ -79,12 +79,18 @@ public final class DockerConfigFile {
         JsonNode helpers = root.path("credHelpers");
         for (String key : keys) {
             if (helpers.hasNonNull(key)) {
-                return Optional.of(new Entry.Helper(helpers.get(key).asText(), serverUrl(registry)));
+                String helper = helpers.get(key).asText();
+                // As in Docker's CLI, an empty helper names the file itself: auths, not credsStore.
+                return helper.isEmpty() ? inlineFor(keys) : Optional.of(new Entry.Helper(helper, serverUrl(registry)));
             }
         }
         if (root.hasNonNull("credsStore") && !root.get("credsStore").asText().isEmpty()) {
             return Optional.of(new Entry.Helper(root.get("credsStore").asText(), serverUrl(registry)));
         }
+        return inlineFor(keys);
+    }
+
+    private Optional<Entry> inlineFor(List<String> keys) {
         JsonNode auths = root.path("auths");
         for (String key : keys) {
             if (auths.has(key)) {
@@ -98,7 +104,11 @@ public final class DockerConfigFile {
     public List<String> helpersFor(String registry) {
         List<String> named = new ArrayList<>();
         if (registry == null) {
-            root.path("credHelpers").forEach(helper -> named.add(helper.asText()));
+            root.path("credHelpers").forEach(helper -> {
+                if (!helper.asText().isEmpty()) {
+                    named.add(helper.asText());
+                }
+            });
         } else {
             lookup(registry).ifPresent(entry -> {
                 if (entry instanceof Entry.Helper helper) {

@@ -64,6 +64,17 @@ class DockerConfigFileTest {
     }
 
     @Test
+    void anEmptyHelperMeansTheFilesOwnAuthsAsInDockersCli() throws IOException {
+        DockerConfigFile config = file("""
+                {"credsStore": "pass",
+                 "credHelpers": {"quay.io": "", "ghcr.io": ""},
+                 "auths": {"quay.io": {"auth": "cTp4"}}}""");
+        assertEquals(inline("q", "x"), config.lookup("quay.io"));
+        assertTrue(config.lookup("ghcr.io").isEmpty(), "no credsStore for a registry whose helper is empty");
+        assertEquals(List.of("pass"), config.helpersFor(null));
+    }
+
+    @Test
     void aBrokenFileIsRefusedWithItsPathAndNoSecret() throws IOException {
         Path missing = dir.resolve("missing.json");
         CredentialsUnavailableException e = assertThrows(CredentialsUnavailableException.class,
