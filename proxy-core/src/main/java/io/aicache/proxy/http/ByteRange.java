@@ -6,27 +6,33 @@ import java.util.regex.Pattern;
 /**
  * One byte range of a {@code Range: bytes=...} header (RFC 9110 section 14.1), before the
  * blob's size is known: {@code first-last}, {@code first-} or the suffix {@code -length}.
- * A header with several ranges is answered whole (the RFC lets a server ignore Range);
- * one that is not a byte range at all is a client error.
+ * A header with several ranges, or in a unit other than bytes, is answered whole (the RFC lets a
+ * server ignore the one and requires it to ignore the other); a malformed byte range is a client error.
  */
 public record ByteRange(long first, long last, long suffixLength) {
 
-    private static final Pattern SINGLE = Pattern.compile("bytes=(\\d{0,18})-(\\d{0,18})");
+    private static final Pattern SINGLE = Pattern.compile("(\\d{0,18})-(\\d{0,18})");
+    /** RFC 9110's token, the syntax of a range unit. */
+    private static final Pattern UNIT = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     private static final long OPEN = -1;
 
-    /** {@code null} when the header asks for the whole body (absent, or several ranges). */
+    /** {@code null} when the header asks for the whole body (absent, several ranges, another unit). */
     public static ByteRange parse(String header) {
         if (header == null) {
             return null;
         }
         String value = header.trim();
-        if (value.startsWith("bytes=") && value.indexOf(',') > 0) {
+        int equals = value.indexOf('=');
+        if (equals < 0 || !UNIT.matcher(value.substring(0, equals)).matches()) {
+            throw notAByteRange(header);
+        }
+        String ranges = value.substring(equals + 1);
+        if (!value.substring(0, equals).equalsIgnoreCase("bytes") || ranges.indexOf(',') > 0) {
             return null;
         }
-        Matcher m = SINGLE.matcher(value);
+        Matcher m = SINGLE.matcher(ranges);
         if (!m.matches() || (m.group(1).isEmpty() && m.group(2).isEmpty())) {
-            throw new RegistryException(ErrorCode.RANGE_MALFORMED,
-                    "Range header '" + header + "' is not of the form bytes=first-last, bytes=first- or bytes=-length");
+            throw notAByteRange(header);
         }
         if (m.group(1).isEmpty()) {
             return new ByteRange(OPEN, OPEN, Long.parseLong(m.group(2)));
@@ -38,6 +44,11 @@ public record ByteRange(long first, long last, long suffixLength) {
                     "Range header '" + header + "' ends before it starts");
         }
         return new ByteRange(first, last, OPEN);
+    }
+
+    private static RegistryException notAByteRange(String header) {
+        return new RegistryException(ErrorCode.RANGE_MALFORMED,
+                "Range header '" + header + "' is not of the form bytes=first-last, bytes=first- or bytes=-length");
     }
 
     /**

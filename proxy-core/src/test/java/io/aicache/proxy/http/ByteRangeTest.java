@@ -30,13 +30,19 @@ class ByteRangeTest {
     }
 
     @Test
-    void absentOrMultipleRangesMeanTheWholeBody() {
+    void absentOrMultipleRangesOrAnotherUnitMeanTheWholeBody() {
         assertNull(ByteRange.parse(null));
         assertNull(ByteRange.parse("bytes=0-1,5-6"));
+        assertNull(ByteRange.parse("items=0-1"), "RFC 9110: a unit the server does not know is ignored");
+    }
+
+    @Test
+    void theUnitIsCaseInsensitive() {
+        assertEquals(ByteRange.parse("bytes=2-5"), ByteRange.parse("Bytes=2-5"));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"bytes=", "bytes=-", "bytes=a-b", "items=0-1", "bytes=5-1", "bytes=0-1-2",
+    @ValueSource(strings = {"bytes=", "bytes=-", "bytes=a-b", "abc", "by tes=0-1", "bytes=5-1", "bytes=0-1-2",
             "bytes=99999999999999999999-"})
     void malformedRangesAreClientErrors(String header) {
         RegistryException error = assertThrows(RegistryException.class, () -> ByteRange.parse(header));
