@@ -166,7 +166,8 @@ final class ManifestService {
             return localOrFetch(target, tag, record.digest(), accepted);
         }
         if (offline) {
-            return localOrFetch(target, tag, record.digest(), accepted).thenApply(a -> a.stale(age, "aicache is offline"));
+            return keptStale(record.digest(), age, "aicache is offline",
+                    new UpstreamDownException(target.registryName() + " (aicache is offline)"));
         }
         boolean mayServeKept = age.compareTo(ttl.plus(config.staleIfError())) < 0;
         CompletableFuture<Answer> revalidated = revalidate(target, tag, tagKey, record, accepted, age, mayServeKept);
@@ -181,8 +182,18 @@ final class ManifestService {
             String reason = UpstreamFailureTranslator.unwrap(failure).getMessage();
             LOG.warn("serving tag {} last confirmed {}s ago: upstream could not revalidate it ({})",
                     tagKey, age.toSeconds(), reason);
-            return localOrFetch(target, tag, record.digest(), accepted).thenApply(a -> a.stale(age, reason));
+            return keptStale(record.digest(), age, reason, failure);
         });
+    }
+
+    /**
+     * The kept manifest, marked stale; {@code otherwise} when it was evicted, since upstream, which could not
+     * revalidate the tag, is not asked again for its manifest.
+     */
+    private CompletableFuture<Answer> keptStale(Digest digest, Duration age, String reason, Throwable otherwise) {
+        return local(digest).thenCompose(kept -> kept
+                .map(answer -> CompletableFuture.completedFuture(answer.stale(age, reason)))
+                .orElseGet(() -> CompletableFuture.failedFuture(otherwise)));
     }
 
     /**

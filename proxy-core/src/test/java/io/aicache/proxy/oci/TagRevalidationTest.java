@@ -259,6 +259,24 @@ class TagRevalidationTest {
     }
 
     @Test
+    void answersUpstreamsErrorWithoutAnotherRequestWhenTheStaleTagsManifestWasEvicted() throws Exception {
+        start("manifests.tagTtl", "1m", "manifests.staleIfError", "1h");
+        String digest = upstream.addManifest(REPO, "v1", TestBlobs.OCI_MANIFEST, manifest("evicted"));
+        pull("v1");
+        aicache.backdateTag(REGISTRY, REPO, "v1", Duration.ofMinutes(2));
+        HttpResponse<byte[]> removed = client.send("DELETE", aicache.uri("/admin/blobs/" + digest),
+                "Authorization", "Bearer " + aicache.adminToken());
+        assertEquals(200, removed.statusCode(), new String(removed.body(), StandardCharsets.UTF_8));
+        Failure.STATUS_503.apply(upstream);
+
+        HttpResponse<byte[]> response = pull("v1");
+
+        assertEquals(503, response.statusCode());
+        assertTrue(response.headers().firstValue("Warning").isEmpty(), "nothing stale was served");
+        assertEquals(1, upstream.manifestRequests("GET", REPO, "v1"), "only the first pull fetched the manifest");
+    }
+
+    @Test
     void answersManifestUnknownWhenTheTagWasDeletedUpstream() throws Exception {
         start("manifests.tagTtl", "1m", "manifests.staleIfError", "7d");
         upstream.addManifest(REPO, "v1", TestBlobs.OCI_MANIFEST, manifest("deleted"));
