@@ -63,9 +63,11 @@ public final class AccessHarness {
         Path htpasswd = Files.writeString(work.resolve("htpasswd"),
                 "bench:" + BCrypt.withDefaults().hashToString(10, PASSWORD.toCharArray()) + "\n");
         String endpoint = "http://127.0.0.1:" + upstream.getAddress().getPort();
-        // As aicache serve sets it up: the access log off, application logs at info.
-        LoggingSetup.apply(new ConfigLoader(name -> null).fromYaml("logging: {accessLog: \"off\"}", "access harness")
-                .logging());
+        // As aicache serve sets it up: the access log off, application logs at info, and, as a shared cache
+        // would keep it, the audit log (a line per protected pull) in a file.
+        Path auditLog = work.resolve("audit.log");
+        LoggingSetup.apply(new ConfigLoader(name -> null).fromYaml("logging: {accessLog: \"off\", auditLog: \""
+                + auditLog + "\"}", "access harness").logging());
         try (Aicache off = start(work.resolve("off"), endpoint, "");
              Aicache on = start(work.resolve("on"), endpoint, """
                      access:
@@ -93,6 +95,10 @@ public final class AccessHarness {
             }
             summary("off", connections, offRounds);
             summary("on", connections, onRounds);
+            LoggingSetup.flush();
+            try (var lines = Files.lines(auditLog)) {
+                System.out.printf(Locale.ROOT, "audit log: %d lines%n", lines.count());
+            }
         } finally {
             upstream.stop(0);
             TemporaryDirectory.delete(work);

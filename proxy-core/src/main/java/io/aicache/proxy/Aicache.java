@@ -14,6 +14,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import io.aicache.proxy.access.AccessControl;
+import io.aicache.proxy.access.AuditLog;
 import io.aicache.proxy.admin.AdminApi;
 import io.aicache.proxy.admin.AdminToken;
 import io.aicache.proxy.admin.CacheInventory;
@@ -117,7 +118,7 @@ public final class Aicache implements AutoCloseable {
             timer.scheduleWithFixedDelay(() -> storageExecutor.execute(store.accesses()::flush),
                     ACCESS_FLUSH_SECONDS, ACCESS_FLUSH_SECONDS, TimeUnit.SECONDS);
             AccessControl access = AccessControl.start(config.access(), storage.dataDir(), accessExecutor, timer,
-                    selector::repositoriesFor);
+                    selector::repositoriesFor, new AuditLog(metrics, Clock.systemUTC()));
             OciApi oci = new OciApi(selector, new NameRules(upstream.allow(), upstream.deny()), store, hotTier, fills,
                     storageExecutor, config.manifests(), upstream.tagTtls(), upstream.rateLimit().reserve(),
                     upstream.offline(), metrics, access.gate());

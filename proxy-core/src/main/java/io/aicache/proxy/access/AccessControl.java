@@ -37,9 +37,10 @@ public final class AccessControl {
      * @param checks      where bcrypt runs
      * @param timer       checks the htpasswd file for changes
      * @param upstreamsOf every upstream repository a name as clients write it may stand for
+     * @param audit       where decisions are recorded
      */
     public static AccessControl start(AccessConfig config, Path dataDir, Executor checks, ScheduledExecutorService timer,
-                                      Function<String, List<Repository>> upstreamsOf) {
+                                      Function<String, List<Repository>> upstreamsOf, AuditLog audit) {
         if (!config.restricts()) {
             if (config.enabled()) {
                 LOG.warn("access.enabled is true but there are no access.rules and no access.anonymous patterns:"
@@ -54,8 +55,8 @@ public final class AccessControl {
         TokenService service = new TokenService(TokenKey.resolve(config.tokenKey(), dataDir), config.tokenTtl(),
                 Clock.systemUTC());
         LOG.info("access control on: {} rules, {} anonymous patterns", config.rules().size(), config.anonymous().size());
-        return new AccessControl(new AccessGate(policy, users, service, new TokenRealm(config.tokenRealm())),
-                new TokenEndpoint(policy, users, service, upstreamsOf));
+        return new AccessControl(new AccessGate(policy, users, service, new TokenRealm(config.tokenRealm()), audit),
+                new TokenEndpoint(policy, users, service, upstreamsOf, audit));
     }
 
     /** What the registry API asks before it serves a request. */

@@ -41,16 +41,18 @@ public final class TokenEndpoint {
     private final HtpasswdUsers users;
     private final TokenService tokens;
     private final Function<String, List<Repository>> upstreamsOf;
+    private final AuditLog audit;
 
     /**
      * @param upstreamsOf every upstream repository a name as clients write it may stand for
      */
     TokenEndpoint(AccessPolicy policy, HtpasswdUsers users, TokenService tokens,
-                  Function<String, List<Repository>> upstreamsOf) {
+                  Function<String, List<Repository>> upstreamsOf, AuditLog audit) {
         this.policy = policy;
         this.users = users;
         this.tokens = tokens;
         this.upstreamsOf = upstreamsOf;
+        this.audit = audit;
     }
 
     /** Answers {@code request} when it is for the token service; false when it is not. */
@@ -84,26 +86,40 @@ public final class TokenEndpoint {
                     + "' is not this token service's; it is " + TokenService.SERVICE);
         }
         List<String> scopes = parameters.getOrDefault("scope", List.of());
-        identify(presented).whenComplete((who, failure) -> exchange.onLoop(() -> {
+        List<Scope> asked = Scope.parseAll(scopes);
+        List<String> askedNames = asked.stream().map(Scope::name).distinct().toList();
+        identify(presented).whenComplete((identified, failure) -> exchange.onLoop(() -> {
             if (failure != null) {
                 exchange.sendFailure(failure);
                 return;
             }
-            answer(exchange, tokens.issue(who, grantable(who, Scope.parseAll(scopes))));
+            if (!identified.allowed()) {
+                audit.token(exchange, identified, askedNames, List.of());
+                exchange.sendError(identified.refusal());
+                return;
+            }
+            Identity who = identified.user() == null ? Identity.ANONYMOUS : new Identity(identified.user());
+            List<String> granted = grantable(who, asked);
+            if (!who.isAnonymous()) {
+                audit.token(exchange, identified, askedNames, granted);
+            }
+            answer(exchange, tokens.issue(who, granted));
         }));
         return true;
     }
 
-    private CompletableFuture<Identity> identify(PresentedCredentials presented) {
+    private CompletableFuture<Verdict> identify(PresentedCredentials presented) {
         if (presented instanceof PresentedCredentials.None) {
-            return CompletableFuture.completedFuture(Identity.ANONYMOUS);
+            return CompletableFuture.completedFuture(Verdict.allowed(Identity.ANONYMOUS, Verdict.Reason.ANONYMOUS_ALLOWED));
         }
         if (presented instanceof PresentedCredentials.Basic basic) {
-            return users.check(basic.user(), basic.password()).thenApply(user -> user.orElseThrow(() ->
-                    refused("incorrect username or password")));
+            return users.check(basic.user(), basic.password()).thenApply(user -> user
+                    .map(identity -> Verdict.allowed(identity, Verdict.Reason.ALLOWED))
+                    .orElseGet(() -> Verdict.refused(basic.user(), Verdict.Reason.BAD_PASSWORD,
+                            refused("incorrect username or password"))));
         }
-        return CompletableFuture.failedFuture(refused("the token service takes Basic credentials"
-                + " (or username and password in the POST form)"));
+        return CompletableFuture.completedFuture(Verdict.refused(null, Verdict.Reason.UNREADABLE_CREDENTIALS,
+                refused("the token service takes Basic credentials (or username and password in the POST form)")));
     }
 
     private List<String> grantable(Identity who, List<Scope> asked) {

@@ -37,6 +37,7 @@ final class ServeCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             aicache.close();
+            LoggingSetup.flush();
             stopped.countDown();
         }, "aicache-shutdown"));
         System.out.println("aicache serving the registry API on " + aicache.address()

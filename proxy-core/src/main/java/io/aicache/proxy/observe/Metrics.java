@@ -203,6 +203,12 @@ public final class Metrics {
                 .tag("kind", kind).register(registry).increment();
     }
 
+    /** A request access control refused, by why (the audit log's reason). */
+    public void accessDenial(String reason) {
+        Counter.builder("aicache_access_denials").description("Requests access control refused, by reason")
+                .tag("reason", reason).register(registry).increment();
+    }
+
     /** A miss answered straight from upstream, unkept, because the disk is short of room. */
     public void passThroughPull() {
         Counter.builder("aicache_storage_pass_through_pulls").description("Misses served from upstream without being kept (disk short of room)")

@@ -139,10 +139,10 @@ public final class OciApi {
         if (namespace != null && registry == null) {
             exchange.echoNamespace(namespace);
         }
-        exchange.describe(routeName, target.registryName(),
-                target.repository().name(), route.reference().isEmpty() ? null : route.reference());
+        String reference = route.reference().isEmpty() ? null : route.reference();
+        exchange.describe(routeName, target.registryName(), target.repository().name(), reference);
         String range = request.headers().get(HttpHeaderNames.RANGE);
-        whenAdmitted(exchange, gate.admit(exchange, route.name(), target.repository()), () -> {
+        whenAdmitted(exchange, gate.admit(exchange, route.name(), target.repository(), reference), () -> {
             rules.check(target.repository(), route.kind() == OciRoute.Kind.TAGS_LIST ? null : route.reference());
             switch (route.kind()) {
                 case MANIFEST -> manifests.serve(exchange, target, route.reference());

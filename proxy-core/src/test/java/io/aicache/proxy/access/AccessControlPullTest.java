@@ -30,6 +30,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
+import io.aicache.proxy.observe.LoggingSetup;
 import io.aicache.proxy.testsupport.CapturedLog;
 import io.aicache.proxy.testsupport.ErrorBody;
 import io.aicache.proxy.testsupport.Eventually;
@@ -46,6 +47,7 @@ class AccessControlPullTest {
     private static final String BOB_PASSWORD = "bob-Secret-19c2";
 
     private final CapturedLog log = CapturedLog.everything();
+    private final CapturedLog audit = CapturedLog.named(LoggingSetup.AUDIT_LOGGER);
     private final FaultyUpstream upstream = FaultyUpstream.start();
     private final Path htpasswd = htpasswdWith("alice", ALICE_PASSWORD);
     private final RunningAicache aicache = RunningAicache.builder().upstream("registry.test", upstream.endpoint())
@@ -66,6 +68,7 @@ class AccessControlPullTest {
         aicache.close();
         upstream.close();
         log.close();
+        audit.close();
     }
 
     @Test
@@ -243,7 +246,45 @@ class AccessControlPullTest {
 
         for (String secret : List.of(ALICE_PASSWORD, token, token.split("\\.")[2])) {
             assertFalse(log.anywhere(secret), "a log line holds a secret");
+            assertFalse(audit.anywhere(secret), "an audit line holds a secret");
             assertFalse(metrics.contains(secret), "a metric holds a secret");
+        }
+    }
+
+    @Test
+    void eachDecisionOnAProtectedNameIsAuditedAndEachRefusalCounted() throws IOException {
+        upstream.addManifest("team-a/app", "v1", TestBlobs.OCI_MANIFEST, manifest);
+        upstream.addManifest("public/app", "v1", TestBlobs.OCI_MANIFEST, manifest);
+        client.get(aicache.uri("/v2/team-a/app/manifests/v1"));
+        String token = tokenFor("alice", ALICE_PASSWORD, "repository:team-a/app:pull");
+        client.get(aicache.uri("/v2/team-a/app/manifests/v1"), bearer(token));
+        client.get(aicache.uri("/v2/team-b/app/manifests/v1"), basic("alice", ALICE_PASSWORD));
+        client.get(aicache.uri("/v2/"), basic("mallory", "guess"));
+        client.get(aicache.uri("/v2/public/app/manifests/v1"));
+
+        List<JsonNode> lines = audit.messages().stream().map(AccessControlPullTest::json).toList();
+        assertEquals(List.of("pull no-credentials false", "token allowed true", "pull allowed true",
+                        "pull not-allowed false", "login bad-password false"),
+                lines.stream().map(line -> line.path("event").asText() + " " + line.path("reason").asText()
+                        + " " + line.path("allowed").asBoolean()).toList(),
+                "the anonymous pull of a public name is not audited: " + lines);
+        JsonNode allowed = lines.get(2);
+        assertEquals("alice", allowed.path("user").asText());
+        assertEquals("127.0.0.1", allowed.path("client").asText());
+        assertEquals("registry.test", allowed.path("registry").asText());
+        assertEquals("team-a/app", allowed.path("repository").asText());
+        assertEquals("v1", allowed.path("reference").asText());
+        assertEquals("team-a/app", lines.get(1).path("granted").path(0).asText());
+        assertEquals("mallory", lines.get(4).path("user").asText(), "a failed login names the user it tried");
+        assertEquals(1.0, aicache.metric("aicache_access_denials_total", "reason", "not-allowed"));
+        assertEquals(1.0, aicache.metric("aicache_access_denials_total", "reason", "bad-password"));
+    }
+
+    private static JsonNode json(String line) {
+        try {
+            return JSON.readTree(line);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -2,8 +2,12 @@ package io.aicache.proxy.observe;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,6 +17,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -38,7 +43,7 @@ class ObservabilityTest {
 
     @AfterEach
     void stop() {
-        LoggingSetup.apply(new LoggingConfig("info", LoggingConfig.Format.TEXT, "stdout"));
+        LoggingSetup.apply(new LoggingConfig("info", LoggingConfig.Format.TEXT, "stdout", "stdout"));
         aicache.close();
         upstream.close();
     }
@@ -102,7 +107,7 @@ class ObservabilityTest {
     @Test
     void accessLogWritesOneJsonLinePerRequestWithoutHeaders() throws Exception {
         Path log = tempDir.resolve("access.log");
-        LoggingSetup.apply(new LoggingConfig("info", LoggingConfig.Format.TEXT, log.toString()));
+        LoggingSetup.apply(new LoggingConfig("info", LoggingConfig.Format.TEXT, log.toString(), "stdout"));
         byte[] blob = TestBlobs.random(1000, 6);
         String digest = upstream.addBlob(REPO, blob);
 
@@ -121,6 +126,37 @@ class ObservabilityTest {
         assertEquals("upstream", blobLine.path("tier").asText());
         assertEquals(404, JSON.readTree(lines.get(1)).path("status").asInt());
         assertFalse(String.join("\n", lines).contains("secret-token"), "headers never reach the log");
+    }
+
+    @Test
+    void theAuditLogGoesToSyslogOverUdp() throws Exception {
+        try (DatagramSocket syslog = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            syslog.setSoTimeout(30_000);
+            LoggingSetup.apply(new LoggingConfig("info", LoggingConfig.Format.TEXT, "stdout",
+                    "syslog://127.0.0.1:" + syslog.getLocalPort()));
+            try {
+                LoggerFactory.getLogger(LoggingSetup.AUDIT_LOGGER).info("{\"event\":\"pull\"}");
+                DatagramPacket packet = new DatagramPacket(new byte[2048], 2048);
+                syslog.receive(packet);
+                String message = new String(packet.getData(), 0, packet.getLength(), StandardCharsets.UTF_8);
+                assertTrue(message.startsWith("<38>"), "facility auth (4), severity info (6): " + message);
+                assertTrue(message.endsWith("aicache: {\"event\":\"pull\"}"), message);
+            } finally {
+                LoggingSetup.apply(new LoggingConfig("info", LoggingConfig.Format.TEXT, "stdout", "stdout"));
+            }
+        }
+    }
+
+    @Test
+    void aLogDestinationThatIsNotOneIsRefusedByKey() {
+        for (String bad : List.of("syslog://", "syslog://host/path", "")) {
+            IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                    () -> new LoggingConfig("info", LoggingConfig.Format.TEXT, "stdout", bad));
+            assertTrue(error.getMessage().startsWith("auditLog"), error.getMessage());
+        }
+        assertThrows(IllegalArgumentException.class,
+                () -> new LoggingConfig("info", LoggingConfig.Format.TEXT, "syslog://host", "stdout"),
+                "the access log is a file or stdout");
     }
 
     private static List<String> readLines(Path log) {

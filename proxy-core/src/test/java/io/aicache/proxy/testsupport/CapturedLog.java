@@ -38,6 +38,16 @@ public final class CapturedLog implements AutoCloseable {
         return new CapturedLog(source.getName());
     }
 
+    /** What the logger named {@code name} logs, whether or not it reaches the root logger's appenders. */
+    public static CapturedLog named(String name) {
+        return new CapturedLog(name);
+    }
+
+    /** The messages logged, in order. */
+    public java.util.List<String> messages() {
+        return events.stream().map(ILoggingEvent::getFormattedMessage).toList();
+    }
+
     /** Everything logged anywhere, at whatever level the configuration lets through. */
     public static CapturedLog everything() {
         return new CapturedLog(Logger.ROOT_LOGGER_NAME);
