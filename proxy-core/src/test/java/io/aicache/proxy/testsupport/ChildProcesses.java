@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -50,5 +52,20 @@ final class ChildProcesses {
         } catch (IOException e) {
             return "(log unreadable: " + e + ")";
         }
+    }
+
+    /** Mount points at or below {@code dir}, deepest first, from {@code /proc/self/mountinfo} (field 5). */
+    static List<String> mountsUnder(Path dir) throws IOException {
+        String prefix = dir.toRealPath().toString();
+        List<String> mounts = new ArrayList<>();
+        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8)) {
+            String[] fields = line.split(" ");
+            // The kernel escapes spaces in paths as \040, so splitting on spaces is safe.
+            if (fields.length > 4 && (fields[4].equals(prefix) || fields[4].startsWith(prefix + "/"))) {
+                mounts.add(fields[4]);
+            }
+        }
+        mounts.sort(Comparator.comparingInt(String::length).reversed());
+        return mounts;
     }
 }

@@ -163,7 +163,7 @@ public final class ContainerdProcess implements AutoCloseable {
     @Override
     public void close() throws IOException {
         ChildProcesses.stop(process);
-        List<String> mounts = mountsUnder(workDir);
+        List<String> mounts = ChildProcesses.mountsUnder(workDir);
         if (!mounts.isEmpty()) {
             throw new IOException("containerd left mounts under " + workDir + ", not deleting it: " + mounts);
         }
@@ -195,20 +195,6 @@ public final class ContainerdProcess implements AutoCloseable {
         throw new IOException("containerd did not answer on " + socket + " within " + STARTUP_TIMEOUT
                 + (lastFailure == null ? "" : "; last ctr failure: " + lastFailure.getMessage())
                 + "; last log lines:\n" + ChildProcesses.tail(logFile));
-    }
-
-    /** Mount points at or below {@code dir}, from {@code /proc/self/mountinfo} (field 5). */
-    private static List<String> mountsUnder(Path dir) throws IOException {
-        String prefix = dir.toRealPath().toString();
-        List<String> mounts = new ArrayList<>();
-        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8)) {
-            String[] fields = line.split(" ");
-            // The kernel escapes spaces in paths as \040, so splitting on spaces is safe.
-            if (fields.length > 4 && (fields[4].equals(prefix) || fields[4].startsWith(prefix + "/"))) {
-                mounts.add(fields[4]);
-            }
-        }
-        return mounts;
     }
 
     private static boolean waitFor(Process process, Duration timeout) throws IOException {
