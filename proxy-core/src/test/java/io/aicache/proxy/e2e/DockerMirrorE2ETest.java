@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.aicache.proxy.testsupport.Closing;
 import io.aicache.proxy.testsupport.AicacheProcess;
 import io.aicache.proxy.testsupport.Cli;
 import io.aicache.proxy.testsupport.DockerDaemon;
@@ -83,22 +84,8 @@ class DockerMirrorE2ETest {
     }
 
     @AfterEach
-    void stop() throws IOException {
-        try {
-            if (docker != null) {
-                docker.close();
-            }
-        } finally {
-            try {
-                if (aicache != null) {
-                    aicache.close();
-                }
-            } finally {
-                if (upstream != null) {
-                    upstream.close();
-                }
-            }
-        }
+    void stop() throws Exception {
+        Closing.all(docker, aicache, upstream);
     }
 
     @Test

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.aicache.proxy.testsupport.Closing;
 import io.aicache.proxy.testsupport.DockerDaemon;
 import io.aicache.proxy.testsupport.DockerRegistryProcess;
 import io.aicache.proxy.testsupport.OciImageLayout;
@@ -61,22 +62,8 @@ class DockerProxyE2ETest {
     }
 
     @AfterEach
-    void stop() throws IOException {
-        try {
-            if (docker != null) {
-                docker.close();
-            }
-        } finally {
-            try {
-                if (aicache != null) {
-                    aicache.close();
-                }
-            } finally {
-                if (upstream != null) {
-                    upstream.close();
-                }
-            }
-        }
+    void stop() throws Exception {
+        Closing.all(docker, aicache, upstream);
     }
 
     @Test

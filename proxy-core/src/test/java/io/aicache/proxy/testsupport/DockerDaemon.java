@@ -1,18 +1,15 @@
 package io.aicache.proxy.testsupport;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -39,7 +36,6 @@ public final class DockerDaemon implements AutoCloseable {
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration CLI_TIMEOUT = Duration.ofMinutes(5);
-    private static final Duration POLL_INTERVAL = Duration.ofMillis(100);
     private static final String PATH = "/usr/sbin:/usr/bin:/sbin:/bin";
 
     /** What a successful docker run printed. */
@@ -153,10 +149,10 @@ public final class DockerDaemon implements AutoCloseable {
             builder.environment().putAll(Map.of("PATH", PATH, "HOME", cli.toString(), "DOCKER_CONFIG", cli.toString(),
                     "DOCKER_HOST", "unix://" + socket));
             Process docker = builder.start();
-            boolean exited = waitFor(docker, CLI_TIMEOUT);
+            boolean exited = ChildProcesses.waitFor(docker, CLI_TIMEOUT);
             if (!exited) {
                 docker.destroyForcibly();
-                waitFor(docker, STOP_TIMEOUT);
+                ChildProcesses.waitFor(docker, STOP_TIMEOUT);
             }
             Output output = new Output(Files.readString(stdout, StandardCharsets.UTF_8),
                     Files.readString(stderr, StandardCharsets.UTF_8));
@@ -215,50 +211,18 @@ public final class DockerDaemon implements AutoCloseable {
         if (!left.isEmpty()) {
             throw new IOException("dockerd left mounts under " + workDir + " that umount could not undo, not deleting it: " + left);
         }
-        try (Stream<Path> paths = Files.walk(workDir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
+        ChildProcesses.deleteTree(workDir);
     }
 
     private static void unmount(String mount) throws IOException {
         Process umount = new ProcessBuilder("umount", mount).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        if (!waitFor(umount, STOP_TIMEOUT)) {
+        if (!ChildProcesses.waitFor(umount, STOP_TIMEOUT)) {
             umount.destroyForcibly();
         }
     }
 
     private void awaitReady() throws IOException {
-        long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
-        IOException lastFailure = null;
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IOException("dockerd exited with code " + process.exitValue()
-                        + " while starting; last log lines:\n" + ChildProcesses.tail(logFile));
-            }
-            if (Files.exists(socket)) {
-                try {
-                    docker("version");
-                    return;
-                } catch (IOException e) {
-                    lastFailure = e;
-                }
-            }
-            waitFor(process, POLL_INTERVAL);
-        }
-        throw new IOException("dockerd did not answer on " + socket + " within " + STARTUP_TIMEOUT
-                + (lastFailure == null ? "" : "; last docker failure: " + lastFailure.getMessage())
-                + "; last log lines:\n" + ChildProcesses.tail(logFile));
-    }
-
-    private static boolean waitFor(Process process, Duration timeout) throws IOException {
-        try {
-            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while waiting for " + process.info().command().orElse("a process"));
-        }
+        ChildProcesses.awaitAnswer("dockerd", process, socket, logFile, STARTUP_TIMEOUT, () -> docker("version"));
     }
 }
