@@ -13,7 +13,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -55,10 +54,7 @@ final class ContainerdClientConfig implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (ca != null && mirror.plainHttp()) {
-            throw new ParameterException(spec.commandLine(), "Invalid value for option '--ca': '" + ca
-                    + "': a CA certificate is for an https:// mirror, and --mirror is " + mirror.url());
-        }
+        mirror.checkCa(ca, spec);
         PrintWriter out = spec.commandLine().getOut();
         List<String> names;
         try {

@@ -49,6 +49,8 @@ final class DockerClientConfig implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         err.println("Merge this into /etc/docker/daemon.json and restart dockerd. It applies to Docker Hub only:"
                 + " Docker pulls every other registry directly.");
+        err.println("dockerd's command line takes the same as --registry-mirror=" + mirror.url()
+                + " (Docker-in-Docker: the docker:dind service's command).");
         err.println("Docker names no registry in what it sends a mirror; aicache sends those requests to"
                 + " upstream.defaultRegistry (" + defaultRegistry + ").");
         if (!DOCKER_HUB.equals(defaultRegistry)) {

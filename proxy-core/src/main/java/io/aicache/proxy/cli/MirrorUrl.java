@@ -2,8 +2,11 @@ package io.aicache.proxy.cli;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Path;
 
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.TypeConversionException;
 
 /**
@@ -60,6 +63,14 @@ record MirrorUrl(String scheme, String host, int port) {
 
     boolean plainHttp() {
         return scheme.equals("http");
+    }
+
+    /** A {@code --ca} goes with an {@code https://} mirror only; refused as a usage error otherwise. */
+    void checkCa(Path ca, CommandSpec spec) {
+        if (ca != null && plainHttp()) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '--ca': '" + ca
+                    + "': a CA certificate is for an https:// mirror, and --mirror is " + url());
+        }
     }
 
     private static TypeConversionException invalid(String text, String why) {

@@ -122,7 +122,7 @@ class ClientConfigCommandTest {
             "http://aicache:5000?x=1", "http://user:pw@aicache:5000", "http://:5000", "http://aicache:70000",
             "http://aicache:5000#top", "http://a b", ""})
     void badMirrorUrlsAreRefusedWithTheOptionAndValueNamed(String url) throws IOException {
-        for (String client : List.of("containerd", "docker", "podman")) {
+        for (String client : List.of("containerd", "docker", "podman", "buildkit")) {
             Cli.Result result = client.equals("containerd")
                     ? run(client, "--mirror", url, "--dir", tempDir.toString())
                     : run(client, "--mirror", url);
@@ -177,6 +177,37 @@ class ClientConfigCommandTest {
         assertEquals(2, tables.size(), result.out());
         assertEquals(Map.of("location", "\"cache.example/ghcr.io\""), tables.get(1).values());
         assertTrue(result.err().contains("warning: registry.corp.example:5000 is left out"), result.err());
+    }
+
+    @Test
+    void buildkitPrintsAicacheAsTheMirrorOfEveryRegistryAndThatItSpeaksPlainHttp() {
+        Cli.Result result = run("buildkit", "--mirror", MIRROR);
+
+        assertEquals(0, result.exitCode(), result.err());
+        Map<String, Map<String, String>> tables = Toml.parse(result.out()).tables();
+        for (String registry : DEFAULT_REGISTRIES) {
+            assertEquals(Map.of("mirrors", "[\"aicache.internal:5000\"]"), tables.get("registry.\"" + registry + "\""), registry);
+        }
+        assertEquals(Map.of("http", "true"), tables.get("registry.\"aicache.internal:5000\""));
+        assertEquals(DEFAULT_REGISTRIES.size() + 2, tables.size(), "the top level, the registries and the mirror: " + tables.keySet());
+        assertTrue(result.err().contains("docker buildx create --use --config buildkitd.toml"), result.err());
+    }
+
+    @Test
+    void buildkitNamesTheCaOfAnHttpsMirrorAndOnlyTheNamedRegistries() throws IOException {
+        Path config = writeConfig("registry.corp.example:5000", "ghcr.io");
+        Cli.Result result = run("buildkit", "--mirror", "https://cache.example:8443", "--config", config.toString(),
+                "--registries", "registry.corp.example:5000", "--ca", tempDir.resolve("ca.pem").toString());
+
+        assertEquals(0, result.exitCode(), result.err());
+        Map<String, Map<String, String>> tables = Toml.parse(result.out()).tables();
+        assertEquals(Map.of("mirrors", "[\"cache.example:8443\"]"), tables.get("registry.\"registry.corp.example:5000\""));
+        assertEquals(Map.of("ca", "[\"" + tempDir.resolve("ca.pem") + "\"]"), tables.get("registry.\"cache.example:8443\""));
+        assertEquals(3, tables.size(), tables.keySet().toString());
+
+        Cli.Result plain = run("buildkit", "--mirror", MIRROR, "--ca", "/ca.pem");
+        assertEquals(2, plain.exitCode());
+        assertTrue(plain.err().contains("Invalid value for option '--ca': '/ca.pem'"), plain.err());
     }
 
     private Path writeConfig(String... registries) throws IOException {

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.aicache.proxy.Aicache;
 import io.aicache.proxy.cli.AicacheCommand;
 import io.aicache.proxy.config.ConfigLoader;
+import io.aicache.proxy.testsupport.Closing;
 import io.aicache.proxy.testsupport.ContainerdProcess;
 import io.aicache.proxy.testsupport.DockerRegistryProcess;
 import io.aicache.proxy.testsupport.OciDescriptor;
@@ -80,22 +81,8 @@ class ContainerdPullThroughE2ETest {
     }
 
     @AfterEach
-    void stop() throws IOException {
-        try {
-            if (containerd != null) {
-                containerd.close();
-            }
-        } finally {
-            try {
-                if (aicache != null) {
-                    aicache.close();
-                }
-            } finally {
-                if (upstream != null) {
-                    upstream.close();
-                }
-            }
-        }
+    void stop() throws Exception {
+        Closing.all(containerd, aicache, upstream);
     }
 
     @Test

@@ -7,13 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -21,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.aicache.proxy.config.ConfigLoader;
+import io.aicache.proxy.testsupport.Commands;
 import io.aicache.proxy.testsupport.FaultyUpstream;
 import io.aicache.proxy.testsupport.RepositoryFiles;
 import io.aicache.proxy.testsupport.RunningAicache;
@@ -179,15 +178,9 @@ class DockerfileTest {
         return stages;
     }
 
-    private static int run(Path dir, String... command) throws IOException, InterruptedException {
-        Path output = dir.resolve("command.out");
-        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(output.toFile()).start();
-        if (!process.waitFor(2, TimeUnit.MINUTES)) {
-            process.destroyForcibly().waitFor(15, TimeUnit.SECONDS);
-            throw new AssertionError("timed out: " + List.of(command));
-        }
-        System.out.print(Files.readString(output, StandardCharsets.UTF_8));
-        return process.exitValue();
+    private static int run(Path dir, String... command) throws IOException {
+        Commands.Result result = Commands.run(dir, List.of(command));
+        System.out.print(result.output());
+        return result.exitCode();
     }
 }

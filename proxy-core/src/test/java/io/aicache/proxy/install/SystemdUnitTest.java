@@ -6,11 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -20,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.aicache.proxy.config.AicacheConfig;
 import io.aicache.proxy.config.ConfigLoader;
+import io.aicache.proxy.testsupport.Commands;
 import io.aicache.proxy.testsupport.RepositoryFiles;
 
 /**
@@ -44,7 +43,7 @@ class SystemdUnitTest {
         // verify checks that ExecStart's program exists; a machine without /usr/bin/java cannot pass.
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/java")), "the unit runs /usr/bin/java, which is missing here");
 
-        Result result = run(List.of(analyze.toString(), "verify", UNIT.toString()));
+        Commands.Result result = run(List.of(analyze.toString(), "verify", UNIT.toString()));
 
         assertEquals(0, result.exitCode(), result.output());
         assertTrue(result.output().lines().noneMatch(line -> line.contains("aicache")),
@@ -69,7 +68,7 @@ class SystemdUnitTest {
         List<String> install = List.of("bash", REPOSITORY.resolve("scripts/install.sh").toString(),
                 "--root", root.toString(), "--jar", jar.toString(), "--no-systemctl");
 
-        Result first = run(install);
+        Commands.Result first = run(install);
 
         assertEquals(0, first.exitCode(), first.output());
         assertArrayEquals(Files.readAllBytes(jar), Files.readAllBytes(root.resolve("opt/aicache/aicache.jar")));
@@ -81,7 +80,7 @@ class SystemdUnitTest {
         assertTrue(first.output().contains("systemctl enable --now aicache"), first.output());
 
         Files.writeString(config, "storage:\n  dataDir: /srv/aicache\n");
-        Result second = run(install);
+        Commands.Result second = run(install);
 
         assertEquals(0, second.exitCode(), second.output());
         assertEquals("storage:\n  dataDir: /srv/aicache\n", Files.readString(config));
@@ -97,16 +96,7 @@ class SystemdUnitTest {
         return heap.group(1).toLowerCase();
     }
 
-    private record Result(int exitCode, String output) {
-    }
-
-    private Result run(List<String> command) throws IOException, InterruptedException {
-        Path output = Files.createTempFile(tempDir, "command-", ".out");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
-        if (!process.waitFor(2, TimeUnit.MINUTES)) {
-            process.destroyForcibly().waitFor(15, TimeUnit.SECONDS);
-            throw new AssertionError("timed out: " + command + "\n" + Files.readString(output, StandardCharsets.UTF_8));
-        }
-        return new Result(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
+    private Commands.Result run(List<String> command) throws IOException {
+        return Commands.run(tempDir, command);
     }
 }

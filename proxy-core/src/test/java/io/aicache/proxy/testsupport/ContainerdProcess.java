@@ -1,16 +1,12 @@
 package io.aicache.proxy.testsupport;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A containerd daemon ({@code /usr/bin/containerd}, Debian package {@code containerd} 1.6) running as a child
@@ -32,7 +28,6 @@ public final class ContainerdProcess implements AutoCloseable {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration CTR_TIMEOUT = Duration.ofMinutes(3);
-    private static final Duration POLL_INTERVAL = Duration.ofMillis(50);
     /** The snapshotter {@code ctr} is told to unpack with. */
     public static final String SNAPSHOTTER = "native";
 
@@ -136,10 +131,10 @@ public final class ContainerdProcess implements AutoCloseable {
             builder.environment().clear();
             builder.environment().put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
             Process ctr = builder.start();
-            boolean exited = waitFor(ctr, CTR_TIMEOUT);
+            boolean exited = ChildProcesses.waitFor(ctr, CTR_TIMEOUT);
             if (!exited) {
                 ctr.destroyForcibly();
-                waitFor(ctr, STOP_TIMEOUT);
+                ChildProcesses.waitFor(ctr, STOP_TIMEOUT);
             }
             Output output = new Output(Files.readString(stdout, StandardCharsets.UTF_8),
                     Files.readString(stderr, StandardCharsets.UTF_8));
@@ -163,60 +158,14 @@ public final class ContainerdProcess implements AutoCloseable {
     @Override
     public void close() throws IOException {
         ChildProcesses.stop(process);
-        List<String> mounts = mountsUnder(workDir);
+        List<String> mounts = ChildProcesses.mountsUnder(workDir);
         if (!mounts.isEmpty()) {
             throw new IOException("containerd left mounts under " + workDir + ", not deleting it: " + mounts);
         }
-        try (Stream<Path> paths = Files.walk(workDir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
+        ChildProcesses.deleteTree(workDir);
     }
 
     private void awaitReady() throws IOException {
-        long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
-        IOException lastFailure = null;
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IOException("containerd exited with code " + process.exitValue()
-                        + " while starting; last log lines:\n" + ChildProcesses.tail(logFile));
-            }
-            if (Files.exists(socket)) {
-                try {
-                    ctr("version");
-                    return;
-                } catch (IOException e) {
-                    lastFailure = e;
-                }
-            }
-            waitFor(process, POLL_INTERVAL);
-        }
-        throw new IOException("containerd did not answer on " + socket + " within " + STARTUP_TIMEOUT
-                + (lastFailure == null ? "" : "; last ctr failure: " + lastFailure.getMessage())
-                + "; last log lines:\n" + ChildProcesses.tail(logFile));
-    }
-
-    /** Mount points at or below {@code dir}, from {@code /proc/self/mountinfo} (field 5). */
-    private static List<String> mountsUnder(Path dir) throws IOException {
-        String prefix = dir.toRealPath().toString();
-        List<String> mounts = new ArrayList<>();
-        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8)) {
-            String[] fields = line.split(" ");
-            // The kernel escapes spaces in paths as \040, so splitting on spaces is safe.
-            if (fields.length > 4 && (fields[4].equals(prefix) || fields[4].startsWith(prefix + "/"))) {
-                mounts.add(fields[4]);
-            }
-        }
-        return mounts;
-    }
-
-    private static boolean waitFor(Process process, Duration timeout) throws IOException {
-        try {
-            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while waiting for " + process.info().command().orElse("a process"));
-        }
+        ChildProcesses.awaitAnswer("containerd", process, socket, logFile, STARTUP_TIMEOUT, () -> ctr("version"));
     }
 }
