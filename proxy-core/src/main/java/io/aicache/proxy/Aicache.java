@@ -25,6 +25,7 @@ import io.aicache.proxy.config.HelmConfig;
 import io.aicache.proxy.config.StorageConfig;
 import io.aicache.proxy.config.UpstreamConfig;
 import io.aicache.proxy.connect.ProxyServer;
+import io.aicache.proxy.console.WebConsole;
 import io.aicache.proxy.fill.FillSettings;
 import io.aicache.proxy.fill.Fills;
 import io.aicache.proxy.gc.GarbageCollector;
@@ -136,7 +137,7 @@ public final class Aicache implements AutoCloseable {
                 metrics.request(request);
                 accessLog.record(request);
             };
-            RequestRouter router = new RequestRouter(oci, helm, ops, admin, access, observer);
+            RequestRouter router = new RequestRouter(oci, helm, ops, admin, access, WebConsole.fromJar(), observer);
             ReloadingServerContext tls = config.server().tls().enabled()
                     ? ReloadingServerContext.start(config.server().tls(), timer) : null;
             CertificateAuthority ca = config.proxy().enabled()
