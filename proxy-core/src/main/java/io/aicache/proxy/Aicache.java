@@ -19,12 +19,14 @@ import io.aicache.proxy.admin.AdminApi;
 import io.aicache.proxy.admin.AdminToken;
 import io.aicache.proxy.admin.CacheInventory;
 import io.aicache.proxy.admin.ConfigReload;
+import io.aicache.proxy.admin.LiveStatus;
 import io.aicache.proxy.config.AicacheConfig;
 import io.aicache.proxy.config.FillConfig;
 import io.aicache.proxy.config.HelmConfig;
 import io.aicache.proxy.config.StorageConfig;
 import io.aicache.proxy.config.UpstreamConfig;
 import io.aicache.proxy.connect.ProxyServer;
+import io.aicache.proxy.console.WebConsole;
 import io.aicache.proxy.fill.FillSettings;
 import io.aicache.proxy.fill.Fills;
 import io.aicache.proxy.gc.GarbageCollector;
@@ -34,6 +36,7 @@ import io.aicache.proxy.observe.AccessLog;
 import io.aicache.proxy.observe.Metrics;
 import io.aicache.proxy.observe.OpsEndpoints;
 import io.aicache.proxy.observe.Readiness;
+import io.aicache.proxy.observe.StatsHistory;
 import io.aicache.proxy.oci.CacheRules;
 import io.aicache.proxy.oci.ManifestGraph;
 import io.aicache.proxy.oci.NameRules;
@@ -129,12 +132,13 @@ public final class Aicache implements AutoCloseable {
             AccessLog accessLog = new AccessLog();
             AdminApi admin = new AdminApi(AdminToken.resolve(config.admin().token(), storage.dataDir()), store, oci,
                     pins, prefetcher, garbageCollector, new ConfigReload(config, source, pins), metrics::snapshot,
-                    name -> clients.byName(name).isPresent(), storageExecutor, new CacheInventory(store, graph));
+                    name -> clients.byName(name).isPresent(), storageExecutor, new CacheInventory(store, graph),
+                    new LiveStatus(fills, startHistory(), clients::all, upstream.rateLimit().reserve()));
             Consumer<RequestRecord> observer = request -> {
                 metrics.request(request);
                 accessLog.record(request);
             };
-            RequestRouter router = new RequestRouter(oci, helm, ops, admin, access, observer);
+            RequestRouter router = new RequestRouter(oci, helm, ops, admin, access, WebConsole.fromJar(), observer);
             ReloadingServerContext tls = config.server().tls().enabled()
                     ? ReloadingServerContext.start(config.server().tls(), timer) : null;
             CertificateAuthority ca = config.proxy().enabled()
@@ -174,6 +178,13 @@ public final class Aicache implements AutoCloseable {
         metrics.gauge("aicache_storage_evictions", "Blobs evicted since start", store::evictions);
         metrics.gauge("aicache_storage_pass_through", "1 while the disk is short of storage.minFreeSpace: misses are not kept",
                 () -> store.shortOfSpace() ? 1 : 0);
+    }
+
+    /** Samples the figures the web console charts, from now on. */
+    private StatsHistory startHistory() {
+        StatsHistory history = new StatsHistory(metrics, store::usage, Clock.systemUTC());
+        timer.scheduleAtFixedRate(history::sample, 0, StatsHistory.EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        return history;
     }
 
     /** Re-hashes kept blobs on the storage executor, a second's worth of the configured rate at a time. */

@@ -49,6 +49,9 @@ import io.netty.handler.codec.http.QueryStringDecoder;
  * POST   /admin/prefetch  {"images":[...],"platforms":[...]}   streams progress as JSON lines
  * POST   /admin/gc        {"dryRun":true}  garbage collection, or what it would remove
  * POST   /admin/reload                     reads the configuration again
+ * GET    /admin/fills                      fills under way, with their progress
+ * GET    /admin/upstreams                  each registry's health and pull budget
+ * GET    /admin/history                    the last hour of figures, a sample every 10 s
  * </pre>
  */
 public final class AdminApi {
@@ -68,11 +71,13 @@ public final class AdminApi {
     private final Predicate<String> isConfiguredRegistry;
     private final Executor storageExecutor;
     private final CacheInventory inventory;
+    private final LiveStatus live;
 
     public AdminApi(AdminToken token, BlobStore store, OciApi oci, PinnedImages pins,
                     Prefetcher prefetcher, GarbageCollector garbageCollector, ConfigReload reload,
                     Supplier<Map<String, Object>> stats,
-                    Predicate<String> isConfiguredRegistry, Executor storageExecutor, CacheInventory inventory) {
+                    Predicate<String> isConfiguredRegistry, Executor storageExecutor, CacheInventory inventory,
+                    LiveStatus live) {
         this.token = token;
         this.store = store;
         this.oci = oci;
@@ -84,6 +89,7 @@ public final class AdminApi {
         this.isConfiguredRegistry = isConfiguredRegistry;
         this.storageExecutor = storageExecutor;
         this.inventory = inventory;
+        this.live = live;
     }
 
     /** Answers the request when it is for the admin API; false when it is not. */
@@ -119,6 +125,9 @@ public final class AdminApi {
                 later(exchange, () -> garbageCollector.collect(dryRun));
             }
             case "POST reload" -> later(exchange, this::reloadConfiguration);
+            case "GET fills" -> sendJson(exchange, live.fills());
+            case "GET upstreams" -> sendJson(exchange, live.upstreams());
+            case "GET history" -> sendJson(exchange, live.history());
             default -> throw new RegistryException(ErrorCode.ROUTE_UNKNOWN,
                     "no admin endpoint " + method + " " + path);
         }

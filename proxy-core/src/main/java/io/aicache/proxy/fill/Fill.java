@@ -100,6 +100,11 @@ public final class Fill {
         }
     }
 
+    /** How many readers follow the fill now. */
+    public int readers() {
+        return listeners.size();
+    }
+
     /** Whether any reader follows the fill now. */
     public boolean isRead() {
         return !listeners.isEmpty();

@@ -59,6 +59,7 @@ final class FillJob implements PrefixHasher.Progress {
     private final Metrics metrics;
     private final Counter upstreamBytes;
     private final long startNanos = System.nanoTime();
+    private final long startedAtMillis = System.currentTimeMillis();
     private PartialBlob partial;
     private RangePlan plan;
     private ChunkDownload[] chunks;
@@ -338,6 +339,14 @@ final class FillJob implements PrefixHasher.Progress {
 
     Fill fill() {
         return fill;
+    }
+
+    /** Where the fill stands now; under the job's lock, so its counts agree with each other. */
+    synchronized FillProgress progress() {
+        return new FillProgress(fill.digest().toString(), host(), repository.name(), fill.state().name(), fill.size(),
+                // Until upstream answered the probe there is no plan, and the probe is the one range out.
+                landed, chunks == null ? 1 : running, chunks == null ? 0 : chunks.length, done, fill.readers(),
+                startedAtMillis);
     }
 
     boolean isEnded() {

@@ -1,5 +1,7 @@
 package io.aicache.proxy.fill;
 
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,6 +37,13 @@ public final class Fills {
     /** The fill of {@code digest} under way, if any. */
     public Optional<Fill> active(Digest digest) {
         return Optional.ofNullable(active.get(digest)).map(FillJob::fill);
+    }
+
+    /** Every fill under way, the longest-running first. */
+    public List<FillProgress> inProgress() {
+        return active.values().stream().map(FillJob::progress)
+                .sorted(Comparator.comparingLong(FillProgress::startedAtMillis).thenComparing(FillProgress::digest))
+                .toList();
     }
 
     /** A fill, and whether it was under way already ({@code shared}) or was started for this caller. */

@@ -262,6 +262,23 @@ public final class Metrics {
         return values;
     }
 
+    /**
+     * What the web console charts, counted since start: content answers by tier (their labels), body bytes
+     * sent to clients, and body bytes received from upstream.
+     */
+    public record Figures(Map<String, Long> answersByTier, long servedBytes, long fetchedBytes) {
+    }
+
+    public Figures figures() {
+        Map<String, Long> byTier = new TreeMap<>();
+        routes.values().forEach(route -> route.tiers.forEach((tier, counter) ->
+                byTier.merge(tier.label(), (long) counter.count(), Long::sum)));
+        long served = servedBytes.values().stream().mapToLong(counter -> (long) counter.count()).sum();
+        long fetched = registry.find("aicache_upstream_bytes").counters().stream()
+                .mapToLong(counter -> (long) counter.count()).sum();
+        return new Figures(byTier, served, fetched);
+    }
+
     /** A chart pulled through aicache named an image; {@code outcome}: warmed, partial (some blobs failed) or failed. */
     public void helmImagePrefetched(String outcome) {
         Counter.builder("aicache_helm_prefetched_images").description("Images named by pulled charts, prefetched by outcome")

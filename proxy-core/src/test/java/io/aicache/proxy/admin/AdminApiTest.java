@@ -1,5 +1,6 @@
 package io.aicache.proxy.admin;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,8 +11,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -20,12 +25,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.aicache.proxy.testsupport.ErrorBody;
+import io.aicache.proxy.testsupport.Eventually;
+import io.aicache.proxy.testsupport.Fault;
 import io.aicache.proxy.testsupport.FaultyUpstream;
 import io.aicache.proxy.testsupport.RegistryTestClient;
 import io.aicache.proxy.testsupport.RunningAicache;
 import io.aicache.proxy.testsupport.SeededImage;
+import io.aicache.proxy.testsupport.TestBlobs;
 
-/** The admin API: guarded by its token, lists and purges what is kept, pins, prefetches and reloads. */
+/**
+ * The admin API: guarded by its token, lists and purges what is kept, pins, prefetches and reloads, and
+ * tells the fills under way, the registries' health and the last hour's figures.
+ */
 class AdminApiTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -151,5 +162,93 @@ class AdminApiTest {
         assertEquals(400, call("POST", "/admin/prefetch", "{\"images\":[]}", aicache.adminToken()).statusCode());
         assertEquals(400, call("POST", "/admin/prefetch", "[1]", aicache.adminToken()).statusCode());
         assertEquals(404, call("GET", "/admin/nothing", null, aicache.adminToken()).statusCode());
+    }
+
+    @Test
+    void listsFillsUnderWayWithTheirProgress() throws Exception {
+        byte[] blob = TestBlobs.random(2 << 20, 11);
+        String digest = upstream.addBlob(REPO, blob);
+        Fault.Gate gate = Fault.holdAfter(64 * 1024);
+        upstream.inject(digest, gate);
+        assertEquals(0, ok("GET", "/admin/fills", null).size());
+
+        CompletableFuture<HttpResponse<byte[]>> pull = client.getAsync(aicache.uri("/v2/" + REPO + "/blobs/" + digest));
+        assertTrue(gate.awaitHeld(1, RegistryTestClient.TIMEOUT), "upstream holds the blob after its first bytes");
+        JsonNode[] fill = new JsonNode[1];
+        Eventually.until("the fill shows bytes landed", () -> {
+            try {
+                JsonNode fills = ok("GET", "/admin/fills", null);
+                fill[0] = fills.size() == 1 ? fills.get(0) : null;
+                return fill[0] != null && fill[0].path("landed").asLong() > 0;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+
+        assertEquals(digest, fill[0].path("digest").asText());
+        assertEquals("registry.test", fill[0].path("registry").asText());
+        assertEquals(REPO, fill[0].path("repository").asText());
+        assertEquals("FILLING", fill[0].path("state").asText());
+        assertEquals(blob.length, fill[0].path("size").asLong());
+        assertTrue(fill[0].path("landed").asLong() < blob.length, fill[0].toString());
+        assertEquals(1, fill[0].path("rangesInFlight").asInt(), "one chunk of the default 8 MiB: " + fill[0]);
+        assertEquals(1, fill[0].path("chunks").asInt());
+        assertEquals(0, fill[0].path("chunksDone").asInt());
+        assertEquals(1, fill[0].path("readers").asInt(), "the pull follows it");
+        assertTrue(fill[0].path("startedAtMillis").asLong() > 0);
+
+        gate.open();
+        assertArrayEquals(blob, pull.get(RegistryTestClient.TIMEOUT.toSeconds(), TimeUnit.SECONDS).body());
+        assertEquals(0, ok("GET", "/admin/fills", null).size(), "a fill that is done is no longer listed");
+    }
+
+    @Test
+    void reportsEachRegistrysHealthAndPullBudget() throws IOException {
+        JsonNode before = ok("GET", "/admin/upstreams", null).get(0);
+        assertEquals("registry.test", before.path("registry").asText());
+        assertEquals(List.of(upstream.endpoint().toString()), List.of(before.path("endpoints").get(0).asText()));
+        assertEquals("unchecked", before.path("state").asText());
+        assertEquals("anonymous", before.path("credentials").asText());
+        assertTrue(before.path("limit").isNull(), "no limit announced yet");
+
+        upstream.sendWithEveryAnswer(Map.of("ratelimit-limit", "100;w=21600", "ratelimit-remaining", "7;w=21600"));
+        upstream.addManifest(REPO, "1.0", TestBlobs.OCI_MANIFEST, TestBlobs.manifest(TestBlobs.OCI_MANIFEST, "budget"));
+        assertEquals(200, client.get(aicache.uri("/v2/" + REPO + "/manifests/1.0"), "Accept", TestBlobs.OCI_MANIFEST).statusCode());
+
+        JsonNode after = ok("GET", "/admin/upstreams", null).get(0);
+        assertEquals("up", after.path("state").asText());
+        assertEquals(100, after.path("limit").asLong());
+        assertEquals(7, after.path("remaining").asLong());
+        assertEquals(0, after.path("tooManyRequests").asLong());
+        assertTrue(after.path("spared").asBoolean(), "7 of 100 is below the default reserve of 10%");
+    }
+
+    @Test
+    void historyEndsWithTheFiguresAsTheyStand() throws IOException {
+        byte[] blob = TestBlobs.random(50_000, 12);
+        String digest = upstream.addBlob(REPO, blob);
+        client.get(aicache.uri("/v2/" + REPO + "/blobs/" + digest));
+        client.get(aicache.uri("/v2/" + REPO + "/blobs/" + digest));
+
+        JsonNode history = ok("GET", "/admin/history", null);
+        JsonNode stats = ok("GET", "/admin/stats", null);
+
+        assertEquals(10, history.path("everySeconds").asInt());
+        List<String> local = new ArrayList<>();
+        history.path("localTiers").forEach(tier -> local.add(tier.asText()));
+        assertTrue(local.contains("disk") && local.contains("memory") && !local.contains("upstream"), local.toString());
+        JsonNode samples = history.path("samples");
+        assertTrue(samples.size() >= 2, "the sample taken at start, and now: " + samples);
+        JsonNode now = samples.get(samples.size() - 1);
+        assertTrue(samples.get(0).path("at").asLong() <= now.path("at").asLong());
+        assertEquals(2 * blob.length, now.path("servedBytes").asLong());
+        assertEquals(blob.length, now.path("fetchedBytes").asLong());
+        assertEquals(stats.path("aicache_storage_used_bytes").asLong(), now.path("usedBytes").asLong());
+        long answers = 0;
+        for (JsonNode count : now.path("answersByTier")) {
+            answers += count.asLong();
+        }
+        assertEquals(2, answers);
+        assertEquals(1, now.path("answersByTier").path("upstream").asLong());
     }
 }
