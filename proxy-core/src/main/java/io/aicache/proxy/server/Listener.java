@@ -1,6 +1,7 @@
 package io.aicache.proxy.server;
 
 import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -10,6 +11,8 @@ import io.netty.channel.EventLoopGroup;
 
 /** A bound server socket with event loops of its own, serving each connection with {@code initializer}'s pipeline. */
 public final class Listener implements AutoCloseable {
+
+    private static final long SHUTDOWN_SECONDS = 5;
 
     private final Transport transport = Transport.best();
     private final EventLoopGroup bossGroup;
@@ -53,7 +56,9 @@ public final class Listener implements AutoCloseable {
         if (channel != null) {
             channel.close().syncUninterruptibly();
         }
-        bossGroup.shutdownGracefully();
-        workerGroup.shutdownGracefully();
+        // Waited for: a connection still open would otherwise go on reading the index after it is closed,
+        // which crashes the process in RocksDB's native code. Open connections are closed with the loops.
+        bossGroup.shutdownGracefully(0, SHUTDOWN_SECONDS, TimeUnit.SECONDS).syncUninterruptibly();
+        workerGroup.shutdownGracefully(0, SHUTDOWN_SECONDS, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }
