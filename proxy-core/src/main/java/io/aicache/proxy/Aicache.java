@@ -27,6 +27,8 @@ import io.aicache.proxy.connect.ProxyServer;
 import io.aicache.proxy.fill.FillSettings;
 import io.aicache.proxy.fill.Fills;
 import io.aicache.proxy.gc.GarbageCollector;
+import io.aicache.proxy.files.FileHistory;
+import io.aicache.proxy.files.FilesApi;
 import io.aicache.proxy.helm.HelmApi;
 import io.aicache.proxy.http.RequestRecord;
 import io.aicache.proxy.observe.AccessLog;
@@ -50,6 +52,7 @@ import io.aicache.storage.HelmIndexFiles;
 import io.aicache.storage.HotTier;
 import io.aicache.storage.Scrubber;
 import io.aicache.upstream.ChartRepositories;
+import io.aicache.upstream.FileRemotes;
 import io.aicache.upstream.UpstreamClients;
 import io.netty.channel.EventLoopGroup;
 
@@ -110,8 +113,9 @@ public final class Aicache implements AutoCloseable {
                     new CacheRules(upstream.cacheRules()));
             ManifestGraph graph = new ManifestGraph(store);
             PinnedImages pins = new PinnedImages(storage.pinned(), selector, store, graph);
-            store.retain(pins::snapshot);
-            garbageCollector = startGarbageCollector(storage.gc(), pins);
+            FileHistory fileHistory = new FileHistory(store, config.files().fileRemotes(), config.files().keepVersions());
+            store.retain(() -> pins.snapshot().or(fileHistory.pinnedDigests()));
+            garbageCollector = startGarbageCollector(storage.gc(), pins, fileHistory);
             publishStorage();
             startScrub(storage.scrub());
             timer.scheduleWithFixedDelay(() -> storageExecutor.execute(store.accesses()::flush),
@@ -128,12 +132,13 @@ public final class Aicache implements AutoCloseable {
             AccessLog accessLog = new AccessLog();
             AdminApi admin = new AdminApi(AdminToken.resolve(config.admin().token(), storage.dataDir()), store, oci,
                     pins, prefetcher, garbageCollector, new ConfigReload(config, source, pins), metrics::snapshot,
-                    name -> clients.byName(name).isPresent(), storageExecutor, new CacheInventory(store, graph));
+                    name -> clients.byName(name).isPresent(), storageExecutor, new CacheInventory(store, graph), fileHistory);
             Consumer<RequestRecord> observer = request -> {
                 metrics.request(request);
                 accessLog.record(request);
             };
-            RequestRouter router = new RequestRouter(oci, helm, ops, admin, access, observer);
+            RequestRouter router = new RequestRouter(oci, helm, filesApi(config, storageExecutor, metrics), ops, admin,
+                    access, observer);
             ReloadingServerContext tls = config.server().tls().enabled()
                     ? ReloadingServerContext.start(config.server().tls(), timer) : null;
             CertificateAuthority ca = config.proxy().enabled()
@@ -166,6 +171,14 @@ public final class Aicache implements AutoCloseable {
                 storageExecutor, config.helm(), prefetcher, oci, metrics);
     }
 
+    /** Files by URL: their remotes' own upstream clients, bodies kept in the blob store. */
+    private FilesApi filesApi(AicacheConfig config, ExecutorService storageExecutor, Metrics metrics) {
+        UpstreamConfig upstream = config.upstream();
+        FileRemotes remotes = new FileRemotes(config.files().fileRemotes(), upstreamExecutor, upstream.connectTimeout(),
+                upstream.firstByteTimeout(), upstream.markDownAfter(), upstream.markDownFor(), upstream.offline());
+        return new FilesApi(remotes, store, storageExecutor, config.files(), metrics);
+    }
+
     private void publishStorage() {
         metrics.gauge("aicache_storage_used_bytes", "Bytes of kept blobs", () -> store.usage().usedBytes());
         metrics.gauge("aicache_storage_reserved_bytes", "Bytes reserved by fills under way", () -> store.usage().reservedBytes());
@@ -187,8 +200,8 @@ public final class Aicache implements AutoCloseable {
                 scrubber::dropped);
     }
 
-    private GarbageCollector startGarbageCollector(StorageConfig.GcConfig gc, PinnedImages pins) {
-        GarbageCollector collector = new GarbageCollector(store, pins, gc.minAge(), gc.tagRetention(), Clock.systemUTC());
+    private GarbageCollector startGarbageCollector(StorageConfig.GcConfig gc, PinnedImages pins, FileHistory files) {
+        GarbageCollector collector = new GarbageCollector(store, pins, files, gc.minAge(), gc.tagRetention(), Clock.systemUTC());
         if (!gc.interval().isZero()) {
             timer.scheduleWithFixedDelay(() -> storageExecutor.execute(() -> collector.collect(false)),
                     gc.interval().toMillis(), gc.interval().toMillis(), TimeUnit.MILLISECONDS);

@@ -262,6 +262,30 @@ public final class Metrics {
                 .tag("outcome", outcome).register(registry).increment();
     }
 
+    /** A request for a file by URL: {@code hit} (kept, within its TTL), {@code miss} or {@code stale} (upstream failing). */
+    public void fileAnswer(String remote, String outcome) {
+        Counter.builder("aicache_files_answers").description("Requests for files by URL, by outcome: hit, miss, stale")
+                .tag("remote", remote).tag("outcome", outcome).register(registry).increment();
+    }
+
+    /** A file's body came from upstream (a miss, or a revalidation that got a body). */
+    public void fileFetched(String remote, long bytes) {
+        Counter.builder("aicache_files_upstream_bytes").description("Bytes of file bodies fetched from upstream")
+                .baseUnit("bytes").tag("remote", remote).register(registry).increment(bytes);
+    }
+
+    /** A kept file past its TTL asked upstream again: {@code unchanged} (a 304 or the same body) or {@code changed}. */
+    public void fileRevalidated(String remote, String result) {
+        Counter.builder("aicache_files_revalidations").description("Kept files revalidated upstream, by result")
+                .tag("remote", remote).tag("result", result).register(registry).increment();
+    }
+
+    /** A URL served a body it had not served before: a new version is kept. */
+    public void fileVersionAdded(String remote) {
+        Counter.builder("aicache_files_versions_added").description("New versions of files by URL kept")
+                .tag("remote", remote).register(registry).increment();
+    }
+
     /** Publishes a value read when scraped (active fills, hot-tier weight...). */
     public void gauge(String name, String description, Supplier<Number> value) {
         Gauge.builder(name, value).description(description).register(registry);

@@ -4,6 +4,7 @@ import java.util.function.Consumer;
 
 import io.aicache.proxy.access.AccessControl;
 import io.aicache.proxy.admin.AdminApi;
+import io.aicache.proxy.files.FilesApi;
 import io.aicache.proxy.helm.HelmApi;
 import io.aicache.proxy.http.ErrorCode;
 import io.aicache.proxy.http.Exchange;
@@ -16,7 +17,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 
 /**
  * Sends each request to the API it addresses: {@code /v2/...} to the OCI Distribution API,
- * {@code /helm/...} to the chart repositories, {@code /metrics}, {@code /healthz} and
+ * {@code /helm/...} to the chart repositories, {@code /files/...} to files by URL, {@code /metrics}, {@code /healthz} and
  * {@code /readyz} to the operations endpoints, {@code /admin/...} to the admin API, and {@code /token}
  * to the token service of access control.
  */
@@ -25,15 +26,17 @@ public final class RequestRouter extends ExchangeHandler {
 
     private final OciApi oci;
     private final HelmApi helm;
+    private final FilesApi files;
     private final OpsEndpoints ops;
     private final AdminApi admin;
     private final AccessControl access;
 
-    public RequestRouter(OciApi oci, HelmApi helm, OpsEndpoints ops, AdminApi admin, AccessControl access,
+    public RequestRouter(OciApi oci, HelmApi helm, FilesApi files, OpsEndpoints ops, AdminApi admin, AccessControl access,
                          Consumer<RequestRecord> observer) {
         super(observer);
         this.oci = oci;
         this.helm = helm;
+        this.files = files;
         this.ops = ops;
         this.admin = admin;
         this.access = access;
@@ -45,6 +48,8 @@ public final class RequestRouter extends ExchangeHandler {
             oci.handle(exchange, request);
         } else if (exchange.requestPath().startsWith(HelmApi.PREFIX)) {
             helm.handle(exchange, request);
+        } else if (exchange.requestPath().startsWith(FilesApi.PREFIX)) {
+            files.handle(exchange, request);
         } else if (!ops.handle(exchange, request) && !admin.handle(exchange, request)
                 && !access.handle(exchange, request)) {
             throw new RegistryException(ErrorCode.ROUTE_UNKNOWN,
