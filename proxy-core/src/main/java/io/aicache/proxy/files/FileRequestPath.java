@@ -1,9 +1,5 @@
 package io.aicache.proxy.files;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Locale;
-import java.util.regex.Pattern;
-
 import io.aicache.proxy.http.ErrorCode;
 import io.aicache.proxy.http.RegistryException;
 
@@ -20,8 +16,14 @@ record FileRequestPath(String remote, String rawPath) {
 
     static final String PREFIX = "/files/";
     private static final int MAX_PATH_LENGTH = 2048;
-    /** RFC 3986 path characters: unreserved, sub-delims, ':', '@', and percent escapes. */
-    private static final Pattern SEGMENT = Pattern.compile("([A-Za-z0-9._~!$&'()*+,;=:@-]|%[0-9A-Fa-f]{2})+");
+    /** RFC 3986 path characters besides '%' and '/': unreserved, sub-delims, ':' and '@'. */
+    private static final boolean[] PATH_CHARACTERS = new boolean[128];
+
+    static {
+        for (char c : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@".toCharArray()) {
+            PATH_CHARACTERS[c] = true;
+        }
+    }
 
     static FileRequestPath parse(String rawUri) {
         if (rawUri.indexOf('?') >= 0 || rawUri.indexOf('#') >= 0) {
@@ -39,28 +41,49 @@ record FileRequestPath(String remote, String rawPath) {
         if (path.length() > MAX_PATH_LENGTH) {
             throw invalid("the file path is longer than " + MAX_PATH_LENGTH + " characters");
         }
-        for (String segment : path.split("/", -1)) {
-            checkSegment(segment, rawUri);
-        }
+        checkPath(path, rawUri);
         return new FileRequestPath(rest.substring(0, slash), path);
     }
 
-    private static void checkSegment(String segment, String rawUri) {
-        if (segment.isEmpty()) {
-            throw invalid("the file path has an empty segment (//): " + shorten(rawUri));
+    /** One pass over the path (every request takes it): characters, escapes, and each segment's dots. */
+    private static void checkPath(String path, String rawUri) {
+        int segmentLength = 0;
+        int dots = 0;
+        for (int i = 0; i <= path.length(); i++) {
+            char c = i < path.length() ? path.charAt(i) : '/';
+            if (c == '/') {
+                if (segmentLength == 0) {
+                    throw invalid("the file path has an empty segment (//): " + shorten(rawUri));
+                }
+                if (dots == segmentLength && dots <= 2) {
+                    throw invalid("the file path has a '" + ".".repeat(dots) + "' segment: " + shorten(rawUri));
+                }
+                segmentLength = 0;
+                dots = 0;
+                continue;
+            }
+            segmentLength++;
+            if (c == '%') {
+                int decoded = i + 2 < path.length() ? hex(path.charAt(i + 1)) << 4 | hex(path.charAt(i + 2)) : -1;
+                if (decoded < 0) {
+                    throw invalid("the file path has a malformed %-escape: " + shorten(rawUri));
+                }
+                if (decoded == '/' || decoded == '\\' || decoded == 0) {
+                    throw invalid("the file path has an encoded separator or NUL (%2F, %5C, %00): " + shorten(rawUri));
+                }
+                dots += decoded == '.' ? 1 : 0;
+                i += 2;
+            } else if (c < 128 && PATH_CHARACTERS[c]) {
+                dots += c == '.' ? 1 : 0;
+            } else {
+                throw invalid("the file path has a character a URL path does not take: " + shorten(rawUri));
+            }
         }
-        if (!SEGMENT.matcher(segment).matches()) {
-            throw invalid("the file path has a character a URL path does not take (or a malformed %-escape): "
-                    + shorten(rawUri));
-        }
-        String lower = segment.toLowerCase(Locale.ROOT);
-        if (lower.contains("%2f") || lower.contains("%5c") || lower.contains("%00")) {
-            throw invalid("the file path has an encoded separator or NUL (%2F, %5C, %00): " + shorten(rawUri));
-        }
-        String decoded = java.net.URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
-        if (decoded.equals(".") || decoded.equals("..")) {
-            throw invalid("the file path has a '" + decoded + "' segment: " + shorten(rawUri));
-        }
+    }
+
+    /** The value of a hex digit, or a negative number (that keeps the combined value negative). */
+    private static int hex(char c) {
+        return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -0x1000;
     }
 
     private static RegistryException invalid(String message) {

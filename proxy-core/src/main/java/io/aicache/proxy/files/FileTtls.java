@@ -4,6 +4,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
 import io.aicache.proxy.config.FilesConfig;
 import io.aicache.proxy.config.PerThreadMatcher;
 
@@ -14,11 +17,15 @@ import io.aicache.proxy.config.PerThreadMatcher;
  */
 final class FileTtls {
 
+    private static final int PATHS_IN_MEMORY = 20_000;
+
     private record Rule(PerThreadMatcher segment, Duration ttl) {
     }
 
     private final List<Rule> rules;
     private final Duration fallback;
+    /** Every hit asks: the rules are matched once per path while it is asked for. */
+    private final Cache<String, Duration> byPath = Caffeine.newBuilder().maximumSize(PATHS_IN_MEMORY).build();
 
     FileTtls(List<FilesConfig.PathTtl> rules, Duration fallback) {
         this.rules = rules.stream().map(rule -> new Rule(new PerThreadMatcher(Pattern.compile(rule.pattern())), rule.ttl()))
@@ -27,6 +34,10 @@ final class FileTtls {
     }
 
     Duration ttlOf(String path) {
+        return byPath.get(path, this::matching);
+    }
+
+    private Duration matching(String path) {
         for (Rule rule : rules) {
             int start = 0;
             while (start <= path.length()) {

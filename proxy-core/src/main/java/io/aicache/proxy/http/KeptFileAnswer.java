@@ -8,11 +8,13 @@ import java.util.Optional;
 import io.aicache.model.Tier;
 import io.aicache.storage.BlobStore;
 import io.aicache.storage.StoredBlob;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.ssl.SslHandler;
 
 /**
  * A 200 whose body is a kept blob's file (a chart archive, a file by URL): sent with zero-copy
@@ -22,6 +24,18 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 public final class KeptFileAnswer {
 
     private KeptFileAnswer() {
+    }
+
+    /**
+     * On a plain epoll socket, holds the head back until the file follows it (TCP_CORK, as nginx's
+     * tcp_nopush): head and body leave in full segments instead of the head in a small one of its own.
+     */
+    private static EpollSocketChannel cork(Exchange exchange) {
+        if (exchange.channel() instanceof EpollSocketChannel socket && exchange.channel().pipeline().get(SslHandler.class) == null) {
+            socket.config().setTcpCork(true);
+            return socket;
+        }
+        return null;
     }
 
     /**
@@ -55,9 +69,13 @@ public final class KeptFileAnswer {
             FileBody.closeQuietly(channel);
         } else {
             BlobStore.Lease lease = store.lease(blob.record().digest());
+            EpollSocketChannel corked = cork(exchange);
             exchange.write(FileBody.of(exchange.channel(), channel, 0, size)).addListener(f -> {
                 lease.close();
                 exchange.sent(f.isSuccess() ? size : 0);
+                if (corked != null && corked.isOpen()) {
+                    corked.config().setTcpCork(false);
+                }
             });
         }
         exchange.end();

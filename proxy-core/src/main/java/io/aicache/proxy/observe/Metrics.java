@@ -49,6 +49,8 @@ public final class Metrics {
     private final Map<String, Counter> servedBytes = new ConcurrentHashMap<>();
     /** By registry and endpoint, and by registry and the two endpoints of a failover: bounded by configuration. */
     private final Map<List<String>, Counter> endpointCounters = new ConcurrentHashMap<>();
+    /** Files by URL, by remote and outcome: bounded by configuration; every file request counts one. */
+    private final Map<List<String>, Counter> fileAnswers = new ConcurrentHashMap<>();
 
     public Metrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -264,8 +266,9 @@ public final class Metrics {
 
     /** A request for a file by URL: {@code hit} (kept, within its TTL), {@code miss} or {@code stale} (upstream failing). */
     public void fileAnswer(String remote, String outcome) {
-        Counter.builder("aicache_files_answers").description("Requests for files by URL, by outcome: hit, miss, stale")
-                .tag("remote", remote).tag("outcome", outcome).register(registry).increment();
+        fileAnswers.computeIfAbsent(List.of(remote, outcome), key -> Counter.builder("aicache_files_answers")
+                .description("Requests for files by URL, by outcome: hit, miss, stale")
+                .tag("remote", remote).tag("outcome", outcome).register(registry)).increment();
     }
 
     /** A file's body came from upstream (a miss, or a revalidation that got a body). */
