@@ -1,5 +1,10 @@
 package io.aicache.storage;
 
+import static io.aicache.storage.LengthPrefixed.getString;
+import static io.aicache.storage.LengthPrefixed.putString;
+import static io.aicache.storage.LengthPrefixed.utf8;
+import static io.aicache.storage.LengthPrefixed.versioned;
+
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -183,7 +188,7 @@ public final class FileRecords {
     }
 
     private static FileUrlRecord decodeUrl(byte[] value) {
-        ByteBuffer in = versioned(value);
+        ByteBuffer in = versioned(value, VERSION_1, "file");
         int current = in.getInt();
         long validatedAt = in.getLong();
         String etag = getString(in);
@@ -202,7 +207,7 @@ public final class FileRecords {
     }
 
     private static FileVersion decodeVersion(byte[] value) {
-        ByteBuffer in = versioned(value);
+        ByteBuffer in = versioned(value, VERSION_1, "file");
         int number = in.getInt();
         long size = in.getLong();
         long firstSeen = in.getLong();
@@ -210,28 +215,5 @@ public final class FileRecords {
         boolean pinned = in.get() == 1;
         Digest digest = Digest.parse(getString(in));
         return new FileVersion(number, digest, size, getString(in), firstSeen, lastSeen, pinned);
-    }
-
-    private static ByteBuffer versioned(byte[] value) {
-        ByteBuffer in = ByteBuffer.wrap(value);
-        byte version = in.get();
-        if (version != VERSION_1) {
-            throw new IllegalArgumentException("unknown file record format version " + version);
-        }
-        return in;
-    }
-
-    private static void putString(ByteBuffer out, byte[] bytes) {
-        out.putInt(bytes.length).put(bytes);
-    }
-
-    private static String getString(ByteBuffer in) {
-        byte[] bytes = new byte[in.getInt()];
-        in.get(bytes);
-        return new String(bytes, StandardCharsets.UTF_8);
-    }
-
-    private static byte[] utf8(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
     }
 }

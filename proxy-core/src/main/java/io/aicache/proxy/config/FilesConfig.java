@@ -6,8 +6,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 import io.aicache.upstream.FileRemote;
 
@@ -79,14 +77,7 @@ public record FilesConfig(List<Remote> remotes, DataSize maxBytes, List<PathTtl>
     /** @param pattern a regular expression one whole segment of the path must match */
     public record PathTtl(String pattern, Duration ttl) {
         public PathTtl {
-            try {
-                Pattern.compile(pattern);
-            } catch (PatternSyntaxException | NullPointerException e) {
-                throw new IllegalArgumentException("pattern '" + pattern + "' is not a regular expression");
-            }
-            if (ttl == null || ttl.isNegative()) {
-                throw new IllegalArgumentException("ttl of pattern '" + pattern + "' must be a duration of 0 or more");
-            }
+            ManifestsConfig.TagTtl.check(pattern, ttl);
         }
     }
 }

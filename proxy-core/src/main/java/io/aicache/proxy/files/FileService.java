@@ -2,7 +2,6 @@ package io.aicache.proxy.files;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -14,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import io.aicache.model.Digest;
 import io.aicache.model.Tier;
 import io.aicache.proxy.http.ErrorCode;
+import io.aicache.proxy.http.ConditionalHeaders;
 import io.aicache.proxy.http.Exchange;
 import io.aicache.proxy.http.KeptFileAnswer;
 import io.aicache.proxy.http.RegistryException;
@@ -149,7 +149,8 @@ final class FileService {
 
     /** Asks upstream for the file (conditionally when {@code known}); one request per URL at a time. */
     private CompletableFuture<Fetched> fetch(FileRemoteClient client, FileUrl url, FileUrlRecord known) {
-        return fetches.join(url.toString(), () -> client.file(url.path(), validators(known))
+        Map<String, String> validators = known == null ? Map.of() : ConditionalHeaders.of(known.etag(), known.lastModified());
+        return fetches.join(url.toString(), () -> client.file(url.path(), validators)
                 .thenApplyAsync(response -> {
                     String remote = url.remote();
                     if (response.status() == 304 && known != null) {
@@ -200,17 +201,6 @@ final class FileService {
             LOG.warn("file {} from upstream not kept: {}", url, e.getMessage());
             throw new RegistryException(ErrorCode.UNKNOWN, "file " + url + " from upstream is not kept: " + e.getMessage());
         }
-    }
-
-    private static Map<String, String> validators(FileUrlRecord known) {
-        Map<String, String> headers = new HashMap<>();
-        if (known != null && !known.etag().isEmpty()) {
-            headers.put("If-None-Match", known.etag());
-        }
-        if (known != null && !known.lastModified().isEmpty()) {
-            headers.put("If-Modified-Since", known.lastModified());
-        }
-        return headers;
     }
 
     static RegistryException toRegistryException(Throwable failure, FileUrl url) {
