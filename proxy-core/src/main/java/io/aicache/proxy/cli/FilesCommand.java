@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "files", mixinStandardHelpOptions = true,
         description = "Files kept by URL and every version of each: list, history, get, diff, pin.",
         subcommands = {FilesCommand.Ls.class, FilesCommand.History.class, FilesCommand.Get.class, FilesCommand.Diff.class,
-                FilesCommand.Pin.class, FilesCommand.Unpin.class})
+                FilesCommand.Pin.class, FilesCommand.Unpin.class, FilesExportGitCommand.class})
 final class FilesCommand implements Runnable {
 
     @CommandLine.Spec
@@ -199,7 +199,7 @@ final class FilesCommand implements Runnable {
         }
     }
 
-    private static String bodyPath(String url, Integer version, String at) {
+    static String bodyPath(String url, Integer version, String at) {
         return "admin/files/body?url=" + AdminClient.query(url) + (version != null ? "&version=" + version : "")
                 + (at != null ? "&at=" + AdminClient.query(at) : "");
     }

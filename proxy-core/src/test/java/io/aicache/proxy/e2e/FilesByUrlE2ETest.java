@@ -20,11 +20,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.revwalk.RevCommit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.aicache.proxy.testsupport.Cli;
 import io.aicache.proxy.testsupport.Curl;
@@ -141,6 +146,7 @@ class FilesByUrlE2ETest {
         assertTrue(diff.out().contains("~ apps/v1 Deployment demo/web"), diff.out());
         assertTrue(diff.out().contains("spec.replicas: 1 -> 3"), diff.out());
         assertFalse(diff.out().contains("ConfigMap"), "the ConfigMap did not change: " + diff.out());
+        assertExportsBothVersionsAsCommits();
         Cli.Result listed = cli("ls");
         assertTrue(listed.out().contains("web/main/app.yaml") && listed.out().contains("2 files"), listed.out());
 
@@ -151,6 +157,28 @@ class FilesByUrlE2ETest {
         assertEquals(200, stale.statusCode(), stale.body());
         assertEquals(VERSION_2, stale.body());
         assertTrue(stale.headers().firstValue("Warning").orElse("").startsWith("110 "), stale.headers().toString());
+    }
+
+    /** {@code files export-git}: one commit per version, oldest first, each dated when aicache first saw it. */
+    private void assertExportsBothVersionsAsCommits() throws Exception {
+        Path exported = tempDir.resolve("history.git");
+        Cli.Result export = cli("export-git", "web/main/app.yaml", exported.toString());
+        assertEquals(0, export.exitCode(), export.err());
+        JsonNode versions = new ObjectMapper().readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        aicache.uri("/admin/files/history?url=web/main/app.yaml")).header("Authorization", "Bearer " + aicache.adminToken())
+                .build(), HttpResponse.BodyHandlers.ofString()).body()).path("versions");
+        try (Git git = Git.open(exported.toFile())) {
+            List<RevCommit> commits = new ArrayList<>();
+            git.log().call().forEach(commits::add);
+            assertEquals(2, commits.size());
+            for (int i = 0; i < 2; i++) {
+                RevCommit commit = commits.get(1 - i);
+                assertEquals(Instant.parse(versions.get(i).path("firstSeen").asText()).getEpochSecond(),
+                        commit.getAuthorIdent().getWhenAsInstant().getEpochSecond());
+                assertTrue(commit.getFullMessage().startsWith("Version " + (i + 1) + " of web/main/app.yaml"), commit.getFullMessage());
+            }
+        }
+        assertEquals(VERSION_2, Files.readString(exported.resolve("app.yaml")));
     }
 
     @Test
