@@ -30,6 +30,8 @@ import io.aicache.proxy.console.WebConsole;
 import io.aicache.proxy.fill.FillSettings;
 import io.aicache.proxy.fill.Fills;
 import io.aicache.proxy.gc.GarbageCollector;
+import io.aicache.proxy.files.FileHistory;
+import io.aicache.proxy.files.FilesApi;
 import io.aicache.proxy.helm.HelmApi;
 import io.aicache.proxy.http.RequestRecord;
 import io.aicache.proxy.observe.AccessLog;
@@ -54,6 +56,7 @@ import io.aicache.storage.HelmIndexFiles;
 import io.aicache.storage.HotTier;
 import io.aicache.storage.Scrubber;
 import io.aicache.upstream.ChartRepositories;
+import io.aicache.upstream.FileRemotes;
 import io.aicache.upstream.UpstreamClients;
 import io.netty.channel.EventLoopGroup;
 
@@ -114,8 +117,9 @@ public final class Aicache implements AutoCloseable {
                     new CacheRules(upstream.cacheRules()));
             ManifestGraph graph = new ManifestGraph(store);
             PinnedImages pins = new PinnedImages(storage.pinned(), selector, store, graph);
-            store.retain(pins::snapshot);
-            garbageCollector = startGarbageCollector(storage.gc(), pins);
+            FileHistory fileHistory = new FileHistory(store, config.files().fileRemotes(), config.files().keepVersions());
+            store.retain(() -> pins.snapshot().or(fileHistory.pinnedDigests()));
+            garbageCollector = startGarbageCollector(storage.gc(), pins, fileHistory);
             publishStorage();
             startScrub(storage.scrub());
             timer.scheduleWithFixedDelay(() -> storageExecutor.execute(store.accesses()::flush),
@@ -133,12 +137,13 @@ public final class Aicache implements AutoCloseable {
             AdminApi admin = new AdminApi(AdminToken.resolve(config.admin().token(), storage.dataDir()), store, oci,
                     pins, prefetcher, garbageCollector, new ConfigReload(config, source, pins), metrics::snapshot,
                     name -> clients.byName(name).isPresent(), storageExecutor, new CacheInventory(store, graph),
-                    new LiveStatus(fills, startHistory(), clients::all, upstream.rateLimit().reserve()));
+                    fileHistory, new LiveStatus(fills, startHistory(), clients::all, upstream.rateLimit().reserve()));
             Consumer<RequestRecord> observer = request -> {
                 metrics.request(request);
                 accessLog.record(request);
             };
-            RequestRouter router = new RequestRouter(oci, helm, ops, admin, access, WebConsole.fromJar(), observer);
+            RequestRouter router = new RequestRouter(oci, helm, filesApi(config, storageExecutor, metrics), ops, admin,
+                    access, WebConsole.fromJar(), observer);
             ReloadingServerContext tls = config.server().tls().enabled()
                     ? ReloadingServerContext.start(config.server().tls(), timer) : null;
             CertificateAuthority ca = config.proxy().enabled()
@@ -171,6 +176,14 @@ public final class Aicache implements AutoCloseable {
                 storageExecutor, config.helm(), prefetcher, oci, metrics);
     }
 
+    /** Files by URL: their remotes' own upstream clients, bodies kept in the blob store. */
+    private FilesApi filesApi(AicacheConfig config, ExecutorService storageExecutor, Metrics metrics) {
+        UpstreamConfig upstream = config.upstream();
+        FileRemotes remotes = new FileRemotes(config.files().fileRemotes(), upstreamExecutor, upstream.connectTimeout(),
+                upstream.firstByteTimeout(), upstream.markDownAfter(), upstream.markDownFor(), upstream.offline());
+        return new FilesApi(remotes, store, storageExecutor, config.files(), metrics);
+    }
+
     private void publishStorage() {
         metrics.gauge("aicache_storage_used_bytes", "Bytes of kept blobs", () -> store.usage().usedBytes());
         metrics.gauge("aicache_storage_reserved_bytes", "Bytes reserved by fills under way", () -> store.usage().reservedBytes());
@@ -199,8 +212,8 @@ public final class Aicache implements AutoCloseable {
                 scrubber::dropped);
     }
 
-    private GarbageCollector startGarbageCollector(StorageConfig.GcConfig gc, PinnedImages pins) {
-        GarbageCollector collector = new GarbageCollector(store, pins, gc.minAge(), gc.tagRetention(), Clock.systemUTC());
+    private GarbageCollector startGarbageCollector(StorageConfig.GcConfig gc, PinnedImages pins, FileHistory files) {
+        GarbageCollector collector = new GarbageCollector(store, pins, files, gc.minAge(), gc.tagRetention(), Clock.systemUTC());
         if (!gc.interval().isZero()) {
             timer.scheduleWithFixedDelay(() -> storageExecutor.execute(() -> collector.collect(false)),
                     gc.interval().toMillis(), gc.interval().toMillis(), TimeUnit.MILLISECONDS);

@@ -31,7 +31,7 @@ import io.aicache.model.Digest;
  * Content-addressed blob storage under a data directory:
  * {@code blobs/<alg>/<xx>/<hex>} for complete blobs, {@code partial/<alg>-<hex>} for fills,
  * {@code index/} for RocksDB, whose records are reached through the store of each kind
- * ({@link #blobs()}, {@link #tags()}, {@link #fills()}, {@link #responses()}, {@link #helm()},
+ * ({@link #blobs()}, {@link #tags()}, {@link #fills()}, {@link #responses()}, {@link #helm()}, {@link #files()},
  * {@link #settings()}, {@link #links()}).
  *
  * <p>A blob becomes visible only after its bytes were synced and its file renamed into
@@ -190,6 +190,11 @@ public final class BlobStore implements AutoCloseable {
         return index.helm();
     }
 
+    /** File URLs and every body each has served. */
+    public FileRecords files() {
+        return index.files();
+    }
+
     /** Small named values kept across restarts (runtime pins). */
     public Settings settings() {
         return index.settings();
@@ -328,7 +333,18 @@ public final class BlobStore implements AutoCloseable {
      * when that saves at least a fifth.
      */
     public BlobRecord putSmall(Digest digest, byte[] bytes, String mediaType) {
-        byte[] compressed = BlobCompression.compressIfWorthIt(bytes, mediaType);
+        return putWhole(digest, bytes, mediaType, BlobCompression.compressIfWorthIt(bytes, mediaType));
+    }
+
+    /**
+     * Stores an object whose digest the caller verified, durably and as it is, so it is served with
+     * zero-copy sends (files by URL, read far more often than they are written).
+     */
+    public BlobRecord putUncompressed(Digest digest, byte[] bytes, String mediaType) {
+        return putWhole(digest, bytes, mediaType, null);
+    }
+
+    private BlobRecord putWhole(Digest digest, byte[] bytes, String mediaType, byte[] compressed) {
         try {
             Path target = blobPath(digest);
             Files.createDirectories(target.getParent());

@@ -59,6 +59,7 @@ public final class CacheIndex implements AutoCloseable {
     private final HelmRecords helm;
     private final Settings settings;
     private final BlobLinks links;
+    private final FileRecords files;
 
     private CacheIndex(Path directory, long memoryBytes, RocksDbOptionsSetter setter) throws RocksDBException {
         try {
@@ -109,6 +110,7 @@ public final class CacheIndex implements AutoCloseable {
             helm = new HelmRecords(family(ColumnFamily.HELM), syncWrite);
             settings = new Settings(family(ColumnFamily.DEFAULT), syncWrite);
             links = new BlobLinks(family(ColumnFamily.LINKS), loggedWrite);
+            files = new FileRecords(family(ColumnFamily.FILES), syncWrite);
         } catch (RocksDBException | RuntimeException e) {
             closeNatives();
             throw e;
@@ -184,6 +186,11 @@ public final class CacheIndex implements AutoCloseable {
     /** Which repositories each blob belongs to. */
     public BlobLinks links() {
         return links;
+    }
+
+    /** File URLs and the versions of their bodies. */
+    public FileRecords files() {
+        return files;
     }
 
     /** Flushes the memtables first, so a clean restart has no log to replay. */

@@ -29,7 +29,9 @@ enum ColumnFamily {
     /** Chart repositories' index and chart records. */
     HELM("helm"),
     /** Which repositories each blob belongs to, by digest and repository. */
-    LINKS("links");
+    LINKS("links"),
+    /** File URLs and the versions of their bodies. */
+    FILES("files");
 
     private final String familyName;
 

@@ -1,7 +1,11 @@
 package io.aicache.storage;
 
+import static io.aicache.storage.LengthPrefixed.getString;
+import static io.aicache.storage.LengthPrefixed.putString;
+import static io.aicache.storage.LengthPrefixed.utf8;
+import static io.aicache.storage.LengthPrefixed.versioned;
+
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 
@@ -73,7 +77,7 @@ public final class HelmRecords {
     }
 
     private static HelmIndexRecord decodeIndex(byte[] value) {
-        ByteBuffer in = versioned(value);
+        ByteBuffer in = versioned(value, VERSION_1, "helm");
         long validatedAt = in.getLong();
         long size = in.getLong();
         String etag = getString(in);
@@ -92,32 +96,9 @@ public final class HelmRecords {
     }
 
     private static HelmChartRecord decodeChart(byte[] value) {
-        ByteBuffer in = versioned(value);
+        ByteBuffer in = versioned(value, VERSION_1, "helm");
         String url = getString(in);
         String digest = getString(in);
         return new HelmChartRecord(url, digest.isEmpty() ? null : Digest.parse(digest));
-    }
-
-    private static ByteBuffer versioned(byte[] value) {
-        ByteBuffer in = ByteBuffer.wrap(value);
-        byte version = in.get();
-        if (version != VERSION_1) {
-            throw new IllegalArgumentException("unknown helm record format version " + version);
-        }
-        return in;
-    }
-
-    private static void putString(ByteBuffer out, byte[] bytes) {
-        out.putInt(bytes.length).put(bytes);
-    }
-
-    private static String getString(ByteBuffer in) {
-        byte[] bytes = new byte[in.getInt()];
-        in.get(bytes);
-        return new String(bytes, StandardCharsets.UTF_8);
-    }
-
-    private static byte[] utf8(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
     }
 }

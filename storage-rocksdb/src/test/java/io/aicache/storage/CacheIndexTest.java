@@ -55,7 +55,7 @@ class CacheIndexTest {
         RecordingSetter setter = new RecordingSetter();
         try (CacheIndex index = CacheIndex.open(directory, 8 << 20, setter)) {
             index.blobs().put(new BlobRecord(DIGEST, 10, LAYER, 1));
-            assertEquals(List.of("default", "blobs", "tags", "fills", "responses", "access", "helm", "links"), setter.families);
+            assertEquals(List.of("default", "blobs", "tags", "fills", "responses", "access", "helm", "links", "files"), setter.families);
             assertEquals(1, setter.databases);
             assertFalse(setter.closed);
         }

@@ -3,8 +3,6 @@ package io.aicache.upstream;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse.BodyHandler;
 import java.net.http.HttpResponse.BodySubscribers;
 import java.time.Duration;
 import java.util.Map;
@@ -18,22 +16,17 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class ChartRepositoryClient {
 
-    private static final int MAX_REDIRECTS = 5;
     private static final String PROVENANCE_SUFFIX = ".prov";
 
     private final ChartRepository repository;
-    private final HttpClient http;
-    private final Duration firstByteTimeout;
-    private final UpstreamHealth health;
-    private final Authenticator authenticator;
+    private final OriginBoundGets gets;
 
     public ChartRepositoryClient(ChartRepository repository, HttpClient http, Duration firstByteTimeout,
                                  UpstreamHealth health) {
         this.repository = repository;
-        this.http = http;
-        this.firstByteTimeout = firstByteTimeout;
-        this.health = health;
-        this.authenticator = Authenticators.forChartRepository(repository.credentials());
+        Authenticator authenticator = Authenticators.forChartRepository(repository.credentials());
+        this.gets = new OriginBoundGets(repository.name(), repository.url(), http, firstByteTimeout, health,
+                () -> authenticator.authorization(Authenticator.NO_SCOPE));
     }
 
     public ChartRepository repository() {
@@ -42,7 +35,7 @@ public final class ChartRepositoryClient {
 
     /** Whether the repository is marked down after repeated failures (or aicache is offline). */
     public boolean isDown() {
-        return health.isDown();
+        return gets.isDown();
     }
 
     /**
@@ -64,55 +57,13 @@ public final class ChartRepositoryClient {
     }
 
     private CompletableFuture<UpstreamResponse<InputStream>> openStream(URI uri, Map<String, String> headers) {
-        return send(uri, headers, info -> info.statusCode() >= 200 && info.statusCode() < 300
+        return gets.get(uri, headers, info -> info.statusCode() >= 200 && info.statusCode() < 300
                 ? BodySubscribers.ofInputStream()
                 : BodySubscribers.replacing(null));
     }
 
     /** GETs {@code uri}; a 2xx body is read whole, up to {@code maxBodyBytes} (more is a {@link BodyTooLargeException}). */
     private CompletableFuture<UpstreamResponse<byte[]>> fetch(URI uri, long maxBodyBytes) {
-        return send(uri, Map.of(), info -> {
-            if (info.statusCode() < 200 || info.statusCode() >= 300) {
-                return BodySubscribers.replacing(null);
-            }
-            if (info.headers().firstValueAsLong("Content-Length").orElse(0) > maxBodyBytes) {
-                throw new BodyTooLargeException(maxBodyBytes);
-            }
-            return new LimitedBody(maxBodyBytes);
-        });
-    }
-
-    private <T> CompletableFuture<UpstreamResponse<T>> send(URI uri, Map<String, String> headers, BodyHandler<T> bodies) {
-        if (!health.admit()) {
-            return CompletableFuture.failedFuture(new UpstreamDownException(repository.name()));
-        }
-        return attempt(uri, headers, bodies, 0).whenComplete((response, failure) -> {
-            if (failure != null || response.status() >= 500) {
-                health.failed();
-            } else {
-                health.succeeded();
-            }
-        });
-    }
-
-    private <T> CompletableFuture<UpstreamResponse<T>> attempt(URI uri, Map<String, String> headers,
-                                                               BodyHandler<T> bodies, int redirects) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(firstByteTimeout).GET();
-        headers.forEach(builder::header);
-        if (RegistryClient.sameOrigin(uri, repository.url())) {
-            authenticator.authorization(Authenticator.NO_SCOPE).ifPresent(value -> builder.header("Authorization", value));
-        }
-        BodyHandler<T> handler = info -> RegistryClient.isRedirect(info.statusCode())
-                ? BodySubscribers.replacing(null)
-                : bodies.apply(info);
-        return http.sendAsync(builder.build(), handler).thenCompose(response -> {
-            if (RegistryClient.isRedirect(response.statusCode()) && redirects < MAX_REDIRECTS) {
-                String location = response.headers().firstValue("Location").orElse(null);
-                if (location != null) {
-                    return attempt(uri.resolve(location), headers, bodies, redirects + 1);
-                }
-            }
-            return CompletableFuture.completedFuture(UpstreamResponse.of(response));
-        });
+        return gets.get(uri, Map.of(), OriginBoundGets.wholeBody(maxBodyBytes));
     }
 }

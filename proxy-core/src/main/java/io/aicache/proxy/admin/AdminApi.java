@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aicache.model.Digest;
 import io.aicache.model.TagReference;
 import io.aicache.proxy.config.ConfigException;
+import io.aicache.proxy.files.FileHistory;
 import io.aicache.proxy.gc.GarbageCollector;
 import io.aicache.proxy.http.ErrorCode;
 import io.aicache.proxy.http.Exchange;
@@ -26,6 +27,8 @@ import io.aicache.proxy.oci.References;
 import io.aicache.proxy.prefetch.ImageReference;
 import io.aicache.proxy.prefetch.Prefetcher;
 import io.aicache.storage.BlobStore;
+import io.aicache.storage.FileRecords;
+import io.aicache.storage.FileVersion;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -52,6 +55,11 @@ import io.netty.handler.codec.http.QueryStringDecoder;
  * GET    /admin/fills                      fills under way, with their progress
  * GET    /admin/upstreams                  each registry's health and pull budget
  * GET    /admin/history                    the last hour of figures, a sample every 10 s
+ * GET    /admin/files                      files kept by URL
+ * GET    /admin/files/history?url=URL      a file's versions
+ * GET    /admin/files/body?url=URL[&version=N|&at=TIME]   a version's body as upstream served it
+ * POST   /admin/files/pins {"url":...,"version":N}        pins a version (gc keeps it)
+ * DELETE /admin/files/pins?url=URL&version=N            unpins it
  * </pre>
  */
 public final class AdminApi {
@@ -72,12 +80,13 @@ public final class AdminApi {
     private final Executor storageExecutor;
     private final CacheInventory inventory;
     private final LiveStatus live;
+    private final FileHistory files;
 
     public AdminApi(AdminToken token, BlobStore store, OciApi oci, PinnedImages pins,
                     Prefetcher prefetcher, GarbageCollector garbageCollector, ConfigReload reload,
                     Supplier<Map<String, Object>> stats,
                     Predicate<String> isConfiguredRegistry, Executor storageExecutor, CacheInventory inventory,
-                    LiveStatus live) {
+                    FileHistory files, LiveStatus live) {
         this.token = token;
         this.store = store;
         this.oci = oci;
@@ -89,6 +98,7 @@ public final class AdminApi {
         this.isConfiguredRegistry = isConfiguredRegistry;
         this.storageExecutor = storageExecutor;
         this.inventory = inventory;
+        this.files = files;
         this.live = live;
     }
 
@@ -128,10 +138,59 @@ public final class AdminApi {
             case "GET fills" -> sendJson(exchange, live.fills());
             case "GET upstreams" -> sendJson(exchange, live.upstreams());
             case "GET history" -> sendJson(exchange, live.history());
+            case "GET files" -> later(exchange, files::list);
+            case "GET files/history" -> {
+                String url = required(uri, "url");
+                later(exchange, () -> files.history(files.resolve(url)));
+            }
+            case "GET files/body" -> fileBody(exchange, required(uri, "url"), parameter(uri, "version").map(AdminApi::number)
+                    .orElse(null), parameter(uri, "at").orElse(null));
+            case "POST files/pins" -> {
+                JsonNode json = body(request);
+                String url = text(json, "url");
+                int version = number(json.path("version").asText(""));
+                later(exchange, () -> files.pin(files.resolve(url), version, true));
+            }
+            case "DELETE files/pins" -> {
+                String url = required(uri, "url");
+                int version = number(required(uri, "version"));
+                later(exchange, () -> files.pin(files.resolve(url), version, false));
+            }
             default -> throw new RegistryException(ErrorCode.ROUTE_UNKNOWN,
                     "no admin endpoint " + method + " " + path);
         }
         return true;
+    }
+
+    /** A version's body, as it is: what the URL served then, to apply again. */
+    private void fileBody(Exchange exchange, String url, Integer version, String at) {
+        CompletableFuture.supplyAsync(() -> {
+            FileRecords.FileUrl file = files.resolve(url);
+            FileVersion chosen = files.version(file, version, at);
+            return Map.entry(chosen, files.body(file, chosen));
+        }, storageExecutor).whenComplete((answer, failure) -> exchange.onLoop(() -> {
+            if (failure != null) {
+                exchange.sendError(refusal(failure));
+                return;
+            }
+            FileVersion chosen = answer.getKey();
+            exchange.sendBytes(HttpResponseStatus.OK, new DefaultHttpHeaders()
+                    .set(HttpHeaderNames.CONTENT_TYPE, chosen.contentType().isEmpty() ? "application/octet-stream" : chosen.contentType())
+                    .set("Aicache-File-Version", chosen.number())
+                    .set(HttpHeaderNames.ETAG, "\"" + chosen.digest().hex() + "\""), answer.getValue());
+        }));
+    }
+
+    private static int number(String text) {
+        try {
+            int number = Integer.parseInt(text);
+            if (number > 0) {
+                return number;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new RegistryException(ErrorCode.REQUEST_INVALID, "version must be a positive number, got '" + text + "'");
     }
 
     private Map<String, Object> forgetTag(String image) {
@@ -207,14 +266,18 @@ public final class AdminApi {
         CompletableFuture.supplyAsync(work, storageExecutor).whenComplete((result, failure) -> exchange.onLoop(() -> {
             if (failure == null) {
                 sendJson(exchange, result);
-            } else if (failure.getCause() instanceof RegistryException refusal) {
-                exchange.sendError(refusal);
             } else {
-                Throwable cause = failure.getCause() == null ? failure : failure.getCause();
-                exchange.sendError(new RegistryException(ErrorCode.INTERNAL,
-                        "admin request failed: " + cause.getMessage()));
+                exchange.sendError(refusal(failure));
             }
         }));
+    }
+
+    private static RegistryException refusal(Throwable failure) {
+        if (failure.getCause() instanceof RegistryException refusal) {
+            return refusal;
+        }
+        Throwable cause = failure.getCause() == null ? failure : failure.getCause();
+        return new RegistryException(ErrorCode.INTERNAL, "admin request failed: " + cause.getMessage());
     }
 
     private static void sendJson(Exchange exchange, Object value) {

@@ -5,10 +5,10 @@ import picocli.CommandLine.Command;
 
 /** The {@code aicache} command; each subcommand has its own {@code --help}. */
 @Command(name = "aicache", mixinStandardHelpOptions = true, version = "aicache 0.1.0",
-        description = "A pull-through cache for container images.",
+        description = "A pull-through cache for container images, Helm charts and files by URL.",
         subcommands = {ServeCommand.class, PrefetchCommand.class, LsCommand.class, RmCommand.class, PinCommand.class,
                 UnpinCommand.class, GcCommand.class, StatsCommand.class, ReloadCommand.class, ConfigCommand.class, ClientConfigCommand.class,
-                CaCommand.class})
+                CaCommand.class, FilesCommand.class})
 public final class AicacheCommand implements Runnable {
 
     @CommandLine.Spec

@@ -23,8 +23,11 @@ final class GcCommand extends AdminCommand {
                 + tag.path("reason").asText() + ")"));
         report.path("blobs").forEach(blob -> out().println(verb + " blob " + shortDigest(blob.path("digest").asText()) + "  "
                 + size(blob.path("size").asLong()) + "  (" + blob.path("reason").asText() + ")"));
+        report.path("fileVersions").forEach(version -> out().println(verb + " file " + version.path("file").asText()
+                + " version " + version.path("version").asInt() + "  (past files.keepVersions)"));
         out().println((dryRun ? "dry run: " : "") + verb + " " + report.path("blobs").size() + " blobs ("
-                + size(report.path("bytes").asLong()) + ") and " + report.path("tags").size() + " tags");
+                + size(report.path("bytes").asLong()) + "), " + report.path("tags").size() + " tags and "
+                + report.path("fileVersions").size() + " file versions");
         return 0;
     }
 }

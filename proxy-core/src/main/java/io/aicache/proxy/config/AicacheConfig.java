@@ -4,5 +4,5 @@ package io.aicache.proxy.config;
 public record AicacheConfig(ServerConfig server, StorageConfig storage, ManifestsConfig manifests,
                             UpstreamConfig upstream, FillConfig fill, LoggingConfig logging,
                             AdminConfig admin, ProxyConfig proxy, HelmConfig helm,
-                            AccessConfig access) {
+                            AccessConfig access, FilesConfig files) {
 }

@@ -105,9 +105,9 @@ public final class ConfigLoader {
         if (config.server() == null || config.storage() == null || config.manifests() == null
                 || config.upstream() == null || config.fill() == null || config.logging() == null
                 || config.admin() == null || config.proxy() == null || config.helm() == null
-                || config.access() == null) {
+                || config.access() == null || config.files() == null) {
             throw new ConfigException(source + ": the sections server, storage, manifests, upstream, fill, logging,"
-                    + " admin, proxy, helm and access must not be empty");
+                    + " admin, proxy, helm, access and files must not be empty");
         }
     }
 

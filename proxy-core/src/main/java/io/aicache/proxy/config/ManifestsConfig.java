@@ -47,6 +47,11 @@ public record ManifestsConfig(Duration tagTtl, List<TagTtl> tagTtls, Duration st
     /** @param pattern a regular expression the whole tag must match */
     public record TagTtl(String pattern, Duration ttl) {
         public TagTtl {
+            check(pattern, ttl);
+        }
+
+        /** A TTL rule's pattern must be a regular expression, its TTL 0 or more (tags' and files' rules alike). */
+        static void check(String pattern, Duration ttl) {
             try {
                 Pattern.compile(pattern);
             } catch (PatternSyntaxException | NullPointerException e) {

@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import io.aicache.model.Digest;
 import io.aicache.model.MediaTypes;
 import io.aicache.model.TagReference;
+import io.aicache.proxy.files.FileHistory;
 import io.aicache.proxy.oci.ManifestGraph;
 import io.aicache.proxy.oci.PinnedImages;
 import io.aicache.storage.AccessRecord;
@@ -27,7 +28,8 @@ import io.aicache.storage.TagRecord;
  * retention are dropped (pinned ones never). The roots are then the kept tags' manifests,
  * manifests used within the minimum age, and pinned images; everything they reference (index
  * children, configs, layers) stays. A blob outside that set and unused for at least the minimum
- * age is collected; one being read is left for the next run. Links of blobs to repositories go
+ * age is collected; one being read is left for the next run. Files by URL keep the bodies of the
+ * versions their retention keeps ({@link FileHistory#retain}); older versions are forgotten first. Links of blobs to repositories go
  * with their blob, and those of blobs never kept that nothing kept references go too.
  */
 public final class GarbageCollector {
@@ -36,15 +38,18 @@ public final class GarbageCollector {
 
     private final BlobStore store;
     private final PinnedImages pins;
+    private final FileHistory files;
     private final ManifestGraph graph;
     private final Duration minAge;
     private final Duration tagRetention;
     private final Clock clock;
 
     /** @param tagRetention zero keeps tags however old */
-    public GarbageCollector(BlobStore store, PinnedImages pins, Duration minAge, Duration tagRetention, Clock clock) {
+    public GarbageCollector(BlobStore store, PinnedImages pins, FileHistory files, Duration minAge, Duration tagRetention,
+                            Clock clock) {
         this.store = store;
         this.pins = pins;
+        this.files = files;
         this.graph = new ManifestGraph(store);
         this.minAge = minAge;
         this.tagRetention = tagRetention;
@@ -81,6 +86,8 @@ public final class GarbageCollector {
             }
         });
         youngManifests.forEach(manifest -> graph.addClosure(manifest, reachable));
+        FileHistory.Retention fileRetention = files.retain(dryRun);
+        reachable.addAll(fileRetention.kept());
         Predicate<Digest> pinned = pins.snapshot();
 
         List<GcReport.Blob> blobs = new ArrayList<>();
@@ -99,11 +106,11 @@ public final class GarbageCollector {
         // The blobs removed took their links with them; left are the links of blobs never kept (a HEAD's, a
         // manifest's) that nothing kept references any more.
         int links = dryRun ? 0 : store.links().unlinkWhere(digest -> !reachable.contains(digest) && store.blobs().get(digest).isEmpty());
-        if (!dryRun && (!blobs.isEmpty() || !tags.isEmpty() || links > 0)) {
-            LOG.info("garbage collection removed {} blobs ({} bytes), {} tags and {} links of blobs not kept",
-                    blobs.size(), bytes[0], tags.size(), links);
+        if (!dryRun && (!blobs.isEmpty() || !tags.isEmpty() || links > 0 || !fileRetention.dropped().isEmpty())) {
+            LOG.info("garbage collection removed {} blobs ({} bytes), {} tags, {} links of blobs not kept and {} file versions",
+                    blobs.size(), bytes[0], tags.size(), links, fileRetention.dropped().size());
         }
-        return new GcReport(dryRun, blobs, tags, bytes[0]);
+        return new GcReport(dryRun, blobs, tags, bytes[0], fileRetention.dropped());
     }
 
     private static boolean isManifest(BlobRecord blob) {

@@ -1,8 +1,5 @@
 package io.aicache.proxy.helm;
 
-import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -15,7 +12,7 @@ import io.aicache.model.Digest;
 import io.aicache.model.Tier;
 import io.aicache.proxy.http.ErrorCode;
 import io.aicache.proxy.http.Exchange;
-import io.aicache.proxy.http.FileBody;
+import io.aicache.proxy.http.KeptFileAnswer;
 import io.aicache.proxy.http.RegistryException;
 import io.aicache.proxy.oci.InFlight;
 import io.aicache.storage.BlobStore;
@@ -25,7 +22,6 @@ import io.aicache.upstream.ChartRepositoryClient;
 import io.aicache.upstream.UpstreamStatusException;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
 /**
@@ -145,30 +141,12 @@ final class ChartService {
 
     /** False when the kept file could not be opened (it vanished): the caller fetches it again. */
     private boolean sendStored(Exchange exchange, StoredBlob blob) {
-        FileChannel channel;
-        try {
-            channel = FileChannel.open(blob.file(), StandardOpenOption.READ);
-        } catch (IOException e) {
-            LOG.warn("kept chart {} cannot be opened ({}); fetching it again", blob.record().digest(), e.getMessage());
-            return false;
+        boolean sent = KeptFileAnswer.send(exchange, store, blob,
+                new DefaultHttpHeaders().set(HttpHeaderNames.CONTENT_TYPE, CHART_TYPE));
+        if (!sent) {
+            LOG.warn("kept chart {} cannot be opened; fetching it again", blob.record().digest());
         }
-        long size = blob.record().size();
-        exchange.tier(Tier.DISK);
-        store.accesses().touched(blob.record().digest());
-        HttpResponse head = exchange.newResponse(HttpResponseStatus.OK);
-        head.headers().set(HttpHeaderNames.CONTENT_TYPE, CHART_TYPE).set(HttpHeaderNames.CONTENT_LENGTH, size);
-        exchange.write(head);
-        if (exchange.isHead()) {
-            FileBody.closeQuietly(channel);
-        } else {
-            BlobStore.Lease lease = store.lease(blob.record().digest());
-            exchange.write(FileBody.of(exchange.channel(), channel, 0, size)).addListener(f -> {
-                lease.close();
-                exchange.sent(f.isSuccess() ? size : 0);
-            });
-        }
-        exchange.end();
-        return true;
+        return sent;
     }
 
     /** A chart kept on disk, or bytes just fetched from upstream. */

@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.aicache.model.Tier;
+import io.aicache.proxy.http.ConditionalHeaders;
 import io.aicache.proxy.http.Exchange;
 import io.aicache.proxy.http.UpstreamFailureTranslator;
 import io.aicache.proxy.observe.Metrics;
@@ -111,7 +112,8 @@ final class IndexService {
     /** Asks upstream for the index (conditionally when one is kept); one request per repository at a time. */
     private CompletableFuture<HelmIndexRecord> refresh(ChartRepositoryClient client, HelmIndexRecord known) {
         ChartRepository repository = client.repository();
-        return refreshes.join(repository.name(), () -> client.index(validators(known))
+        Map<String, String> validators = known == null ? Map.of() : ConditionalHeaders.of(known.etag(), known.lastModified());
+        return refreshes.join(repository.name(), () -> client.index(validators)
                 .thenApplyAsync(response -> {
                     if (response.status() == 304 && known != null) {
                         HelmIndexRecord revalidated = known.revalidatedAt(clock.millis());
@@ -123,17 +125,6 @@ final class IndexService {
                     }
                     return keep(repository, response);
                 }, storageExecutor));
-    }
-
-    private static Map<String, String> validators(HelmIndexRecord known) {
-        Map<String, String> headers = new HashMap<>();
-        if (known != null && !known.etag().isEmpty()) {
-            headers.put("If-None-Match", known.etag());
-        }
-        if (known != null && !known.lastModified().isEmpty()) {
-            headers.put("If-Modified-Since", known.lastModified());
-        }
-        return headers;
     }
 
     /** Rewrites upstream's index into a new kept copy and records its charts; the old copy goes once this one is in place. */

@@ -49,6 +49,8 @@ public final class Metrics {
     private final Map<String, Counter> servedBytes = new ConcurrentHashMap<>();
     /** By registry and endpoint, and by registry and the two endpoints of a failover: bounded by configuration. */
     private final Map<List<String>, Counter> endpointCounters = new ConcurrentHashMap<>();
+    /** Files by URL, by remote and outcome: bounded by configuration; every file request counts one. */
+    private final Map<List<String>, Counter> fileAnswers = new ConcurrentHashMap<>();
 
     public Metrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -283,6 +285,31 @@ public final class Metrics {
     public void helmImagePrefetched(String outcome) {
         Counter.builder("aicache_helm_prefetched_images").description("Images named by pulled charts, prefetched by outcome")
                 .tag("outcome", outcome).register(registry).increment();
+    }
+
+    /** A request for a file by URL: {@code hit} (kept, within its TTL), {@code miss} or {@code stale} (upstream failing). */
+    public void fileAnswer(String remote, String outcome) {
+        fileAnswers.computeIfAbsent(List.of(remote, outcome), key -> Counter.builder("aicache_files_answers")
+                .description("Requests for files by URL, by outcome: hit, miss, stale")
+                .tag("remote", remote).tag("outcome", outcome).register(registry)).increment();
+    }
+
+    /** A file's body came from upstream (a miss, or a revalidation that got a body). */
+    public void fileFetched(String remote, long bytes) {
+        Counter.builder("aicache_files_upstream_bytes").description("Bytes of file bodies fetched from upstream")
+                .baseUnit("bytes").tag("remote", remote).register(registry).increment(bytes);
+    }
+
+    /** A kept file past its TTL asked upstream again: {@code unchanged} (a 304 or the same body) or {@code changed}. */
+    public void fileRevalidated(String remote, String result) {
+        Counter.builder("aicache_files_revalidations").description("Kept files revalidated upstream, by result")
+                .tag("remote", remote).tag("result", result).register(registry).increment();
+    }
+
+    /** A URL served a body it had not served before: a new version is kept. */
+    public void fileVersionAdded(String remote) {
+        Counter.builder("aicache_files_versions_added").description("New versions of files by URL kept")
+                .tag("remote", remote).register(registry).increment();
     }
 
     /** Publishes a value read when scraped (active fills, hot-tier weight...). */

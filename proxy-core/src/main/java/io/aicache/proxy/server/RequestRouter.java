@@ -5,6 +5,7 @@ import java.util.function.Consumer;
 import io.aicache.proxy.access.AccessControl;
 import io.aicache.proxy.admin.AdminApi;
 import io.aicache.proxy.console.WebConsole;
+import io.aicache.proxy.files.FilesApi;
 import io.aicache.proxy.helm.HelmApi;
 import io.aicache.proxy.http.ErrorCode;
 import io.aicache.proxy.http.Exchange;
@@ -17,25 +18,27 @@ import io.netty.handler.codec.http.FullHttpRequest;
 
 /**
  * Sends each request to the API it addresses: {@code /v2/...} to the OCI Distribution API,
- * {@code /helm/...} to the chart repositories, {@code /metrics}, {@code /healthz} and
- * {@code /readyz} to the operations endpoints, {@code /admin/...} to the admin API, {@code /ui/...} to
- * the web console, and {@code /token} to the token service of access control.
+ * {@code /helm/...} to the chart repositories, {@code /files/...} to files by URL, {@code /metrics},
+ * {@code /healthz} and {@code /readyz} to the operations endpoints, {@code /admin/...} to the admin API,
+ * {@code /ui/...} to the web console, and {@code /token} to the token service of access control.
  */
 @ChannelHandler.Sharable
 public final class RequestRouter extends ExchangeHandler {
 
     private final OciApi oci;
     private final HelmApi helm;
+    private final FilesApi files;
     private final OpsEndpoints ops;
     private final AdminApi admin;
     private final AccessControl access;
     private final WebConsole console;
 
-    public RequestRouter(OciApi oci, HelmApi helm, OpsEndpoints ops, AdminApi admin, AccessControl access,
-                         WebConsole console, Consumer<RequestRecord> observer) {
+    public RequestRouter(OciApi oci, HelmApi helm, FilesApi files, OpsEndpoints ops, AdminApi admin,
+                         AccessControl access, WebConsole console, Consumer<RequestRecord> observer) {
         super(observer);
         this.oci = oci;
         this.helm = helm;
+        this.files = files;
         this.ops = ops;
         this.admin = admin;
         this.access = access;
@@ -48,6 +51,8 @@ public final class RequestRouter extends ExchangeHandler {
             oci.handle(exchange, request);
         } else if (exchange.requestPath().startsWith(HelmApi.PREFIX)) {
             helm.handle(exchange, request);
+        } else if (exchange.requestPath().startsWith(FilesApi.PREFIX)) {
+            files.handle(exchange, request);
         } else if (!ops.handle(exchange, request) && !admin.handle(exchange, request)
                 && !console.handle(exchange, request) && !access.handle(exchange, request)) {
             throw new RegistryException(ErrorCode.ROUTE_UNKNOWN,

@@ -16,7 +16,7 @@ import java.util.stream.Stream;
 
 /**
  * Debian's nginx ({@code /usr/sbin/nginx}) as a child process on 127.0.0.1, serving a directory
- * as static files: a classic chart repository for end-to-end tests. Each instance has its own
+ * as static files (a classic chart repository, files by URL) for end-to-end tests. Each instance has its own
  * prefix (config, logs, temp paths, pid) under a temporary directory, deleted on {@link #close()},
  * which stops only this nginx. Its access log (method, path, status per line) tells which
  * requests reached it.
@@ -76,6 +76,16 @@ public final class NginxProcess implements AutoCloseable {
         }
         List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
         return lines.stream().filter(line -> line.startsWith(method + " " + path + " ")).count();
+    }
+
+    /** Requests nginx answered with {@code method} for exactly {@code path}, with {@code status}. */
+    public long count(String method, String path, int status) throws IOException {
+        Path log = prefix.resolve("access.log");
+        if (!Files.exists(log)) {
+            return 0;
+        }
+        return Files.readAllLines(log, StandardCharsets.UTF_8).stream()
+                .filter(line -> line.equals(method + " " + path + " " + status)).count();
     }
 
     @Override
