@@ -80,6 +80,24 @@ class HelmChartTest {
     }
 
     @Test
+    void anEdgeOnEveryNodeSendsMissesToItsParentFirst() {
+        KubernetesObjects objects = render(template().set("mode", "daemonset")
+                .set("parent.url", "https://aicache.region.internal:5000")
+                .set("parent.ca", "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----"));
+
+        JsonNode daemonSet = objects.only("DaemonSet");
+        objects.assertNodeLocal(daemonSet);
+        AicacheConfig config = objects.configOf(daemonSet.path("spec").path("template"));
+        assertEquals(java.net.URI.create("https://aicache.region.internal:5000"), config.upstream().parent().url());
+        assertEquals(Path.of("/etc/aicache/parent-ca.pem"), config.upstream().parent().caFile());
+        assertTrue(objects.only("ConfigMap").path("data").path("parent-ca.pem").asText().startsWith("-----BEGIN"),
+                "the CA is in the ConfigMap, mounted at /etc/aicache");
+        KubernetesObjects byDefault = render(template());
+        assertEquals(null, byDefault.configOf(byDefault.only("StatefulSet").path("spec").path("template")).upstream()
+                .parent(), "no parent by default");
+    }
+
+    @Test
     void theServiceMonitorIsThereWhenAskedFor() {
         KubernetesObjects objects = render(template().set("serviceMonitor.enabled", true).set("serviceMonitor.labels.release", "prom"));
 
