@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -70,7 +69,7 @@ class TieredCacheE2ETest {
         for (AicacheProcess edge : edges) {
             assertPulled(first, skopeo.pull(mirror(edge), REGISTRY + "/team/app", "1.0"));
         }
-        for (String blob : blobsOf(first)) {
+        for (String blob : first.pulledBlobDigests()) {
             assertEquals(1, registry.countRequests("GET", ".*/blobs/" + blob + ".*"),
                     "the registry sent " + blob + " once, to the parent, for both edges");
         }
@@ -83,7 +82,7 @@ class TieredCacheE2ETest {
         for (AicacheProcess edge : edges) {
             assertPulled(second, skopeo.pull(mirror(edge), REGISTRY + "/team/other", "2.0"));
         }
-        for (String blob : blobsOf(second)) {
+        for (String blob : second.pulledBlobDigests()) {
             assertEquals(edges.length, registry.countRequests("GET", ".*/blobs/" + blob + ".*"),
                     "with the parent down, each edge fetched " + blob + " from the registry itself");
         }
@@ -108,13 +107,6 @@ class TieredCacheE2ETest {
                     - name: %s
                       endpoint: "%s"
                 """.formatted(dir.resolve("data"), REGISTRY, REGISTRY, registry.endpoint()) + upstreamExtra, Map.of());
-    }
-
-    /** The config and layers: what a pull fetches from /blobs/. */
-    private static List<String> blobsOf(OciImageLayout image) {
-        List<String> blobs = new ArrayList<>(List.of(image.configDigest()));
-        image.layers().forEach(layer -> blobs.add(layer.digest()));
-        return blobs;
     }
 
     private static void assertPulled(OciImageLayout image, PulledOciLayout pulled) {

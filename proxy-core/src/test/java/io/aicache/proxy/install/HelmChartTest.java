@@ -98,6 +98,21 @@ class HelmChartTest {
     }
 
     @Test
+    void replicatedModeRendersReplicasUnderAHeadlessServiceBehindHaproxy() {
+        KubernetesObjects objects = render(template().set("mode", "replicated").set("replicated.replicas", 4));
+        assertEquals(List.of("ConfigMap", "ConfigMap", "Deployment", "Service", "Service", "StatefulSet"), objects.kinds());
+
+        String haproxy = objects.assertReplicatedBehindBalancer("aicache", 4);
+        for (int i = 0; i < 4; i++) {
+            assertTrue(haproxy.contains("server aicache-" + i + " \"aicache-" + i
+                    + ".aicache-replicas.cache.svc.cluster.local:5000\" id " + (i + 1)), haproxy);
+        }
+        assertTrue(haproxy.contains("bind \"0.0.0.0:5000\""), haproxy);
+        assertEquals(ringAndRetries(RepositoryFiles.read("deploy/scale-out/haproxy.cfg")), ringAndRetries(haproxy),
+                "the chart hashes as deploy/scale-out/haproxy.cfg does");
+    }
+
+    @Test
     void theServiceMonitorIsThereWhenAskedFor() {
         KubernetesObjects objects = render(template().set("serviceMonitor.enabled", true).set("serviceMonitor.labels.release", "prom"));
 
@@ -114,7 +129,15 @@ class HelmChartTest {
     @Test
     void anUnknownModeIsRefusedWithItsName() {
         IllegalStateException refused = assertThrows(IllegalStateException.class, () -> template().set("mode", "deployment").call());
-        assertTrue(refused.getMessage().contains("mode must be statefulset or daemonset, not \"deployment\""), refused.getMessage());
+        assertTrue(refused.getMessage().contains("mode must be statefulset, daemonset or replicated, not \"deployment\""), refused.getMessage());
+    }
+
+    /** The lines of an haproxy.cfg that say where a request goes and when it is tried again, without comments. */
+    private static List<String> ringAndRetries(String haproxyCfg) {
+        return haproxyCfg.lines().map(String::strip)
+                .filter(line -> line.matches("(http-request|balance|hash-type|option httpchk|http-check|default-server"
+                        + "|retries|retry-on|option redispatch|timeout) .*"))
+                .toList();
     }
 
     private static TemplateCommand template() {
