@@ -11,6 +11,12 @@ app.kubernetes.io/name: {{ .Chart.Name }}
 app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}
 
+{{/* The balancer's pods (mode=replicated): a name of their own, so the replicas' Service never selects them. */}}
+{{- define "aicache.balancerSelectorLabels" -}}
+app.kubernetes.io/name: {{ .Chart.Name }}-balancer
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
 {{- define "aicache.labels" -}}
 {{ include "aicache.selectorLabels" . }}
 app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}

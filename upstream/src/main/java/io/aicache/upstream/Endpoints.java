@@ -3,6 +3,7 @@ package io.aicache.upstream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -18,10 +19,12 @@ final class Endpoints {
 
     private final List<Endpoint> inOrder;
 
-    Endpoints(List<UpstreamEndpoint> endpoints, Supplier<UpstreamHealth> health, Supplier<Authenticator> authenticator) {
+    /** @param authenticator makes the authenticator of one endpoint; each endpoint gets its own */
+    Endpoints(List<UpstreamEndpoint> endpoints, Supplier<UpstreamHealth> health,
+              Function<UpstreamEndpoint, Authenticator> authenticator) {
         List<Endpoint> list = new ArrayList<>(endpoints.size());
         for (UpstreamEndpoint endpoint : endpoints) {
-            list.add(new Endpoint(list.size(), endpoint, health.get(), authenticator.get()));
+            list.add(new Endpoint(list.size(), endpoint, health.get(), authenticator.apply(endpoint)));
         }
         this.inOrder = List.copyOf(list);
     }

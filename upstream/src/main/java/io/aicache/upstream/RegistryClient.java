@@ -57,7 +57,8 @@ public final class RegistryClient {
         this.credentials = registry.credentials()
                 .map(provider -> new CredentialSource(provider, credentialFetches, Clock.systemUTC()));
         this.endpoints = new Endpoints(registry.endpoints(), health,
-                () -> Authenticators.forRegistry(credentials, http, firstByteTimeout));
+                endpoint -> Authenticators.forRegistry(endpoint.offeredCredentials() ? credentials : Optional.empty(),
+                        http, firstByteTimeout));
         this.observer = observer;
     }
 

@@ -9,19 +9,15 @@ import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.util.Collection;
+import java.util.List;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
-/** The CAs an upstream's certificate may chain to: the JDK's, and those in a PEM file. */
+/** The CAs an upstream's certificate may chain to: the JDK's, and those in PEM files. */
 public final class TrustedCas {
 
     private TrustedCas() {
-    }
-
-    /** A TLS client context that trusts the JDK's CAs and those in {@code caFile}. */
-    public static SSLContext context(Path caFile) {
-        return context(trustManagers(caFile));
     }
 
     /** A TLS client context that trusts what {@code trust} trusts. */
@@ -46,27 +42,34 @@ public final class TrustedCas {
         }
     }
 
-    /** The JDK's CAs and those in {@code caFile}. */
-    public static TrustManagerFactory trustManagers(Path caFile) {
+    /** The JDK's CAs and those in each of {@code caFiles}. */
+    public static TrustManagerFactory trustManagers(List<Path> caFiles) {
         try {
             KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
             try (InputStream jdkCas = Files.newInputStream(Path.of(System.getProperty("java.home"), "lib", "security", "cacerts"))) {
                 trust.load(jdkCas, null);
             }
-            Collection<? extends Certificate> extra;
-            try (InputStream in = Files.newInputStream(caFile)) {
-                extra = CertificateFactory.getInstance("X.509").generateCertificates(in);
-            }
-            if (extra.isEmpty()) {
-                throw new IllegalArgumentException("caFile " + caFile + " holds no certificate");
-            }
             int i = 0;
-            for (Certificate certificate : extra) {
-                trust.setCertificateEntry("aicache-ca-" + i++, certificate);
+            for (Path caFile : caFiles) {
+                for (Certificate certificate : certificates(caFile)) {
+                    trust.setCertificateEntry("aicache-ca-" + i++, certificate);
+                }
             }
             TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             factory.init(trust);
             return factory;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalArgumentException("cannot use caFile " + caFiles + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Collection<? extends Certificate> certificates(Path caFile) {
+        try (InputStream in = Files.newInputStream(caFile)) {
+            Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
+            if (certificates.isEmpty()) {
+                throw new IllegalArgumentException("caFile " + caFile + " holds no certificate");
+            }
+            return certificates;
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalArgumentException("cannot use caFile " + caFile + ": " + e.getMessage(), e);
         }

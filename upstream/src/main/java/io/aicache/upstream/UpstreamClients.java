@@ -58,7 +58,7 @@ public final class UpstreamClients {
     private final boolean offline;
     private final UpstreamObserver observer;
     private final Stack shared;
-    private final Map<Path, Stack> byCaFile = new ConcurrentHashMap<>();
+    private final Map<List<Path>, Stack> byCaFiles = new ConcurrentHashMap<>();
 
     /** A JDK client and blob streams that trust the same CAs. */
     private record Stack(HttpClient http, BlobStreams streams, TrustManagerFactory trust) {
@@ -87,24 +87,26 @@ public final class UpstreamClients {
                 connections.blobStreams(jdkTrust, executor), jdkTrust);
         Map<String, TrustManagerFactory> privateTrust = new LinkedHashMap<>();
         for (UpstreamRegistry registry : registries) {
-            registry.caFile().ifPresent(caFile -> privateTrust.put(registry.name(), stackTrusting(caFile).trust()));
+            if (!registry.caFiles().isEmpty()) {
+                privateTrust.put(registry.name(), stackTrusting(registry.caFiles()).trust());
+            }
             byName.put(registry.name(), newRegistryClient(registry));
         }
         passThrough = new PassThroughClient(registries, privateTrust, connections.connectTimeout(), firstByteTimeout);
     }
 
     private RegistryClient newRegistryClient(UpstreamRegistry registry) {
-        Stack stack = registry.caFile().map(this::stackTrusting).orElse(shared);
+        Stack stack = registry.caFiles().isEmpty() ? shared : stackTrusting(registry.caFiles());
         RegistryClient client = new RegistryClient(registry, stack.http(), stack.streams(), firstByteTimeout,
                 () -> newHealth(failuresToMarkDown, downFor, offline), observer, executor);
         observer.added(registry.name(), client.rateLimit());
         return client;
     }
 
-    /** One stack per CA file, however many registries (or pattern hosts) trust it: trust is per client. */
-    private Stack stackTrusting(Path caFile) {
-        return byCaFile.computeIfAbsent(caFile, file -> {
-            TrustManagerFactory trust = TrustedCas.trustManagers(file);
+    /** One stack per set of CA files, however many registries (or pattern hosts) trust it: trust is per client. */
+    private Stack stackTrusting(List<Path> caFiles) {
+        return byCaFiles.computeIfAbsent(caFiles, files -> {
+            TrustManagerFactory trust = TrustedCas.trustManagers(files);
             return new Stack(newClient(executor, connections.connectTimeout()).sslContext(TrustedCas.context(trust)).build(),
                     connections.blobStreams(trust, executor), trust);
         });

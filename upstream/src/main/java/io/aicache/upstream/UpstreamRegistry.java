@@ -13,11 +13,11 @@ import java.util.Optional;
  *                      ({@code https://registry-1.docker.io}), and mirrors of it before or after
  * @param credentials   where credentials for the registry or its token service come from, when it needs any
  * @param libraryPrefix whether single-component names get {@code library/} (Docker Hub's official images)
- * @param caFile        PEM certificates trusted for this registry's TLS besides the JDK's, for registries
- *                      with a private CA
+ * @param caFiles       PEM certificates trusted for this registry's TLS besides the JDK's, for registries
+ *                      with a private CA (and a parent cache's own)
  */
 public record UpstreamRegistry(String name, List<UpstreamEndpoint> endpoints, Optional<CredentialProvider> credentials,
-                               boolean libraryPrefix, Optional<Path> caFile) {
+                               boolean libraryPrefix, List<Path> caFiles) {
 
     public UpstreamRegistry {
         if (name == null || name.isBlank()) {
@@ -31,12 +31,12 @@ public record UpstreamRegistry(String name, List<UpstreamEndpoint> endpoints, Op
             throw new IllegalArgumentException("upstream '" + name + "' lists an endpoint twice: " + endpoints);
         }
         credentials = credentials == null ? Optional.empty() : credentials;
-        caFile = caFile == null ? Optional.empty() : caFile;
+        caFiles = caFiles == null ? List.of() : List.copyOf(caFiles);
     }
 
     /** A registry at one endpoint, trusted through the JDK's CAs alone. */
     public UpstreamRegistry(String name, URI endpoint, Optional<CredentialProvider> credentials, boolean libraryPrefix) {
-        this(name, List.of(UpstreamEndpoint.of(endpoint)), credentials, libraryPrefix, Optional.empty());
+        this(name, List.of(UpstreamEndpoint.of(endpoint)), credentials, libraryPrefix, List.of());
     }
 
     /**

@@ -84,8 +84,13 @@ class FailoverTest {
     }
 
     private RegistryClient client(int markDownAfter, UpstreamEndpoint... endpoints) {
-        UpstreamRegistry registry = new UpstreamRegistry("registry.test", List.of(endpoints), Optional.empty(), false,
-                Optional.empty());
+        return client(Optional.empty(), markDownAfter, endpoints);
+    }
+
+    private RegistryClient client(Optional<CredentialProvider> credentials, int markDownAfter,
+                                  UpstreamEndpoint... endpoints) {
+        UpstreamRegistry registry = new UpstreamRegistry("registry.test", List.of(endpoints), credentials, false,
+                List.of());
         HttpClient http = UpstreamClients.newClient(Duration.ofSeconds(5)).build();
         return new RegistryClient(registry, http, fixture.streams, Duration.ofSeconds(10),
                 () -> new UpstreamHealth(markDownAfter, Duration.ofMinutes(10), Clock.systemUTC()), observer, Runnable::run);
@@ -204,6 +209,29 @@ class FailoverTest {
                 "the first endpoint's token stays with it: " + secondHeads);
         assertEquals(3, secondHeads.size(), "a 401, its own token, the retry: " + secondHeads);
         assertTrue(secondHeads.get(2).contains("Bearer second-token"), secondHeads.get(2));
+    }
+
+    @Test
+    void aParentCacheIsNeverOfferedTheRegistrysCredentials() throws Exception {
+        List<String> parentHeads = new CopyOnWriteArrayList<>();
+        List<String> registryHeads = new CopyOnWriteArrayList<>();
+        Function<String, String> basicRealm = head -> head.contains("Authorization: Basic") ? ok("{}")
+                : "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"r\"\r\nContent-Length: 0\r\n\r\n";
+        URI parent = server(parentHeads, basicRealm).uri("");
+        URI registryItself = server(registryHeads, basicRealm).uri("");
+        RegistryClient client = client(Optional.of(new StaticCredentials(new Credentials("robot", "s3cret"))), 5,
+                UpstreamEndpoint.parent(parent), UpstreamEndpoint.of(registryItself));
+
+        assertEquals(401, await(client.manifest(REPO, "v1", List.of(), 1024)).status(),
+                "the parent's challenge is its answer: the registry's credentials cannot meet it");
+        assertTrue(parentHeads.stream().noneMatch(head -> head.contains("Authorization")), parentHeads.toString());
+        assertEquals("GET /v2/org/app/manifests/v1?ns=registry.test HTTP/1.1", requestLine(parentHeads, 0));
+        assertTrue(registryHeads.isEmpty(), "a 401 is an answer, not a failure to fail over from");
+
+        client = client(Optional.of(new StaticCredentials(new Credentials("robot", "s3cret"))), 5,
+                UpstreamEndpoint.of(registryItself));
+        assertEquals(200, await(client.manifest(REPO, "v1", List.of(), 1024)).status());
+        assertTrue(registryHeads.get(1).contains("Authorization: Basic"), "the registry itself is offered them");
     }
 
     /** A registry whose realm hands out {@code token} and that admits only requests carrying it. */

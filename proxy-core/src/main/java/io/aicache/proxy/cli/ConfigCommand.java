@@ -44,6 +44,9 @@ final class ConfigCommand {
                                             .collect(Collectors.joining(", ")))
                             + (registry.name().equals(config.upstream().defaultRegistry()) ? " (default)" : ""));
                 }
+                if (config.upstream().parent() != null) {
+                    out.println("  parent:   " + config.upstream().parent().url() + " (every registry's first endpoint)");
+                }
                 if (config.access().restricts()) {
                     out.println("  access:   " + config.access().rules().size() + " rules, "
                             + config.access().anonymous().size() + " anonymous patterns, users from "

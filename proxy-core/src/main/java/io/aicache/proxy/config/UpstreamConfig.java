@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -38,11 +39,12 @@ import io.aicache.upstream.UpstreamRegistry;
  * @param deny             names refused whatever {@code allow} says
  * @param cacheRules       names clients use that stand for names elsewhere, tried in order
  * @param rateLimit        how the registries' pull limits are spared
+ * @param parent           another aicache every registry's misses go to first, or {@code null}
  */
 public record UpstreamConfig(String defaultRegistry, Duration connectTimeout, Duration firstByteTimeout,
                              Duration idleTimeout, int markDownAfter, Duration markDownFor, boolean offline,
                              List<Registry> registries, List<String> allow, List<String> deny,
-                             List<CacheRule> cacheRules, RateLimit rateLimit) {
+                             List<CacheRule> cacheRules, RateLimit rateLimit, Parent parent) {
 
     public UpstreamConfig {
         if (rateLimit == null) {
@@ -70,15 +72,24 @@ public record UpstreamConfig(String defaultRegistry, Duration connectTimeout, Du
         cacheRules = cacheRules == null ? List.of() : List.copyOf(cacheRules);
     }
 
-    /** The registries configured by name, in order. */
+    /** The registries configured by name, in order, each behind the {@link #parent} when there is one. */
     public List<UpstreamRegistry> namedRegistries() {
-        return registries.stream().filter(registry -> !registry.isPattern()).map(Registry::toUpstream).toList();
+        return registries.stream().filter(registry -> !registry.isPattern())
+                .map(registry -> behindParent(registry.toUpstream())).toList();
     }
 
-    /** The registries configured by host pattern, in order: the first that matches a host serves it. */
+    /**
+     * The registries configured by host pattern, in order: the first that matches a host serves it, behind the
+     * {@link #parent} when there is one.
+     */
     public List<RegistryHostPattern> hostPatterns() {
         return registries.stream().filter(Registry::isPattern)
-                .map(registry -> new RegistryHostPattern(registry.name(), registry::toUpstream)).toList();
+                .map(registry -> new RegistryHostPattern(registry.name(), host -> behindParent(registry.toUpstream(host))))
+                .toList();
+    }
+
+    private UpstreamRegistry behindParent(UpstreamRegistry registry) {
+        return parent == null ? registry : parent.before(registry);
     }
 
     /**
@@ -136,6 +147,37 @@ public record UpstreamConfig(String defaultRegistry, Duration connectTimeout, Du
                 throw new IllegalArgumentException("reserve is a share of the limit, at least 0 and below 1, not "
                         + reserve);
             }
+        }
+    }
+
+    /**
+     * Another aicache (a regional cache) that every registry's misses go to first: it is each registry's first
+     * endpoint, asked with containerd's {@code ns} so one parent serves every registry, and without the
+     * registry's credentials. When it refuses, times out or answers 5xx, the registry's own endpoints are next;
+     * its answers are verified as any endpoint's.
+     *
+     * @param url    where the parent listens (http:// or https://)
+     * @param caFile PEM CA certificates trusted for the parent's TLS besides the JDK's, or {@code null}
+     */
+    public record Parent(URI url, Path caFile) {
+        public Parent {
+            UpstreamEndpoint.parent(url);
+        }
+
+        /** {@code registry} with this parent first, unless it already lists the parent's URL itself. */
+        UpstreamRegistry before(UpstreamRegistry registry) {
+            if (registry.endpoints().stream().anyMatch(endpoint -> endpoint.url().equals(url))) {
+                return registry;
+            }
+            List<UpstreamEndpoint> endpoints = new ArrayList<>(registry.endpoints().size() + 1);
+            endpoints.add(UpstreamEndpoint.parent(url));
+            endpoints.addAll(registry.endpoints());
+            List<Path> caFiles = new ArrayList<>(registry.caFiles());
+            if (caFile != null && !caFiles.contains(caFile)) {
+                caFiles.add(caFile);
+            }
+            return new UpstreamRegistry(registry.name(), endpoints, registry.credentials(), registry.libraryPrefix(),
+                    caFiles);
         }
     }
 
@@ -234,7 +276,8 @@ public record UpstreamConfig(String defaultRegistry, Duration connectTimeout, Du
         private static UpstreamRegistry toUpstream(String name, List<UpstreamEndpoint> endpoints,
                                                    Optional<CredentialProvider> credentials, boolean libraryPrefix,
                                                    Path caFile) {
-            return new UpstreamRegistry(name, endpoints, credentials, libraryPrefix, Optional.ofNullable(caFile));
+            return new UpstreamRegistry(name, endpoints, credentials, libraryPrefix,
+                    caFile == null ? List.of() : List.of(caFile));
         }
 
         @Override

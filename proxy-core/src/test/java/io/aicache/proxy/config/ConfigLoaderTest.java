@@ -94,6 +94,35 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theParentIsEveryRegistrysFirstEndpointPatternsIncluded() {
+        AicacheConfig config = loader.fromYaml("""
+                upstream:
+                  defaultRegistry: docker.io
+                  parent: {url: "https://aicache.region:5000", caFile: /etc/aicache/region-ca.pem}
+                  registries:
+                    - name: docker.io
+                      endpoint: https://registry-1.docker.io
+                      caFile: /etc/aicache/hub-ca.pem
+                    - name: "*.azurecr.io"
+                    - name: corp.example
+                      endpoints: [{url: "https://aicache.region:5000", ns: true}, "https://corp.example"]
+                """, "test");
+        UpstreamEndpoint parent = UpstreamEndpoint.parent(URI.create("https://aicache.region:5000"));
+        List<UpstreamRegistry> named = config.upstream().namedRegistries();
+        assertEquals(List.of(parent, UpstreamEndpoint.of(URI.create("https://registry-1.docker.io"))),
+                named.get(0).endpoints());
+        assertEquals(List.of(Path.of("/etc/aicache/hub-ca.pem"), Path.of("/etc/aicache/region-ca.pem")),
+                named.get(0).caFiles(), "the registry's CA and the parent's are both trusted");
+        assertEquals(List.of(new UpstreamEndpoint(URI.create("https://aicache.region:5000"), true),
+                UpstreamEndpoint.of(URI.create("https://corp.example"))), named.get(1).endpoints(),
+                "a registry that lists the parent keeps its own order and offers it credentials");
+        UpstreamRegistry acr = config.upstream().hostPatterns().get(0).registryFor("corp.azurecr.io");
+        assertEquals(List.of(parent, UpstreamEndpoint.of(URI.create("https://corp.azurecr.io"))), acr.endpoints());
+        assertEquals(null, loader.defaults().upstream().parent(), "no parent unless one is configured");
+        assertMessage("upstream:\n  parent: {url: \"ftp://x\"}\n", "upstream.parent", "ftp://x", "http:// or https://");
+    }
+
+    @Test
     void badEndpointsAreRefusedByKeyAndValue() {
         assertMessage("""
                 upstream:

@@ -80,6 +80,39 @@ class HelmChartTest {
     }
 
     @Test
+    void anEdgeOnEveryNodeSendsMissesToItsParentFirst() {
+        KubernetesObjects objects = render(template().set("mode", "daemonset")
+                .set("parent.url", "https://aicache.region.internal:5000")
+                .set("parent.ca", "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----"));
+
+        JsonNode daemonSet = objects.only("DaemonSet");
+        objects.assertNodeLocal(daemonSet);
+        AicacheConfig config = objects.configOf(daemonSet.path("spec").path("template"));
+        assertEquals(java.net.URI.create("https://aicache.region.internal:5000"), config.upstream().parent().url());
+        assertEquals(Path.of("/etc/aicache/parent-ca.pem"), config.upstream().parent().caFile());
+        assertTrue(objects.only("ConfigMap").path("data").path("parent-ca.pem").asText().startsWith("-----BEGIN"),
+                "the CA is in the ConfigMap, mounted at /etc/aicache");
+        KubernetesObjects byDefault = render(template());
+        assertEquals(null, byDefault.configOf(byDefault.only("StatefulSet").path("spec").path("template")).upstream()
+                .parent(), "no parent by default");
+    }
+
+    @Test
+    void replicatedModeRendersReplicasUnderAHeadlessServiceBehindHaproxy() {
+        KubernetesObjects objects = render(template().set("mode", "replicated").set("replicated.replicas", 4));
+        assertEquals(List.of("ConfigMap", "ConfigMap", "Deployment", "Service", "Service", "StatefulSet"), objects.kinds());
+
+        String haproxy = objects.assertReplicatedBehindBalancer("aicache", 4);
+        for (int i = 0; i < 4; i++) {
+            assertTrue(haproxy.contains("server aicache-" + i + " \"aicache-" + i
+                    + ".aicache-replicas.cache.svc.cluster.local:5000\" id " + (i + 1)), haproxy);
+        }
+        assertTrue(haproxy.contains("bind \"0.0.0.0:5000\""), haproxy);
+        assertEquals(ringAndRetries(RepositoryFiles.read("deploy/scale-out/haproxy.cfg")), ringAndRetries(haproxy),
+                "the chart hashes as deploy/scale-out/haproxy.cfg does");
+    }
+
+    @Test
     void theServiceMonitorIsThereWhenAskedFor() {
         KubernetesObjects objects = render(template().set("serviceMonitor.enabled", true).set("serviceMonitor.labels.release", "prom"));
 
@@ -96,7 +129,15 @@ class HelmChartTest {
     @Test
     void anUnknownModeIsRefusedWithItsName() {
         IllegalStateException refused = assertThrows(IllegalStateException.class, () -> template().set("mode", "deployment").call());
-        assertTrue(refused.getMessage().contains("mode must be statefulset or daemonset, not \"deployment\""), refused.getMessage());
+        assertTrue(refused.getMessage().contains("mode must be statefulset, daemonset or replicated, not \"deployment\""), refused.getMessage());
+    }
+
+    /** The lines of an haproxy.cfg that say where a request goes and when it is tried again, without comments. */
+    private static List<String> ringAndRetries(String haproxyCfg) {
+        return haproxyCfg.lines().map(String::strip)
+                .filter(line -> line.matches("(http-request|balance|hash-type|option httpchk|http-check|default-server"
+                        + "|retries|retry-on|option redispatch|timeout) .*"))
+                .toList();
     }
 
     private static TemplateCommand template() {

@@ -27,7 +27,7 @@ import io.aicache.proxy.testsupport.RepositoryFiles;
  * must get right whichever way it was deployed: probes, port, scrape annotations, a non-root read-only
  * container, a memory limit that fits the JVM options, and a configuration aicache loads.
  */
-final class KubernetesObjects {
+public final class KubernetesObjects {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern QUANTITY = Pattern.compile("(\\d+)(Ki|Mi|Gi|Ti)?");
@@ -41,7 +41,7 @@ final class KubernetesObjects {
     }
 
     /** Every document of {@code yaml} that is an object (empty documents, as Helm leaves them, are skipped). */
-    static KubernetesObjects parse(String yaml) {
+    public static KubernetesObjects parse(String yaml) {
         List<JsonNode> objects = new ArrayList<>();
         try (MappingIterator<JsonNode> documents = YAML.readerFor(JsonNode.class).readValues(yaml)) {
             while (documents.hasNext()) {
@@ -64,24 +64,24 @@ final class KubernetesObjects {
         return new KubernetesObjects(all);
     }
 
-    List<String> kinds() {
+    public List<String> kinds() {
         return objects.stream().map(o -> o.path("kind").asText()).sorted().toList();
     }
 
-    JsonNode only(String kind) {
+    public JsonNode only(String kind) {
         List<JsonNode> found = objects.stream().filter(o -> o.path("kind").asText().equals(kind)).toList();
         assertEquals(1, found.size(), "one " + kind + " in " + kinds());
         return found.get(0);
     }
 
-    JsonNode named(String kind, String name) {
+    public JsonNode named(String kind, String name) {
         return objects.stream()
                 .filter(o -> o.path("kind").asText().equals(kind) && o.path("metadata").path("name").asText().equals(name))
                 .findFirst().orElseThrow(() -> new AssertionError("no " + kind + " " + name + " in " + kinds()));
     }
 
     /** The aicache.yaml of the ConfigMap the pod mounts at /etc/aicache, loaded as aicache loads it. */
-    AicacheConfig configOf(JsonNode podTemplate) {
+    public AicacheConfig configOf(JsonNode podTemplate) {
         String configMap = volume(podTemplate.path("spec"), "config").path("configMap").path("name").asText();
         String yaml = named("ConfigMap", configMap).path("data").path("aicache.yaml").asText();
         assertFalse(yaml.isBlank(), "ConfigMap " + configMap + " has no aicache.yaml");
@@ -91,7 +91,7 @@ final class KubernetesObjects {
     }
 
     /** Checks the pod template of a StatefulSet or DaemonSet that runs aicache; returns its container. */
-    JsonNode assertAicachePod(JsonNode workload) {
+    public JsonNode assertAicachePod(JsonNode workload) {
         JsonNode template = workload.path("spec").path("template");
         JsonNode spec = template.path("spec");
         JsonNode container = container(spec, "aicache");
@@ -142,6 +142,44 @@ final class KubernetesObjects {
         assertEquals("[\"ALL\"]", init.path("securityContext").path("capabilities").path("drop").toString());
         assertEquals(DATA_DIR, init.path("command").get(init.path("command").size() - 1).asText());
         assertEquals(DATA_DIR, mountPath(init, "data"));
+    }
+
+    /**
+     * Replicas behind a balancer (deploy/scale-out, the chart's mode=replicated): {@code replicas} aicache pods of
+     * the StatefulSet, named under its headless governing Service, and the Service {@code service} that clients
+     * use selecting the balancer Deployment's pods and none of aicache's. Returns the balancer's haproxy.cfg.
+     */
+    public String assertReplicatedBehindBalancer(String service, int replicas) {
+        JsonNode statefulSet = only("StatefulSet");
+        assertAicachePod(statefulSet);
+        assertEquals(replicas, statefulSet.path("spec").path("replicas").asInt());
+        JsonNode governing = named("Service", statefulSet.path("spec").path("serviceName").asText());
+        assertEquals("None", governing.path("spec").path("clusterIP").asText(), "a headless Service names each pod");
+        assertServiceSelects(governing, statefulSet);
+        JsonNode balancer = only("Deployment");
+        JsonNode front = named("Service", service);
+        assertTrue(selects(front, balancer), "Service " + service + " reaches the balancer");
+        assertFalse(selects(front, statefulSet), "Service " + service + " does not bypass the balancer");
+        JsonNode haproxy = container(balancer.path("spec").path("template").path("spec"), "haproxy");
+        assertEquals("/usr/local/etc/haproxy", mountPath(haproxy, "config"));
+        String configMap = volume(balancer.path("spec").path("template").path("spec"), "config")
+                .path("configMap").path("name").asText();
+        String config = named("ConfigMap", configMap).path("data").path("haproxy.cfg").asText();
+        assertFalse(config.isBlank(), "ConfigMap " + configMap + " has haproxy.cfg");
+        return config;
+    }
+
+    private static boolean selects(JsonNode service, JsonNode workload) {
+        JsonNode labels = workload.path("spec").path("template").path("metadata").path("labels");
+        boolean[] all = {true};
+        service.path("spec").path("selector").fields().forEachRemaining(selector ->
+                all[0] &= selector.getValue().asText().equals(labels.path(selector.getKey()).asText()));
+        return all[0];
+    }
+
+    /** The environment variable {@code name} of {@code workload}'s container {@code container}. */
+    public static String env(JsonNode workload, String container, String name) {
+        return env(container(workload.path("spec").path("template").path("spec"), container), name);
     }
 
     /** The Service sends its http port to the pods' http port, and selects them. */

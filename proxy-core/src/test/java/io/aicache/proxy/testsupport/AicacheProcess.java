@@ -84,6 +84,11 @@ public final class AicacheProcess implements AutoCloseable {
         return ChildProcesses.tail(log);
     }
 
+    /** Kills aicache with SIGKILL, as a crash would: no shutdown hook runs, connections are dropped. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
     @Override
     public void close() {
         ChildProcesses.stop(process);

@@ -67,6 +67,13 @@ public final class OciImageLayout {
         return singleImage().layers();
     }
 
+    /** The config and layers of a single-platform image: what a pull fetches from {@code /blobs/}. */
+    public List<String> pulledBlobDigests() {
+        List<String> blobs = new ArrayList<>(List.of(configDigest()));
+        layers().forEach(layer -> blobs.add(layer.digest()));
+        return blobs;
+    }
+
     /** One entry per platform: one for {@link Builder#writeImage}, two for the multi-platform variant. */
     public List<PlatformImage> platformImages() {
         return platformImages;
