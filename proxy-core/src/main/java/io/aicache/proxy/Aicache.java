@@ -55,8 +55,9 @@ import io.aicache.storage.BlobStore;
 import io.aicache.storage.HelmIndexFiles;
 import io.aicache.storage.HotTier;
 import io.aicache.storage.Scrubber;
-import io.aicache.upstream.ChartRepositories;
-import io.aicache.upstream.FileRemotes;
+import io.aicache.upstream.ChartRepositoryClient;
+import io.aicache.upstream.FileRemoteClient;
+import io.aicache.upstream.OriginClients;
 import io.aicache.upstream.UpstreamClients;
 import io.netty.channel.EventLoopGroup;
 
@@ -168,7 +169,7 @@ public final class Aicache implements AutoCloseable {
     private HelmApi helmApi(AicacheConfig config, ExecutorService storageExecutor, Prefetcher prefetcher, OciApi oci,
                             Metrics metrics) {
         UpstreamConfig upstream = config.upstream();
-        ChartRepositories repositories = new ChartRepositories(
+        OriginClients<ChartRepositoryClient> repositories = OriginClients.chartRepositories(
                 config.helm().repositories().stream().map(HelmConfig.Repository::toChartRepository).toList(),
                 upstreamExecutor, upstream.connectTimeout(), upstream.firstByteTimeout(),
                 upstream.markDownAfter(), upstream.markDownFor(), upstream.offline());
@@ -179,8 +180,9 @@ public final class Aicache implements AutoCloseable {
     /** Files by URL: their remotes' own upstream clients, bodies kept in the blob store. */
     private FilesApi filesApi(AicacheConfig config, ExecutorService storageExecutor, Metrics metrics) {
         UpstreamConfig upstream = config.upstream();
-        FileRemotes remotes = new FileRemotes(config.files().fileRemotes(), upstreamExecutor, upstream.connectTimeout(),
-                upstream.firstByteTimeout(), upstream.markDownAfter(), upstream.markDownFor(), upstream.offline());
+        OriginClients<FileRemoteClient> remotes = OriginClients.fileRemotes(config.files().fileRemotes(), upstreamExecutor,
+                upstream.connectTimeout(), upstream.firstByteTimeout(), upstream.markDownAfter(), upstream.markDownFor(),
+                upstream.offline());
         return new FilesApi(remotes, store, storageExecutor, config.files(), metrics);
     }
 

@@ -2,7 +2,6 @@ package io.aicache.proxy.files;
 
 import java.time.Clock;
 import java.util.concurrent.Executor;
-import java.util.stream.Collectors;
 
 import io.aicache.proxy.config.FilesConfig;
 import io.aicache.proxy.http.ErrorCode;
@@ -12,7 +11,7 @@ import io.aicache.proxy.observe.Metrics;
 import io.aicache.storage.BlobStore;
 import io.aicache.storage.FileRecords.FileUrl;
 import io.aicache.upstream.FileRemoteClient;
-import io.aicache.upstream.FileRemotes;
+import io.aicache.upstream.OriginClients;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 
@@ -24,10 +23,10 @@ public final class FilesApi {
 
     public static final String PREFIX = FileRequestPath.PREFIX;
 
-    private final FileRemotes remotes;
+    private final OriginClients<FileRemoteClient> remotes;
     private final FileService files;
 
-    public FilesApi(FileRemotes remotes, BlobStore store, Executor storageExecutor, FilesConfig config, Metrics metrics) {
+    public FilesApi(OriginClients<FileRemoteClient> remotes, BlobStore store, Executor storageExecutor, FilesConfig config, Metrics metrics) {
         this.remotes = remotes;
         this.files = new FileService(store, storageExecutor, new FileTtls(config.ttls(), config.ttl()),
                 config.staleIfError(), Clock.systemUTC(), metrics);
@@ -43,7 +42,7 @@ public final class FilesApi {
         FileRequestPath path = FileRequestPath.parse(request.uri());
         FileRemoteClient client = remotes.byName(path.remote()).orElseThrow(() -> new RegistryException(
                 ErrorCode.NAME_UNKNOWN, "no file remote named '" + path.remote() + "' is configured (files.remotes); configured: "
-                + remotes.all().stream().map(c -> c.remote().name()).collect(Collectors.joining(", ", "[", "]"))));
+                + remotes.names()));
         exchange.describe("file", path.remote(), path.rawPath(), null);
         files.serve(exchange, client, new FileUrl(path.remote(), path.rawPath()));
     }

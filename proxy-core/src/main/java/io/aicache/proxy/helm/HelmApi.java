@@ -2,7 +2,6 @@ package io.aicache.proxy.helm;
 
 import java.time.Clock;
 import java.util.concurrent.Executor;
-import java.util.stream.Collectors;
 
 import io.aicache.proxy.config.HelmConfig;
 import io.aicache.proxy.http.ErrorCode;
@@ -13,7 +12,7 @@ import io.aicache.proxy.oci.OciApi;
 import io.aicache.proxy.prefetch.Prefetcher;
 import io.aicache.storage.BlobStore;
 import io.aicache.storage.HelmIndexFiles;
-import io.aicache.upstream.ChartRepositories;
+import io.aicache.upstream.OriginClients;
 import io.aicache.upstream.ChartRepositoryClient;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
@@ -28,7 +27,7 @@ public final class HelmApi {
     public static final String PREFIX = "/helm/";
     private static final String CHARTS = "charts/";
 
-    private final ChartRepositories repositories;
+    private final OriginClients<ChartRepositoryClient> repositories;
     private final IndexService indexes;
     private final ChartService charts;
 
@@ -36,7 +35,7 @@ public final class HelmApi {
      * @param prefetcher warms the images of pulled charts when {@code helm.prefetchImages} is on
      * @param oci        where charts in OCI registries are pulled, told to report them for prefetch
      */
-    public HelmApi(ChartRepositories repositories, BlobStore store, HelmIndexFiles indexFiles, Executor storageExecutor,
+    public HelmApi(OriginClients<ChartRepositoryClient> repositories, BlobStore store, HelmIndexFiles indexFiles, Executor storageExecutor,
                    HelmConfig config, Prefetcher prefetcher, OciApi oci, Metrics metrics) {
         this.repositories = repositories;
         this.indexes = new IndexService(store.helm(), indexFiles, storageExecutor, config.indexTtl(),
@@ -64,7 +63,7 @@ public final class HelmApi {
         }
         ChartRepositoryClient client = repositories.byName(name).orElseThrow(() -> new RegistryException(
                 ErrorCode.NAME_UNKNOWN, "no chart repository named '" + name + "' is configured; configured: "
-                + repositories.all().stream().map(c -> c.repository().name()).collect(Collectors.joining(", ", "[", "]"))));
+                + repositories.names()));
         exchange.describe(index ? "helm_index" : "helm_chart", name, null, index ? null : below);
         if (index) {
             indexes.serve(exchange, client);
